@@ -1,0 +1,2 @@
+export * from './lp/model.js';
+export type * from './lp/backend.js';

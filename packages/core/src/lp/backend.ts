@@ -1,0 +1,49 @@
+import type { LpModel } from './model.js';
+
+/** What a backend reports. `optimal` and `feasible` come with `values`. */
+export type LpStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'error';
+
+export interface LpProgress {
+  /** Objective of the best integer solution found so far (undefined before the first). */
+  readonly objective?: number;
+  /** Best proven lower bound so far. */
+  readonly bound?: number;
+  readonly elapsedSeconds: number;
+}
+
+export interface LpSolveOptions {
+  /** Hard wall-clock limit. A backend must return (with its best solution, if any) within about this time. */
+  readonly timeLimitSeconds: number;
+  /** Relative MIP gap at which the backend may stop and call the result optimal (default 1e-4). */
+  readonly mipRelativeGap?: number;
+  /** Solve the LP relaxation: ignore `integer` on every column. */
+  readonly relaxIntegrality?: boolean;
+  /** Stop early; the backend returns its best solution so far. */
+  readonly signal?: AbortSignal;
+  /** Called whenever the backend finds a better integer solution or bound (if it can report them). */
+  readonly onProgress?: (progress: LpProgress) => void;
+}
+
+export interface LpSolution {
+  readonly status: LpStatus;
+  /** Objective including `objectiveOffset`; present with `values`. */
+  readonly objective?: number;
+  /** Proven lower bound on the optimum (for `optimal`, equal to `objective` up to the gap). */
+  readonly bound?: number;
+  /** One value per model column, in column order. */
+  readonly values?: Float64Array;
+  readonly seconds: number;
+  /** Why: the backend's own status text, time limit hit, error message. */
+  readonly message?: string;
+}
+
+/**
+ * A solver of `LpModel`s. The core ships `jslpBackend` (javascript-lp-solver); `@flexroster/solver-highs`
+ * provides HiGHS. Backends never throw for solver trouble: they return status `error` with a message.
+ */
+export interface LpBackend {
+  readonly name: string;
+  /** Rough size beyond which this backend should not be tried (columns × rows), if it has one. */
+  readonly maxModelSize?: number;
+  solve(model: LpModel, options: LpSolveOptions): Promise<LpSolution>;
+}

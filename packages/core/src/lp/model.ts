@@ -1,0 +1,125 @@
+/**
+ * The LP/MIP model as a plain typed value (in the spirit of YALPS): rule modules fill it through
+ * `LpModelBuilder`, and any `LpBackend` solves it. Columns and rows are stored sparsely so a large
+ * model can be handed to a WebAssembly solver without writing LP text.
+ */
+export interface LpVariable {
+  /** Unique, readable name (used in LP text and diagnostics), e.g. `x[a3,d2,s17,voice]`. */
+  readonly name: string;
+  readonly lower: number;
+  /** `Infinity` for no upper bound. */
+  readonly upper: number;
+  /** Objective coefficient (the model always minimises). */
+  readonly cost: number;
+  readonly integer: boolean;
+}
+
+export interface LpRow {
+  /** Unique, readable name, prefixed by the rule module that added it, e.g. `rest:a3:d2:p34`. */
+  readonly name: string;
+  /** Column indices into `LpModel.variables`; no index appears twice in one row. */
+  readonly indices: readonly number[];
+  readonly coefficients: readonly number[];
+  /** `-Infinity` for no lower bound. */
+  readonly lower: number;
+  /** `Infinity` for no upper bound. */
+  readonly upper: number;
+}
+
+export interface LpModel {
+  readonly sense: 'minimize';
+  readonly variables: readonly LpVariable[];
+  readonly rows: readonly LpRow[];
+  /** A constant added to the objective (costs that no decision can change). */
+  readonly objectiveOffset: number;
+}
+
+/** Mutable helper that builds an `LpModel`. */
+export class LpModelBuilder {
+  private readonly vars: { name: string; lower: number; upper: number; cost: number; integer: boolean }[] = [];
+  private readonly rowList: LpRow[] = [];
+  private readonly names = new Set<string>();
+  private offset = 0;
+
+  get variableCount(): number {
+    return this.vars.length;
+  }
+
+  get rowCount(): number {
+    return this.rowList.length;
+  }
+
+  addVariable(v: { name: string; lower?: number; upper?: number; cost?: number; integer?: boolean }): number {
+    if (this.names.has(v.name)) throw new Error(`LP variable ${v.name} defined twice`);
+    this.names.add(v.name);
+    this.vars.push({ name: v.name, lower: v.lower ?? 0, upper: v.upper ?? Infinity, cost: v.cost ?? 0, integer: v.integer ?? false });
+    return this.vars.length - 1;
+  }
+
+  addBinary(name: string, cost = 0): number {
+    return this.addVariable({ name, lower: 0, upper: 1, cost, integer: true });
+  }
+
+  /** Adds `cost` to a column's objective coefficient (several rules may price the same column). */
+  addCost(index: number, cost: number): void {
+    const v = this.vars[index];
+    if (!v) throw new Error(`LP variable index ${index} out of range`);
+    v.cost += cost;
+  }
+
+  addObjectiveOffset(amount: number): void {
+    this.offset += amount;
+  }
+
+  /**
+   * Adds `lower <= sum(coef * x) <= upper`. Repeated indices are merged and zero coefficients dropped;
+   * an empty row is only kept if it is infeasible on its own (so the backend reports it).
+   */
+  addRow(name: string, indices: readonly number[], coefficients: readonly number[], lower: number, upper: number): void {
+    if (indices.length !== coefficients.length) throw new Error(`row ${name}: ${indices.length} indices but ${coefficients.length} coefficients`);
+    const merged = new Map<number, number>();
+    for (let i = 0; i < indices.length; i++) {
+      const j = indices[i]!;
+      merged.set(j, (merged.get(j) ?? 0) + coefficients[i]!);
+    }
+    const idx: number[] = [];
+    const coef: number[] = [];
+    for (const [j, c] of merged) {
+      if (c !== 0) {
+        idx.push(j);
+        coef.push(c);
+      }
+    }
+    if (idx.length === 0 && lower <= 0 && upper >= 0) return;
+    this.rowList.push({ name, indices: idx, coefficients: coef, lower, upper });
+  }
+
+  build(): LpModel {
+    return { sense: 'minimize', variables: this.vars.map((v) => ({ ...v })), rows: [...this.rowList], objectiveOffset: this.offset };
+  }
+}
+
+/** The objective value of an assignment of values to the model's columns. */
+export function objectiveValue(model: LpModel, values: ArrayLike<number>): number {
+  let total = model.objectiveOffset;
+  model.variables.forEach((v, j) => {
+    total += v.cost * (values[j] ?? 0);
+  });
+  return total;
+}
+
+/** Rows violated by more than `tolerance` under the given values (bounds of columns included). */
+export function violatedRows(model: LpModel, values: ArrayLike<number>, tolerance = 1e-6): string[] {
+  const out: string[] = [];
+  model.variables.forEach((v, j) => {
+    const x = values[j] ?? 0;
+    if (x < v.lower - tolerance || x > v.upper + tolerance) out.push(`bound of ${v.name}`);
+    if (v.integer && Math.abs(x - Math.round(x)) > tolerance) out.push(`integrality of ${v.name}`);
+  });
+  for (const r of model.rows) {
+    let s = 0;
+    for (let i = 0; i < r.indices.length; i++) s += r.coefficients[i]! * (values[r.indices[i]!] ?? 0);
+    if (s < r.lower - tolerance || s > r.upper + tolerance) out.push(r.name);
+  }
+  return out;
+}
