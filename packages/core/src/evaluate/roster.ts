@@ -1,0 +1,72 @@
+/** Rosters ↔ located shifts. */
+import type { Problem, Shift } from '../expand/problem.js';
+import { makeShift, templateAllowsStart } from '../expand/problem.js';
+import type { Assignment, Roster } from '../schema/roster.js';
+import { RosterInputError, type InputIssue } from '../schema/errors.js';
+import { isoInZone, localParts, parseDateTime } from '../time/zone.js';
+
+/**
+ * Locates every assignment; unknown agents, skills or templates and unreadable or reversed times are
+ * input errors (thrown together, with paths under `basePath`).
+ */
+export function rosterToShifts(p: Problem, roster: Roster, basePath = '/assignments'): Shift[][] {
+  const issues: InputIssue[] = [];
+  const byAgent: Shift[][] = p.agents.map(() => []);
+  roster.assignments.forEach((as, i) => {
+    const path = `${basePath}/${i}`;
+    const shift = assignmentToShift(p, as, path, issues);
+    if (shift) byAgent[shift.agent]!.push(shift);
+  });
+  if (issues.length > 0) throw new RosterInputError(issues);
+  for (const list of byAgent) list.sort((x, y) => x.start - y.start || x.end - y.end);
+  return byAgent;
+}
+
+export function assignmentToShift(p: Problem, as: Assignment, path: string, issues: InputIssue[]): Shift | undefined {
+  const a = p.agentById.get(as.agentId);
+  if (!a) {
+    issues.push({ path: `${path}/agentId`, message: `unknown agent ${as.agentId}` });
+    return undefined;
+  }
+  const start = parseDateTime(as.start, a.zone);
+  const end = parseDateTime(as.end, a.zone);
+  if (start === undefined) issues.push({ path: `${path}/start`, message: `not a valid date-time: ${as.start}` });
+  if (end === undefined) issues.push({ path: `${path}/end`, message: `not a valid date-time: ${as.end}` });
+  if (!p.skillIndex.has(as.skill)) issues.push({ path: `${path}/skill`, message: `unknown skill ${as.skill}` });
+  if (as.template !== undefined && !p.templates.has(as.template)) issues.push({ path: `${path}/template`, message: `unknown template ${as.template}` });
+  if (start === undefined || end === undefined) return undefined;
+  if (end <= start) {
+    issues.push({ path: `${path}/end`, message: 'must be after start' });
+    return undefined;
+  }
+  if (end - start > 24 * 3_600_000) {
+    issues.push({ path: `${path}/end`, message: 'a shift is at most 24 hours long' });
+    return undefined;
+  }
+  const template = as.template !== undefined ? p.templates.get(as.template) : inferTemplate(p, start, end, as.skill);
+  return makeShift(p, a, start, end, as.skill, template);
+}
+
+/** The first template whose start window, length and skills fit; undefined when none does. */
+export function inferTemplate(p: Problem, start: number, end: number, skill: string) {
+  const site = localParts(start, p.zone);
+  const minutes = Math.round((end - start) / 60_000);
+  return p.scenario.shiftTemplates.find(
+    (t) => t.lengthsMinutes.includes(minutes) && (!t.skills || t.skills.includes(skill)) && templateAllowsStart(p, t, site.minutes, site.weekday),
+  );
+}
+
+export function shiftToAssignment(p: Problem, s: Shift): Assignment {
+  const a = p.agents[s.agent]!;
+  return {
+    agentId: a.id,
+    start: isoInZone(s.start, a.zone),
+    end: isoInZone(s.end, a.zone),
+    skill: s.skill,
+    ...(s.template ? { template: s.template.id } : {}),
+  };
+}
+
+export function shiftsToRoster(p: Problem, byAgent: readonly (readonly Shift[])[]): Roster {
+  return { assignments: byAgent.flatMap((list) => [...list].sort((x, y) => x.start - y.start).map((s) => shiftToAssignment(p, s))) };
+}

@@ -1,0 +1,25 @@
+/** Builds the LP of a problem from every rule module, and decodes a backend's values into shifts. */
+import type { LpModel } from '../lp/model.js';
+import type { Problem, Shift } from '../expand/problem.js';
+import { RULES } from '../rules/index.js';
+import { RosterModel } from './roster-model.js';
+
+export interface BuiltModel {
+  readonly lp: LpModel;
+  readonly model: RosterModel;
+  /** Shifts per agent whose column is (near) 1. */
+  decode(values: ArrayLike<number>): Shift[][];
+}
+
+export function buildRosterModel(p: Problem): BuiltModel {
+  const model = new RosterModel(p);
+  for (const rule of RULES) rule.build?.(model);
+  const lp = model.lp.build();
+  return {
+    lp,
+    model,
+    decode(values) {
+      return p.agents.map((a, ai) => a.candidates.filter((_, i) => (values[model.columns[ai]![i]!] ?? 0) > 0.5).sort((x, y) => x.start - y.start));
+    },
+  };
+}

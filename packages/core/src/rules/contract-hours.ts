@@ -1,0 +1,76 @@
+/**
+ * contract-hours (hard): paid hours per week (and over the horizon) within the contract's bounds.
+ * Paid leave counts as paid hours. A partial last week scales its weekly bounds by days/7.
+ */
+import type { AgentContext, Problem, Shift } from '../expand/problem.js';
+import type { RuleFinding, RuleModule } from './rule.js';
+import { dateOfDay } from './rule.js';
+
+export const CONTRACT_HOURS = 'contract-hours';
+
+export interface HoursBound {
+  label: string;
+  /** Week index, or undefined for the whole horizon. */
+  week: number | undefined;
+  minMinutes: number;
+  maxMinutes: number;
+  paidLeaveMinutes: number;
+}
+
+/** The hour bounds of an agent: one per week with weekly bounds, one for the horizon. */
+export function hoursBounds(p: Problem, a: AgentContext): HoursBound[] {
+  const out: HoursBound[] = [];
+  const wk = a.contract.hoursPerWeek;
+  if (wk && (wk.min !== undefined || wk.max !== undefined)) {
+    for (const w of p.weeks) {
+      out.push({
+        label: `week ${w.index + 1}`,
+        week: w.index,
+        minMinutes: (wk.min ?? 0) * 60 * w.scale,
+        maxMinutes: wk.max === undefined ? Infinity : wk.max * 60 * w.scale,
+        paidLeaveMinutes: a.paidLeaveMinutesByWeek[w.index] ?? 0,
+      });
+    }
+  }
+  const hz = a.contract.hoursPerHorizon;
+  if (hz && (hz.min !== undefined || hz.max !== undefined)) {
+    out.push({ label: 'horizon', week: undefined, minMinutes: (hz.min ?? 0) * 60, maxMinutes: hz.max === undefined ? Infinity : hz.max * 60, paidLeaveMinutes: a.paidLeaveMinutesTotal });
+  }
+  return out;
+}
+
+function inBound(b: HoursBound, s: Shift): boolean {
+  return b.week === undefined || s.week === b.week;
+}
+
+export const contractHoursRule: RuleModule = {
+  name: CONTRACT_HOURS,
+  description: 'Paid hours per week and over the horizon within the contract (paid leave counts)',
+  build(m) {
+    const p = m.problem;
+    p.agents.forEach((a, ai) => {
+      for (const b of hoursBounds(p, a)) {
+        const cands = a.candidates.map((_, i) => i).filter((i) => inBound(b, a.candidates[i]!));
+        const e = m.shiftsExpr(ai, cands, (i) => a.candidates[i]!.minutes / 60);
+        m.lp.addRow(`${CONTRACT_HOURS}:${a.id}:${b.label}`, e.indices, e.coefficients, (b.minMinutes - b.paidLeaveMinutes) / 60 - 1e-9, (b.maxMinutes - b.paidLeaveMinutes) / 60 + 1e-9);
+      }
+    });
+  },
+  checkAgent(p, a, shifts) {
+    const out: RuleFinding[] = [];
+    for (const b of hoursBounds(p, a)) {
+      const worked = shifts.filter((s) => inBound(b, s)).reduce((sum, s) => sum + s.minutes, 0);
+      const paid = worked + b.paidLeaveMinutes;
+      const date = b.week === undefined ? undefined : dateOfDay(p, p.weeks[b.week]!.firstDay);
+      if (paid < b.minMinutes - 1e-6)
+        out.push({ rule: CONTRACT_HOURS, agentId: a.id, hard: true, cost: 0, ...(date ? { date } : {}), shortfall: (b.minMinutes - paid) / 60, message: `${b.label}: ${fmt(paid)} h paid, below the minimum ${fmt(b.minMinutes)} h` });
+      if (paid > b.maxMinutes + 1e-6)
+        out.push({ rule: CONTRACT_HOURS, agentId: a.id, hard: true, cost: 0, ...(date ? { date } : {}), message: `${b.label}: ${fmt(paid)} h paid, above the maximum ${fmt(b.maxMinutes)} h` });
+    }
+    return out;
+  },
+};
+
+function fmt(minutes: number): string {
+  return String(Math.round((minutes / 60) * 100) / 100);
+}

@@ -1,0 +1,160 @@
+/**
+ * coverage (soft): agents scheduled per interval and skill against the requirement, where demand is
+ * given. Each agent-hour short costs `understaffedPerAgentHour`, each agent-hour extra
+ * `overstaffedPerAgentHour`. Intervals without any demand entry for a skill are not judged.
+ */
+import type { Problem, Shift } from '../expand/problem.js';
+import type { RuleFinding, RuleModule } from './rule.js';
+import { isoInZone } from '../time/zone.js';
+
+export const COVERAGE = 'coverage';
+
+/** The intervals a shift overlaps, with the share of each it covers. */
+export function shiftIntervals(p: Problem, s: Shift): { first: number; shares: number[] } {
+  const first = Math.max(0, Math.floor((s.start - p.gridStart) / p.intervalMs));
+  const last = Math.min(p.intervalCount, Math.ceil((s.end - p.gridStart) / p.intervalMs));
+  const shares: number[] = [];
+  for (let t = first; t < last; t++) {
+    const from = p.gridStart + t * p.intervalMs;
+    shares.push((Math.min(s.end, from + p.intervalMs) - Math.max(s.start, from)) / p.intervalMs);
+  }
+  return { first, shares };
+}
+
+/** Cost of one (skill, interval) cell with `scheduled` agents against `required`. */
+export function cellCost(p: Problem, required: number, scheduled: number): number {
+  const under = Math.max(0, required - scheduled);
+  const over = Math.max(0, scheduled - required);
+  return p.intervalHours * (p.weights.understaffedPerAgentHour * under + p.weights.overstaffedPerAgentHour * over);
+}
+
+/** Incremental coverage bookkeeping for the heuristic and the swap checks; same arithmetic as `check`. */
+export class CoverageTracker {
+  readonly scheduled: Float64Array[];
+  readonly defined: readonly Uint8Array[];
+  constructor(private readonly p: Problem) {
+    this.scheduled = p.skills.map(() => new Float64Array(p.intervalCount));
+    this.defined = p.demandDefined;
+  }
+
+  apply(s: Shift, sign: 1 | -1): void {
+    const k = this.p.skillIndex.get(s.skill);
+    if (k === undefined) return;
+    const { first, shares } = shiftIntervals(this.p, s);
+    const row = this.scheduled[k]!;
+    for (let i = 0; i < shares.length; i++) row[first + i]! += sign * shares[i]!;
+  }
+
+  /** Change in coverage cost if `s` were added (sign 1) or removed (sign -1). */
+  delta(s: Shift, sign: 1 | -1): number {
+    const k = this.p.skillIndex.get(s.skill);
+    if (k === undefined) return 0;
+    const { first, shares } = shiftIntervals(this.p, s);
+    const row = this.scheduled[k]!;
+    const req = this.p.requirement[k]!;
+    const def = this.defined[k]!;
+    let d = 0;
+    for (let i = 0; i < shares.length; i++) {
+      const t = first + i;
+      if (!def[t]) continue;
+      const now = row[t]!;
+      d += cellCost(this.p, req[t]!, now + sign * shares[i]!) - cellCost(this.p, req[t]!, now);
+    }
+    return d;
+  }
+
+  total(): number {
+    let c = 0;
+    this.p.skills.forEach((_, k) => {
+      for (let t = 0; t < this.p.intervalCount; t++) if (this.defined[k]![t]) c += cellCost(this.p, this.p.requirement[k]![t]!, this.scheduled[k]![t]!);
+    });
+    return c;
+  }
+}
+
+export const coverageRule: RuleModule = {
+  name: COVERAGE,
+  description: 'Agents per interval and skill against the requirement; under- and over-staffing are priced per agent-hour',
+  build(m) {
+    const p = m.problem;
+    const defined = p.demandDefined;
+    const terms = p.skills.map(() => Array.from({ length: p.intervalCount }, () => ({ idx: [] as number[], coef: [] as number[] })));
+    p.agents.forEach((a, ai) =>
+      a.candidates.forEach((s, i) => {
+        const k = p.skillIndex.get(s.skill);
+        if (k === undefined) return;
+        const { first, shares } = shiftIntervals(p, s);
+        shares.forEach((share, j) => {
+          if (!defined[k]![first + j]) return;
+          const cell = terms[k]![first + j]!;
+          cell.idx.push(m.columns[ai]![i]!);
+          cell.coef.push(share);
+        });
+      }),
+    );
+    const h = p.intervalHours;
+    p.skills.forEach((skill, k) => {
+      for (let t = 0; t < p.intervalCount; t++) {
+        if (!defined[k]![t]) continue;
+        const req = p.requirement[k]![t]!;
+        const cell = terms[k]![t]!;
+        if (cell.idx.length === 0) {
+          m.lp.addObjectiveOffset(cellCost(p, req, 0));
+          continue;
+        }
+        // scheduled + under − over = required; both slacks are priced, so at the optimum they are the gaps.
+        const under = m.slack(`under[${skill}#${t}]`, h * p.weights.understaffedPerAgentHour, req);
+        const over = m.slack(`over[${skill}#${t}]`, h * p.weights.overstaffedPerAgentHour);
+        m.lp.addRow(`${COVERAGE}:${skill}:${t}`, [...cell.idx, under, over], [...cell.coef, 1, -1], req, req);
+      }
+    });
+  },
+  checkRoster(p, shiftsByAgent) {
+    const tracker = new CoverageTracker(p);
+    for (const shifts of shiftsByAgent) for (const s of shifts) tracker.apply(s, 1);
+    return coverageFindings(p, tracker);
+  },
+};
+
+/** One finding per run of consecutive under- (or over-) staffed intervals of a skill. */
+export function coverageFindings(p: Problem, tracker: CoverageTracker): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  p.skills.forEach((skill, k) => {
+    for (const side of ['under', 'over'] as const) {
+      let runStart = -1;
+      let cost = 0;
+      let agentHours = 0;
+      const flush = (end: number) => {
+        if (runStart < 0) return;
+        const from = isoInZone(p.gridStart + runStart * p.intervalMs, p.zone);
+        const to = isoInZone(p.gridStart + end * p.intervalMs, p.zone);
+        out.push({
+          rule: COVERAGE,
+          hard: false,
+          cost,
+          date: from.slice(0, 10),
+          message: `${skill} ${side === 'under' ? 'under-staffed' : 'over-staffed'} from ${from} to ${to}: ${round(agentHours)} agent-hours ${side === 'under' ? 'short' : 'extra'}`,
+        });
+        runStart = -1;
+        cost = 0;
+        agentHours = 0;
+      };
+      for (let t = 0; t < p.intervalCount; t++) {
+        const req = p.requirement[k]![t]!;
+        const sch = tracker.scheduled[k]![t]!;
+        const gap = tracker.defined[k]![t] ? (side === 'under' ? req - sch : sch - req) : 0;
+        if (gap > 1e-9) {
+          if (runStart < 0) runStart = t;
+          agentHours += gap * p.intervalHours;
+          cost += gap * p.intervalHours * (side === 'under' ? p.weights.understaffedPerAgentHour : p.weights.overstaffedPerAgentHour);
+        } else flush(t);
+      }
+      flush(p.intervalCount);
+    }
+  });
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,55 @@
+/**
+ * rest (hard): between shifts on different days, at least the contract's minimum rest (default 11 h).
+ * Shifts on the same day are governed by the micro-shift gap instead.
+ */
+import type { RuleFinding, RuleModule } from './rule.js';
+import { dateOfDay } from './rule.js';
+import { HOUR_MS } from '../time/zone.js';
+
+export const REST = 'rest';
+
+/** Hours from the end of `earlier` to the start of `later`. */
+export function restHoursBetween(earlier: { end: number }, later: { start: number }): number {
+  return (later.start - earlier.end) / HOUR_MS;
+}
+
+export const restRule: RuleModule = {
+  name: REST,
+  description: 'Minimum rest between shifts on different days',
+  build(m) {
+    m.problem.agents.forEach((a, ai) => {
+      const days = m.daysWithCandidates(ai);
+      for (const day of days) {
+        const later = m.candidatesOnDay(ai, day);
+        // Earlier-day shifts that can reach into this day's starts once rest is added (at most two days back
+        // for any shift of a day or less).
+        const earlier = days.filter((d) => d < day && d >= day - 2).flatMap((d) => m.candidatesOnDay(ai, d));
+        if (earlier.length === 0) continue;
+        const starts = [...new Set(later.map((i) => a.candidates[i]!.start))];
+        for (const start of starts) {
+          const blocking = earlier.filter((i) => a.candidates[i]!.end + a.minRestMs > start);
+          if (blocking.length === 0) continue;
+          const here = later.filter((i) => a.candidates[i]!.start === start);
+          // Exact for every pair (one earlier, one later shift). It would also forbid two earlier-day shifts
+          // that both end late, which only a micro-shift day can have; the checker is the arbiter.
+          const e = m.shiftsExpr(ai, [...blocking, ...here]);
+          m.lp.addRow(`${REST}:${a.id}:${day}:${start}`, e.indices, e.coefficients, -Infinity, 1);
+        }
+      }
+    });
+  },
+  checkAgent(p, a, shifts) {
+    const out: RuleFinding[] = [];
+    for (let j = 0; j < shifts.length; j++) {
+      for (let i = 0; i < j; i++) {
+        const prev = shifts[i]!;
+        const next = shifts[j]!;
+        if (prev.day === next.day) continue;
+        const rest = restHoursBetween(prev, next);
+        if (rest * HOUR_MS < a.minRestMs - 1e-6)
+          out.push({ rule: REST, agentId: a.id, hard: true, cost: 0, date: dateOfDay(p, next.day), message: `${Math.round(rest * 100) / 100} h rest before this shift, minimum ${a.minRestMs / HOUR_MS} h` });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,196 @@
+/**
+ * The scenario: everything a solve needs, as plain JSON. This file is the only place that defines field
+ * names; the REST API reuses these schemas as they are.
+ */
+import { Type, type Static } from 'typebox';
+
+export const SCHEMA_VERSION = 1;
+
+const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:@-]+$', description: 'An identifier: letters, digits and _ . : @ -' });
+export const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A calendar date, YYYY-MM-DD', examples: ['2026-03-23'] });
+export const LocalTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'A wall-clock time, HH:mm', examples: ['09:00'] });
+/** End times may be 24:00 (the end of the day). */
+export const LocalEndTime = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: 'A wall-clock time, HH:mm, or 24:00' });
+export const DateTime = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$',
+  description: 'ISO 8601 date-time. With an offset or Z it is an instant; without one it is wall-clock time in the zone that applies (the site’s or the agent’s).',
+  examples: ['2026-03-24T10:00', '2026-03-24T10:00:00+01:00'],
+});
+export const Weekday = Type.Union([Type.Literal('mon'), Type.Literal('tue'), Type.Literal('wed'), Type.Literal('thu'), Type.Literal('fri'), Type.Literal('sat'), Type.Literal('sun')]);
+const TimeZone = Type.String({ minLength: 1, description: 'An IANA time zone, e.g. Europe/London' });
+const NonNegative = Type.Number({ minimum: 0 });
+const Weight = Type.Number({ minimum: 0, description: 'Cost per violation of a soft rule (ignored when hard)' });
+
+export const Horizon = Type.Object(
+  {
+    startDate: LocalDate,
+    days: Type.Integer({ minimum: 1, maximum: 400 }),
+    timeZone: TimeZone,
+    intervalMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'The planning grid: 15, 30 or 60 minutes (it must divide 24 h)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ShiftTemplate = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String()),
+    earliestStart: LocalTime,
+    latestStart: LocalTime,
+    startStepMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440, description: 'Default: the interval length' })),
+    lengthsMinutes: Type.Array(Type.Integer({ minimum: 15, maximum: 1440 }), { minItems: 1, description: 'Allowed lengths; the shift is paid for its whole length' }),
+    micro: Type.Optional(Type.Boolean({ description: 'A micro-shift template: only agents who opted in get it' })),
+    skills: Type.Optional(Type.Array(Id, { description: 'Skills this shift may serve (default: all)' })),
+    weekdays: Type.Optional(Type.Array(Weekday, { description: 'Weekdays (site time) on which it may start (default: all)' })),
+    notFollowedBy: Type.Optional(Type.Array(Id, { description: 'Templates the same agent may not work on the next day' })),
+  },
+  { additionalProperties: false },
+);
+
+const MinMax = Type.Object({ min: Type.Optional(NonNegative), max: Type.Optional(NonNegative) }, { additionalProperties: false });
+
+export const Contract = Type.Object(
+  {
+    id: Id,
+    hoursPerWeek: Type.Optional(MinMax),
+    hoursPerHorizon: Type.Optional(MinMax),
+    maxDaysPerWeek: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 })),
+    minRestHours: Type.Optional(Type.Number({ minimum: 0, maximum: 48, description: 'Between shifts on different days (default 11)' })),
+    maxConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1 })),
+    minConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1, description: 'A run of working days with a day off on both sides inside the horizon is at least this long' })),
+    minConsecutiveDaysOff: Type.Optional(Type.Integer({ minimum: 1, description: 'A run of days off with work on both sides inside the horizon is at least this long' })),
+    maxWeekends: Type.Optional(Type.Integer({ minimum: 0, description: 'Weekends (Saturday or Sunday worked) over the horizon' })),
+    maxShiftsPerTemplate: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'Per template id, the most shifts over the horizon' })),
+    templates: Type.Optional(Type.Array(Id, { description: 'Templates this contract allows (default: all)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Leave = Type.Object(
+  {
+    start: DateTime,
+    end: DateTime,
+    type: Type.Optional(Type.String({ maxLength: 50, description: 'e.g. annual, sick, unpaid' })),
+    paid: Type.Optional(Type.Boolean({ description: 'Paid leave counts toward contract hours (default true)' })),
+  },
+  { additionalProperties: false },
+);
+
+const Strength = {
+  hard: Type.Optional(Type.Boolean({ description: 'A need (hard) or a wish (soft, the default)' })),
+  weight: Type.Optional(Weight),
+};
+
+export const PersonalRule = Type.Union([
+  Type.Object({ kind: Type.Literal('free-window'), weekday: Weekday, from: LocalTime, to: LocalEndTime, ...Strength }, { additionalProperties: false, description: 'Keep a weekly window free (agent time)' }),
+  Type.Object({ kind: Type.Literal('earliest-start'), weekdays: Type.Optional(Type.Array(Weekday)), time: LocalTime, ...Strength }, { additionalProperties: false, description: 'Never start before a time on these weekdays' }),
+  Type.Object({ kind: Type.Literal('latest-end'), weekdays: Type.Optional(Type.Array(Weekday)), time: LocalEndTime, ...Strength }, { additionalProperties: false, description: 'Always finish by a time on these weekdays' }),
+  Type.Object({ kind: Type.Literal('max-late-shifts'), startingAtOrAfter: LocalTime, maxPerWeek: Type.Integer({ minimum: 0 }), ...Strength }, { additionalProperties: false, description: 'At most N shifts a week that start at or after a time' }),
+  Type.Object({ kind: Type.Literal('preferred-day-off'), weekday: Weekday, ...Strength }, { additionalProperties: false, description: 'A weekday without work' }),
+  Type.Object({ kind: Type.Literal('max-working-days'), maxPerWeek: Type.Integer({ minimum: 0, maximum: 7 }), ...Strength }, { additionalProperties: false, description: 'A compressed week: at most N working days a week' }),
+  Type.Object(
+    { kind: Type.Literal('shift-request'), date: LocalDate, template: Type.Optional(Id), want: Type.Union([Type.Literal('on'), Type.Literal('off')]), ...Strength },
+    { additionalProperties: false, description: 'Work (on) or do not work (off) that template, or any shift when no template is named, on a date' },
+  ),
+]);
+
+export const Agent = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String()),
+    timeZone: Type.Optional(TimeZone),
+    skills: Type.Array(Id, { minItems: 1 }),
+    contract: Id,
+    microShifts: Type.Optional(
+      Type.Object(
+        {
+          maxPerWeek: Type.Integer({ minimum: 0 }),
+          minGapHours: Type.Number({ minimum: 0, description: 'Gap to another shift on the same day' }),
+        },
+        { additionalProperties: false, description: 'Present when the agent opted in to micro-shifts' },
+      ),
+    ),
+    leave: Type.Optional(Type.Array(Leave)),
+    flexibleStart: Type.Optional(Type.Object({ usual: LocalTime, toleranceMinutes: Type.Integer({ minimum: 0, maximum: 720 }) }, { additionalProperties: false })),
+    rules: Type.Optional(Type.Array(PersonalRule)),
+  },
+  { additionalProperties: false },
+);
+
+export const Forecast = Type.Object(
+  {
+    contacts: Type.Array(NonNegative, { description: 'Contacts per interval' }),
+    ahtSeconds: Type.Number({ exclusiveMinimum: 0 }),
+    serviceLevel: Type.Object({ target: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), answerSeconds: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+    maxOccupancy: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    shrinkage: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const IntervalDemand = Type.Object(
+  {
+    skill: Id,
+    start: DateTime,
+    required: Type.Optional(Type.Array(NonNegative, { description: 'Agents needed per interval from start' })),
+    forecast: Type.Optional(Forecast),
+  },
+  { additionalProperties: false, description: 'Demand from start, one value per interval: either required agents or a forecast turned into agents by Erlang C' },
+);
+
+export const ShiftDemand = Type.Object(
+  {
+    date: LocalDate,
+    template: Id,
+    required: Type.Integer({ minimum: 0 }),
+    underWeight: Type.Optional(Weight),
+    overWeight: Type.Optional(Weight),
+  },
+  { additionalProperties: false, description: 'Agents needed on a template on a date (planning at shift-type level)' },
+);
+
+export const Weights = Type.Object(
+  {
+    understaffedPerAgentHour: Type.Optional(Weight),
+    overstaffedPerAgentHour: Type.Optional(Weight),
+    shiftUnderPerAgent: Type.Optional(Weight),
+    shiftOverPerAgent: Type.Optional(Weight),
+  },
+  { additionalProperties: false },
+);
+
+export const Scenario = Type.Object(
+  {
+    schemaVersion: Type.Literal(SCHEMA_VERSION),
+    name: Type.Optional(Type.String()),
+    horizon: Horizon,
+    skills: Type.Array(Id, { minItems: 1 }),
+    shiftTemplates: Type.Array(ShiftTemplate, { minItems: 1 }),
+    contracts: Type.Array(Contract, { minItems: 1 }),
+    agents: Type.Array(Agent),
+    demand: Type.Optional(Type.Array(IntervalDemand)),
+    shiftDemand: Type.Optional(Type.Array(ShiftDemand)),
+    weights: Type.Optional(Weights),
+  },
+  { additionalProperties: false },
+);
+
+export type Scenario = Static<typeof Scenario>;
+export type Horizon = Static<typeof Horizon>;
+export type ShiftTemplate = Static<typeof ShiftTemplate>;
+export type Contract = Static<typeof Contract>;
+export type Agent = Static<typeof Agent>;
+export type Leave = Static<typeof Leave>;
+export type PersonalRule = Static<typeof PersonalRule>;
+export type PersonalRuleKind = PersonalRule['kind'];
+export type IntervalDemand = Static<typeof IntervalDemand>;
+export type ShiftDemand = Static<typeof ShiftDemand>;
+export type Weights = Static<typeof Weights>;
+
+export const DEFAULT_WEIGHTS = {
+  understaffedPerAgentHour: 100,
+  overstaffedPerAgentHour: 10,
+  shiftUnderPerAgent: 100,
+  shiftOverPerAgent: 1,
+} as const;
+export const DEFAULT_MIN_REST_HOURS = 11;

@@ -1,0 +1,246 @@
+/**
+ * The constructive heuristic and local search that give an answer whenever one exists, and the start
+ * point of every solve. Moves re-plan one agent-day (or move a shift from one day to another) and are
+ * judged with the same rule modules as the evaluator: hard findings first (how far from feasible),
+ * then total cost.
+ */
+import type { Problem, Shift } from '../expand/problem.js';
+import { CoverageTracker } from '../rules/coverage.js';
+import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
+import type { RuleFinding } from '../rules/rule.js';
+import { agentStanding } from '../evaluate/evaluate.js';
+
+/** Hard findings that no move may introduce weigh this much; repairable ones weigh their shortfall. */
+const UNREPAIRABLE = 1e6;
+
+export function infeasibility(hard: readonly RuleFinding[]): number {
+  let total = 0;
+  for (const f of hard) total += f.shortfall ?? UNREPAIRABLE;
+  return total;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a seed reproduces a roster. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface HeuristicOptions {
+  /** `performance.now()` value at which to stop. */
+  readonly deadline: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  /** Start from these shifts (per agent) instead of an empty roster. */
+  readonly initial?: readonly (readonly Shift[])[];
+  readonly onImprove?: (cost: number, infeasibility: number) => void;
+}
+
+export interface HeuristicResult {
+  readonly shifts: Shift[][];
+  readonly cost: number;
+  /** 0 when every hard rule holds. */
+  readonly infeasibility: number;
+  readonly passes: number;
+}
+
+interface AgentState {
+  shifts: Shift[];
+  cost: number;
+  infeasibility: number;
+}
+
+export class RosterSearch {
+  readonly coverage: CoverageTracker;
+  readonly shiftCoverage: ShiftCoverageTracker;
+  readonly state: AgentState[];
+  private readonly byDay: Map<number, Shift[]>[];
+
+  constructor(
+    readonly p: Problem,
+    initial?: readonly (readonly Shift[])[],
+  ) {
+    this.coverage = new CoverageTracker(p);
+    this.shiftCoverage = new ShiftCoverageTracker(p);
+    this.state = p.agents.map((_, ai) => {
+      const shifts = [...(initial?.[ai] ?? [])].sort((x, y) => x.start - y.start);
+      for (const s of shifts) this.applyCoverage(s, 1);
+      const st = agentStanding(p, ai, shifts);
+      return { shifts, cost: st.cost, infeasibility: infeasibility(st.hard) };
+    });
+    this.byDay = p.agents.map((a) => {
+      const m = new Map<number, Shift[]>();
+      for (const s of a.candidates) {
+        const list = m.get(s.day);
+        if (list) list.push(s);
+        else m.set(s.day, [s]);
+      }
+      return m;
+    });
+  }
+
+  private applyCoverage(s: Shift, sign: 1 | -1): void {
+    this.coverage.apply(s, sign);
+    this.shiftCoverage.apply(s, sign);
+  }
+
+  private coverageDelta(s: Shift, sign: 1 | -1): number {
+    return this.coverage.delta(s, sign) + this.shiftCoverage.delta(s, sign);
+  }
+
+  totalCost(): number {
+    return this.coverage.total() + this.shiftCoverageTotal() + this.state.reduce((sum, s) => sum + s.cost, 0);
+  }
+
+  private shiftCoverageTotal(): number {
+    return this.shiftCoverage.findings().reduce((sum, f) => sum + f.cost, 0);
+  }
+
+  totalInfeasibility(): number {
+    return this.state.reduce((sum, s) => sum + s.infeasibility, 0);
+  }
+
+  shifts(): Shift[][] {
+    return this.state.map((s) => [...s.shifts]);
+  }
+
+  days(ai: number): number[] {
+    return [...this.byDay[ai]!.keys()];
+  }
+
+  /**
+   * Tries to replace what agent `ai` works on the days in `clearDays` by one of `options` (each a list of
+   * shifts to add). Applies the best option if it beats the current plan; returns whether it did.
+   * `coverageOnly` ignores repairable shortfalls (used while constructing).
+   */
+  improve(ai: number, clearDays: readonly number[], options: readonly (readonly Shift[])[], coverageOnly = false): boolean {
+    const st = this.state[ai]!;
+    const removed = st.shifts.filter((s) => clearDays.includes(s.day));
+    if (removed.length === 0 && options.length === 0) return false;
+    const kept = st.shifts.filter((s) => !clearDays.includes(s.day));
+    for (const s of removed) this.applyCoverage(s, -1);
+    let removedDelta = 0;
+    for (const s of removed) removedDelta += this.coverageDelta(s, 1); // cost of putting them back
+    let best: { shifts: Shift[]; cost: number; infeasibility: number; delta: number } | undefined;
+    const judge = (add: readonly Shift[]) => {
+      let cov = 0;
+      for (const s of add) cov += this.coverageDelta(s, 1);
+      // Two added shifts of one skill may share intervals; apply the first while pricing the second.
+      if (add.length > 1) {
+        cov = 0;
+        for (const s of add) {
+          cov += this.coverageDelta(s, 1);
+          this.applyCoverage(s, 1);
+        }
+        for (const s of add) this.applyCoverage(s, -1);
+      }
+      const shifts = [...kept, ...add].sort((x, y) => x.start - y.start);
+      const standing = agentStanding(this.p, ai, shifts);
+      const inf = infeasibility(standing.hard);
+      const delta = cov - removedDelta + standing.cost - st.cost;
+      return { shifts, cost: standing.cost, infeasibility: inf, delta };
+    };
+    const better = (x: { infeasibility: number; delta: number }, y: { infeasibility: number; delta: number }) => {
+      if (coverageOnly) {
+        const xu = x.infeasibility >= UNREPAIRABLE ? 1 : 0;
+        const yu = y.infeasibility >= UNREPAIRABLE ? 1 : 0;
+        if (xu !== yu) return xu < yu;
+        return x.delta < y.delta - 1e-9;
+      }
+      if (Math.abs(x.infeasibility - y.infeasibility) > 1e-9) return x.infeasibility < y.infeasibility;
+      return x.delta < y.delta - 1e-9;
+    };
+    for (const add of options) {
+      const c = judge(add);
+      if (!best || better(c, best)) best = c;
+    }
+    const current = { infeasibility: st.infeasibility, delta: 0 };
+    if (best && better(best, current)) {
+      for (const s of best.shifts) if (!kept.includes(s)) this.applyCoverage(s, 1);
+      st.shifts = best.shifts;
+      st.cost = best.cost;
+      st.infeasibility = best.infeasibility;
+      return true;
+    }
+    for (const s of removed) this.applyCoverage(s, 1);
+    return false;
+  }
+
+  /** The options for re-planning agent `ai`'s day: off, each candidate (best by coverage first), and for micro-shift agents a pair. */
+  dayOptions(ai: number, day: number, limit: number): Shift[][] {
+    const cands = this.byDay[ai]!.get(day) ?? [];
+    const st = this.state[ai]!;
+    const current = st.shifts.filter((s) => s.day === day);
+    for (const s of current) this.applyCoverage(s, -1);
+    const ranked = cands.map((s) => ({ s, d: this.coverageDelta(s, 1) })).sort((x, y) => x.d - y.d);
+    for (const s of current) this.applyCoverage(s, 1);
+    const options: Shift[][] = [[]];
+    for (const { s } of ranked.slice(0, limit)) options.push([s]);
+    // Keep one of today's shifts and add a shift of the other kind (regular + micro-shift days).
+    if (this.p.agents[ai]!.agent.microShifts)
+      for (const keep of current)
+        for (const { s } of ranked.slice(0, limit)) if (s.micro !== keep.micro) options.push([keep, s]);
+    return options;
+  }
+}
+
+export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicResult {
+  const random = rng(options.seed ?? 1);
+  const search = new RosterSearch(p, options.initial);
+  const out = () => performance.now() >= options.deadline || options.signal?.aborted === true;
+  const agentDays: [number, number][] = [];
+  p.agents.forEach((_, ai) => search.days(ai).forEach((d) => agentDays.push([ai, d])));
+  const shuffle = <T>(xs: T[]) => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    return xs;
+  };
+  const report = () => options.onImprove?.(search.totalCost(), search.totalInfeasibility());
+  // Construction: cover demand first, then repair what contracts still need.
+  let passes = 0;
+  if (!options.initial) {
+    for (const [ai, d] of shuffle([...agentDays])) {
+      if (out()) break;
+      search.improve(ai, [d], search.dayOptions(ai, d, 12), true);
+    }
+    passes++;
+    report();
+  }
+  let limit = 24;
+  while (!out()) {
+    let changed = false;
+    for (const [ai, d] of shuffle([...agentDays])) {
+      if (out()) break;
+      if (search.improve(ai, [d], search.dayOptions(ai, d, limit))) changed = true;
+    }
+    // Move a shift to another day: the step that max-days and weekly-hours rules otherwise block.
+    for (let ai = 0; ai < p.agents.length && !out(); ai++) {
+      const worked = [...new Set(search.state[ai]!.shifts.map((s) => s.day))];
+      const free = search.days(ai).filter((d) => !worked.includes(d));
+      for (const from of shuffle(worked)) {
+        if (out()) break;
+        for (const to of shuffle(free).slice(0, 4)) {
+          const opts = search.dayOptions(ai, to, 8).filter((o) => o.length === 1);
+          if (search.improve(ai, [from, to], opts)) {
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    passes++;
+    report();
+    if (!changed) {
+      if (limit >= 200) break;
+      limit *= 3; // widen the neighbourhood before giving up
+    }
+  }
+  return { shifts: search.shifts(), cost: search.totalCost(), infeasibility: search.totalInfeasibility(), passes };
+}

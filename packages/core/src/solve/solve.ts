@@ -1,0 +1,174 @@
+/**
+ * solve: validate → expand → candidates → heuristic (always an answer) → LP model from every rule module
+ * → backend (if the model suits it) → decode → evaluate. Every solve ends within its time limit and
+ * says whether the roster is optimal, feasible (with the gap where a bound is known) or infeasible, and why.
+ */
+import type { LpBackend, LpSolution } from '../lp/backend.js';
+import { jslpBackend } from '../lp/jslp.js';
+import { expandProblem, type Problem, type Shift } from '../expand/problem.js';
+import { generateCandidates } from '../shifts/candidates.js';
+import { parseScenario, validateScenario } from '../validate/validate.js';
+import { runHeuristic } from './heuristic.js';
+import { buildRosterModel } from '../model/build.js';
+import { evaluateShifts } from '../evaluate/evaluate.js';
+import { shiftsToRoster } from '../evaluate/roster.js';
+import type { SolveResult, SolveStatus } from '../schema/roster.js';
+import { diagnoseAgents } from './diagnose.js';
+import { coverageLowerBound } from './bounds.js';
+
+export interface SolveProgress {
+  readonly phase: 'heuristic' | 'backend' | 'done';
+  readonly bestCost?: number;
+  readonly lowerBound?: number;
+  readonly gap?: number;
+  readonly elapsedSeconds: number;
+}
+
+export interface SolveOptions {
+  /** Wall-clock limit for the whole solve (default 30 s). */
+  readonly timeLimitSeconds?: number;
+  /** The LP backend (default: javascript-lp-solver, which only takes small models). */
+  readonly backend?: LpBackend;
+  /** Relative MIP gap at which the backend may stop (default 1e-4). */
+  readonly mipRelativeGap?: number;
+  /** Share of the time limit the heuristic may use before the backend starts (default 0.2). */
+  readonly heuristicShare?: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: SolveProgress) => void;
+}
+
+export const DEFAULT_TIME_LIMIT_SECONDS = 30;
+
+export async function solve(input: unknown, options: SolveOptions = {}): Promise<SolveResult> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const limit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+  const deadline = t0 + limit * 1000;
+  const scenario = parseScenario(input);
+  const warnings = [...validateScenario(scenario).warnings];
+  const p = expandProblem(scenario);
+  const candidateShifts = generateCandidates(p);
+  warnings.push(...diagnoseAgents(p));
+  const buildSeconds = elapsed();
+  const progress = (phase: SolveProgress['phase'], bestCost?: number, lowerBound?: number) =>
+    options.onProgress?.({
+      phase,
+      ...(bestCost !== undefined ? { bestCost } : {}),
+      ...(lowerBound !== undefined ? { lowerBound } : {}),
+      ...(bestCost !== undefined && lowerBound !== undefined ? { gap: relativeGap(bestCost, lowerBound) } : {}),
+      elapsedSeconds: elapsed(),
+    });
+
+  const backend = options.backend ?? jslpBackend();
+  const share = options.heuristicShare ?? 0.2;
+  const heuristic = runHeuristic(p, {
+    deadline: t0 + Math.max(0.05, limit * share) * 1000,
+    seed: options.seed ?? 1,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onImprove: (cost, inf) => (inf === 0 ? progress('heuristic', cost) : undefined),
+  });
+  let best: { shifts: Shift[][]; source: string } = { shifts: heuristic.shifts, source: 'heuristic' };
+  let bestEval = evaluateShifts(p, best.shifts);
+  let bound = coverageLowerBound(p);
+  let lp: LpSolution | undefined;
+  let variables = 0;
+  let rows = 0;
+  let solveStart = performance.now();
+  let backendNote: string | undefined;
+  const remaining = (deadline - performance.now()) / 1000;
+  const built = buildRosterModel(p);
+  variables = built.lp.variables.length;
+  rows = built.lp.rows.length;
+  const size = variables * Math.max(1, rows);
+  if (options.signal?.aborted) backendNote = 'cancelled before the backend started';
+  else if (backend.maxModelSize !== undefined && size > backend.maxModelSize)
+    backendNote = `model of ${variables} columns × ${rows} rows is beyond ${backend.name}'s limit; roster from the heuristic`;
+  else if (remaining < 0.05) backendNote = 'no time left for the backend';
+  else {
+    solveStart = performance.now();
+    lp = await backend.solve(built.lp, {
+      timeLimitSeconds: remaining,
+      mipRelativeGap: options.mipRelativeGap ?? 1e-4,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (pr) => progress('backend', pr.objective, pr.bound),
+    });
+    if (lp.bound !== undefined && Number.isFinite(lp.bound)) bound = Math.max(bound, lp.bound);
+    if (lp.values && (lp.status === 'optimal' || lp.status === 'feasible')) {
+      const shifts = built.decode(lp.values);
+      const ev = evaluateShifts(p, shifts);
+      if (ev.violations.length === 0 && (bestEval.violations.length > 0 || ev.costs.total <= bestEval.costs.total + 1e-9)) {
+        best = { shifts, source: backend.name };
+        bestEval = ev;
+      } else if (ev.violations.length > 0) backendNote = `${backend.name}'s roster broke ${ev.violations.length} hard rules (${ev.violations[0]!.rule}: ${ev.violations[0]!.message}); kept the heuristic roster`;
+    }
+  }
+  const solveSeconds = (performance.now() - solveStart) / 1000;
+  const cost = bestEval.costs.total;
+  const feasible = bestEval.violations.length === 0;
+  let status: SolveStatus;
+  let reason: string;
+  const gap = feasible ? relativeGap(cost, bound) : undefined;
+  if (lp?.status === 'infeasible' && !feasible) {
+    status = 'infeasible';
+    reason = `proven infeasible by ${backend.name}: no roster keeps every hard rule. ${explainViolations(bestEval.violations)}`;
+  } else if (!feasible) {
+    status = 'infeasible';
+    reason = `no roster keeping every hard rule was found in ${round(elapsed())} s (not proven impossible). ${explainViolations(bestEval.violations)}`;
+  } else if (lp?.status === 'optimal' && best.source === backend.name && Math.abs((lp.objective ?? NaN) - cost) <= 1e-6 * Math.max(1, Math.abs(cost))) {
+    status = 'optimal';
+    reason = `optimal: ${backend.name} proved it${gap !== undefined && gap > 0 ? ` within a relative gap of ${round(gap * 100, 4)} %` : ''}`;
+  } else if (gap !== undefined && gap <= 1e-9) {
+    status = 'optimal';
+    reason = 'optimal: the cost equals a proven lower bound';
+  } else {
+    status = 'feasible';
+    reason = `feasible roster from the ${best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
+    if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
+    if (backendNote) reason += `; ${backendNote}`;
+  }
+  progress('done', cost, bound);
+  return {
+    status,
+    reason,
+    cost,
+    ...(feasible ? { lowerBound: bound, gap: gap ?? 0 } : {}),
+    roster: shiftsToRoster(p, best.shifts),
+    evaluation: bestEval,
+    warnings,
+    stats: {
+      backend: backend.name,
+      variables,
+      rows,
+      candidateShifts,
+      buildSeconds,
+      solveSeconds,
+      totalSeconds: elapsed(),
+      ...(lp ? { backendStatus: lp.status } : {}),
+      ...(lp?.message || backendNote ? { backendMessage: [lp?.message, backendNote].filter(Boolean).join('; ') } : {}),
+      ...(heuristic.infeasibility === 0 ? { heuristicCost: heuristic.cost } : {}),
+      ...(lp?.objective !== undefined ? { backendObjective: lp.objective } : {}),
+    },
+  };
+}
+
+export function relativeGap(cost: number, bound: number): number {
+  if (cost <= bound + 1e-9) return 0;
+  return (cost - bound) / Math.max(Math.abs(cost), 1e-9);
+}
+
+function explainViolations(v: readonly { rule: string; agentId?: string; message: string }[]): string {
+  const byAgent = new Map<string, Set<string>>();
+  for (const f of v) {
+    const key = f.agentId ?? '(roster)';
+    byAgent.set(key, (byAgent.get(key) ?? new Set()).add(`${f.rule} (${f.message})`));
+  }
+  return [...byAgent].slice(0, 10).map(([agent, rules]) => `${agent}: ${[...rules].slice(0, 3).join('; ')}`).join(' | ');
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export type { Problem };

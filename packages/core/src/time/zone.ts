@@ -1,0 +1,133 @@
+/**
+ * Local time ↔ instants. All zone arithmetic goes through date-fns-tz here, so DST days of 23 and 25
+ * hours come out right; nothing else in the core adds offsets by hand.
+ */
+import { addDays, differenceInCalendarDays, parseISO } from 'date-fns';
+import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+const zoneCache = new Map<string, boolean>();
+
+/** True when `zone` is an IANA time zone this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  let ok = zoneCache.get(zone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+      ok = zone.length > 0;
+    } catch {
+      ok = false;
+    }
+    zoneCache.set(zone, ok);
+  }
+  return ok;
+}
+
+/** `YYYY-MM-DD` + `days`, as a calendar date (no zone involved). */
+export function addDaysToDate(date: string, days: number): string {
+  return formatInTimeZone(addDays(parseISO(`${date}T12:00:00Z`), days), 'UTC', 'yyyy-MM-dd');
+}
+
+/** Calendar days from `from` to `to` (both `YYYY-MM-DD`). */
+export function daysBetweenDates(from: string, to: string): number {
+  return differenceInCalendarDays(parseISO(`${to}T12:00:00Z`), parseISO(`${from}T12:00:00Z`));
+}
+
+/** 0 = Monday … 6 = Sunday, for a calendar date. */
+export function weekdayOfDate(date: string): number {
+  const d = parseISO(`${date}T12:00:00Z`).getUTCDay();
+  return (d + 6) % 7;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type WeekdayName = (typeof WEEKDAYS)[number];
+
+export function weekdayIndex(name: WeekdayName): number {
+  return WEEKDAYS.indexOf(name);
+}
+
+/** `HH:mm` → minutes after midnight (24:00 allowed as 1440). */
+export function minutesOfTime(time: string): number {
+  const [h, m] = time.split(':');
+  return Number(h) * 60 + Number(m);
+}
+
+export function timeOfMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+/**
+ * The instant of a local wall-clock time in `zone`, or `undefined` when that local time does not exist
+ * (skipped by a spring-forward change). On a fall-back day, an ambiguous time gives one of its two instants.
+ */
+export function instantOfLocal(date: string, minutes: number, zone: string): number | undefined {
+  const dayOffset = Math.floor(minutes / 1440);
+  const localDate = dayOffset === 0 ? date : addDaysToDate(date, dayOffset);
+  const local = `${localDate}T${timeOfMinutes(minutes - dayOffset * 1440)}:00`;
+  const instant = fromZonedTime(local, zone).getTime();
+  if (Number.isNaN(instant)) return undefined;
+  // A skipped local time comes back as a different wall-clock time: reject it.
+  if (formatInTimeZone(instant, zone, "yyyy-MM-dd'T'HH:mm:ss") !== local) return undefined;
+  return instant;
+}
+
+/** The instant at which local `date` begins in `zone` (midnight, or the first valid minute after it). */
+export function startOfLocalDay(date: string, zone: string): number {
+  for (let m = 0; m < 180; m += 15) {
+    const t = instantOfLocal(date, m, zone);
+    if (t !== undefined) return t;
+  }
+  throw new Error(`cannot find the start of ${date} in ${zone}`);
+}
+
+export interface LocalParts {
+  readonly date: string;
+  readonly minutes: number;
+  /** 0 = Monday … 6 = Sunday */
+  readonly weekday: number;
+}
+
+// Candidate shifts of many agents start on the same few hundred instants, and formatting in a zone is
+// the slowest step of expansion, so results are memoised (bounded, pure).
+const partsCache = new Map<string, LocalParts>();
+
+/** Local calendar date, minutes after local midnight and weekday of an instant in `zone`. */
+export function localParts(instant: number, zone: string): LocalParts {
+  const key = `${zone}|${instant}`;
+  let parts = partsCache.get(key);
+  if (!parts) {
+    const s = formatInTimeZone(instant, zone, 'yyyy-MM-dd HH:mm i');
+    parts = { date: s.slice(0, 10), minutes: Number(s.slice(11, 13)) * 60 + Number(s.slice(14, 16)), weekday: Number(s.slice(17)) - 1 };
+    if (partsCache.size > 500_000) partsCache.clear();
+    partsCache.set(key, parts);
+  }
+  return parts;
+}
+
+/** ISO 8601 with the offset that `zone` has at that instant, e.g. `2026-03-29T09:00:00+01:00`. */
+export function isoInZone(instant: number, zone: string): string {
+  return formatInTimeZone(instant, zone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+}
+
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * Parses a date-time: with an offset (or `Z`) it is an instant; without one it is a wall-clock time in
+ * `zone`. Returns `undefined` for malformed text or a local time that does not exist.
+ */
+export function parseDateTime(text: string, zone: string): number | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  if (m[5]) {
+    const t = Date.parse(text);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  if (Number(m[2]) > 23 || Number(m[3]) > 59) return undefined;
+  const t = instantOfLocal(m[1]!, minutes, zone);
+  return t === undefined ? undefined : t + Number(m[4] ?? 0) * 1000;
+}

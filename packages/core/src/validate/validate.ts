@@ -1,0 +1,182 @@
+/**
+ * validate: the schema first (every error, with its JSON path), then the domain checks a schema cannot
+ * express (references, time zones, times that do not exist, bounds that contradict each other). Valid
+ * but inconsistent input (nobody has a needed skill, leave larger than the hours) gives named warnings.
+ */
+import { Compile } from 'typebox/compile';
+import { Scenario } from '../schema/scenario.js';
+import type { Scenario as ScenarioValue } from '../schema/scenario.js';
+import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
+import { addDaysToDate, daysBetweenDates, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
+
+export interface ValidationWarning {
+  /** A stable name, e.g. `skill-without-agents`. */
+  readonly code: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ValidationReport {
+  readonly valid: boolean;
+  readonly errors: InputIssue[];
+  readonly warnings: ValidationWarning[];
+}
+
+const scenarioValidator = Compile(Scenario);
+
+/** Schema errors of any value against a compiled TypeBox validator, deduplicated, most specific first. */
+export function schemaIssues(errors: Iterable<{ instancePath: string; message: string; keyword: string; params: unknown }>): InputIssue[] {
+  const out: InputIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // `additionalProperties: false` is reported twice (once as "schema is false"); keep the readable one.
+    if (e.keyword === 'boolean') continue;
+    let message = e.message;
+    if (e.keyword === 'additionalProperties') message = `unknown field(s): ${((e.params as { additionalProperties?: string[] }).additionalProperties ?? []).join(', ')}`;
+    if (e.keyword === 'required') message = `missing required field(s): ${((e.params as { requiredProperties?: string[] }).requiredProperties ?? []).join(', ')}`;
+    const key = `${e.instancePath}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: e.instancePath, message });
+  }
+  return out;
+}
+
+export function validateScenario(input: unknown): ValidationReport {
+  if (!scenarioValidator.Check(input)) {
+    return { valid: false, errors: schemaIssues(scenarioValidator.Errors(input)), warnings: [] };
+  }
+  const s = input as ScenarioValue;
+  const errors: InputIssue[] = [];
+  const warnings: ValidationWarning[] = [];
+  const err = (path: string, message: string) => errors.push({ path, message });
+  const warn = (code: string, path: string, message: string) => warnings.push({ code, path, message });
+
+  const h = s.horizon;
+  if (![15, 30, 60].includes(h.intervalMinutes)) err('/horizon/intervalMinutes', `must be 15, 30 or 60 (a grid that divides 24 h), got ${h.intervalMinutes}`);
+  const zoneOk = isValidTimeZone(h.timeZone);
+  if (!zoneOk) err('/horizon/timeZone', `unknown IANA time zone ${JSON.stringify(h.timeZone)}`);
+  if (Number.isNaN(Date.parse(`${h.startDate}T00:00:00Z`)) || addDaysToDate(h.startDate, 0) !== h.startDate) err('/horizon/startDate', `not a real date: ${h.startDate}`);
+  if (errors.length > 0) return { valid: false, errors, warnings };
+
+  const dupes = (list: { id: string }[] | string[], path: string, what: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      const id = typeof x === 'string' ? x : x.id;
+      if (seen.has(id)) err(`${path}/${i}${typeof x === 'string' ? '' : '/id'}`, `duplicate ${what} ${id}`);
+      seen.add(id);
+    });
+  };
+  dupes(s.skills, '/skills', 'skill');
+  dupes(s.shiftTemplates, '/shiftTemplates', 'template');
+  dupes(s.contracts, '/contracts', 'contract');
+  dupes(s.agents, '/agents', 'agent');
+  const skills = new Set(s.skills);
+  const templates = new Set(s.shiftTemplates.map((t) => t.id));
+  const contracts = new Map(s.contracts.map((c) => [c.id, c]));
+  const lastDate = addDaysToDate(h.startDate, h.days - 1);
+  const inHorizon = (date: string) => date >= h.startDate && date <= lastDate;
+
+  s.shiftTemplates.forEach((t, i) => {
+    const p = `/shiftTemplates/${i}`;
+    t.skills?.forEach((k, j) => skills.has(k) || err(`${p}/skills/${j}`, `unknown skill ${k}`));
+    t.notFollowedBy?.forEach((k, j) => templates.has(k) || err(`${p}/notFollowedBy/${j}`, `unknown template ${k}`));
+    const step = t.startStepMinutes ?? h.intervalMinutes;
+    const span = (minutesOfTime(t.latestStart) - minutesOfTime(t.earliestStart) + 1440) % 1440;
+    if (span % step !== 0) warn('start-window-step', `${p}/latestStart`, `latestStart is not reachable from earliestStart in steps of ${step} min; the last start is earlier`);
+  });
+  s.contracts.forEach((c, i) => {
+    const p = `/contracts/${i}`;
+    for (const key of ['hoursPerWeek', 'hoursPerHorizon'] as const) {
+      const b = c[key];
+      if (b?.min !== undefined && b.max !== undefined && b.min > b.max) err(`${p}/${key}/min`, `min (${b.min} h) is above max (${b.max} h)`);
+    }
+    if (c.hoursPerWeek?.max !== undefined && c.hoursPerWeek.max > 168) err(`${p}/hoursPerWeek/max`, 'a week has 168 hours');
+    if (c.minConsecutiveDays !== undefined && c.maxConsecutiveDays !== undefined && c.minConsecutiveDays > c.maxConsecutiveDays)
+      err(`${p}/minConsecutiveDays`, `min (${c.minConsecutiveDays}) is above maxConsecutiveDays (${c.maxConsecutiveDays})`);
+    c.templates?.forEach((k, j) => templates.has(k) || err(`${p}/templates/${j}`, `unknown template ${k}`));
+    Object.keys(c.maxShiftsPerTemplate ?? {}).forEach((k) => templates.has(k) || err(`${p}/maxShiftsPerTemplate/${k}`, `unknown template ${k}`));
+  });
+
+  const skillHolders = new Map<string, number>();
+  s.agents.forEach((a, i) => {
+    const p = `/agents/${i}`;
+    const zone = a.timeZone ?? h.timeZone;
+    if (a.timeZone !== undefined && !isValidTimeZone(a.timeZone)) err(`${p}/timeZone`, `unknown IANA time zone ${JSON.stringify(a.timeZone)}`);
+    a.skills.forEach((k, j) => {
+      if (!skills.has(k)) err(`${p}/skills/${j}`, `unknown skill ${k}`);
+      skillHolders.set(k, (skillHolders.get(k) ?? 0) + 1);
+    });
+    const contract = contracts.get(a.contract);
+    if (!contract) err(`${p}/contract`, `unknown contract ${a.contract}`);
+    const zoneValid = a.timeZone === undefined || isValidTimeZone(a.timeZone);
+    a.leave?.forEach((l, j) => {
+      if (!zoneValid) return;
+      const start = parseDateTime(l.start, zone);
+      const end = parseDateTime(l.end, zone);
+      if (start === undefined) err(`${p}/leave/${j}/start`, `not a valid time in ${zone}: ${l.start}`);
+      if (end === undefined) err(`${p}/leave/${j}/end`, `not a valid time in ${zone}: ${l.end}`);
+      if (start !== undefined && end !== undefined && end <= start) err(`${p}/leave/${j}/end`, `leave ends (${l.end}) before or when it starts (${l.start})`);
+    });
+    if (contract && zoneValid && a.leave?.length && contract.hoursPerWeek?.max !== undefined) {
+      // Paid leave counts as paid hours: more of it in a week than the weekly maximum cannot be rostered.
+      for (let w = 0; w * 7 < h.days; w++) {
+        const from = startOfLocalDay(addDaysToDate(h.startDate, w * 7), zone);
+        const to = startOfLocalDay(addDaysToDate(h.startDate, Math.min(h.days, w * 7 + 7)), zone);
+        const hours = a.leave.filter((l) => l.paid !== false).reduce((sum, l) => {
+          const ls = parseDateTime(l.start, zone);
+          const le = parseDateTime(l.end, zone);
+          return ls === undefined || le === undefined ? sum : sum + Math.max(0, Math.min(le, to) - Math.max(ls, from)) / 3_600_000;
+        }, 0);
+        const scale = Math.min(7, h.days - w * 7) / 7;
+        if (hours > contract.hoursPerWeek.max * scale + 1e-9) warn('leave-exceeds-max-hours', `${p}/leave`, `week ${w + 1}: ${hours} h of paid leave exceeds the contract maximum of ${contract.hoursPerWeek.max * scale} h`);
+      }
+    }
+    a.rules?.forEach((r, j) => {
+      const rp = `${p}/rules/${j}`;
+      if (r.kind === 'free-window' && minutesOfTime(r.to) <= minutesOfTime(r.from)) err(`${rp}/to`, `window ends (${r.to}) before or when it starts (${r.from})`);
+      if (r.kind === 'shift-request') {
+        if (!inHorizon(r.date)) warn('request-outside-horizon', `${rp}/date`, `${r.date} is outside the horizon; the request is ignored`);
+        if (r.template !== undefined && !templates.has(r.template)) err(`${rp}/template`, `unknown template ${r.template}`);
+      }
+      if (r.hard !== true && r.weight === undefined) void 0; // soft rules default to weight 1
+    });
+    if (a.microShifts && !s.shiftTemplates.some((t) => t.micro)) warn('no-micro-templates', `${p}/microShifts`, 'opted in to micro-shifts, but no template is a micro-shift');
+  });
+
+  const gridStart = startOfLocalDay(h.startDate, h.timeZone);
+  const gridEnd = startOfLocalDay(addDaysToDate(h.startDate, h.days), h.timeZone);
+  const intervalMs = h.intervalMinutes * 60_000;
+  s.demand?.forEach((d, i) => {
+    const p = `/demand/${i}`;
+    if (!skills.has(d.skill)) err(`${p}/skill`, `unknown skill ${d.skill}`);
+    else if (!skillHolders.has(d.skill)) warn('skill-without-agents', `${p}/skill`, `no agent has skill ${d.skill}; this demand cannot be covered`);
+    if ((d.required === undefined) === (d.forecast === undefined)) err(p, 'give exactly one of required or forecast');
+    const start = parseDateTime(d.start, h.timeZone);
+    if (start === undefined) {
+      err(`${p}/start`, `not a valid time in ${h.timeZone}: ${d.start}`);
+      return;
+    }
+    if ((start - gridStart) % intervalMs !== 0) err(`${p}/start`, `${d.start} is not on the ${h.intervalMinutes}-minute grid`);
+    const n = d.required?.length ?? d.forecast?.contacts.length ?? 0;
+    if (start < gridStart || start + n * intervalMs > gridEnd) warn('demand-outside-horizon', p, 'part of this demand lies outside the horizon and is ignored');
+  });
+  const seenRows = new Set<string>();
+  s.shiftDemand?.forEach((r, i) => {
+    const p = `/shiftDemand/${i}`;
+    if (!templates.has(r.template)) err(`${p}/template`, `unknown template ${r.template}`);
+    if (!inHorizon(r.date)) err(`${p}/date`, `${r.date} is outside the horizon ${h.startDate} … ${lastDate}`);
+    const key = `${r.date}|${r.template}`;
+    if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
+    seenRows.add(key);
+  });
+  void daysBetweenDates;
+  return { valid: errors.length === 0, errors, warnings };
+}
+
+/** Validates and returns the typed scenario, or throws `ScenarioValidationError` naming every problem. */
+export function parseScenario(input: unknown): ScenarioValue {
+  const report = validateScenario(input);
+  if (!report.valid) throw new ScenarioValidationError(report.errors);
+  return input as ScenarioValue;
+}
