@@ -123,3 +123,50 @@ export function violatedRows(model: LpModel, values: ArrayLike<number>, toleranc
   }
   return out;
 }
+
+/**
+ * Fixes some columns to values and removes them from the model: their contribution moves into the row
+ * bounds and the objective offset. Used to pin assignments (minimal-change re-solves, consistency checks)
+ * so a backend only sees the free part. `expand` maps the reduced model's values back to full length.
+ */
+export function pinColumns(model: LpModel, pins: ReadonlyMap<number, number>): { model: LpModel; expand(values: ArrayLike<number>): Float64Array } {
+  const newIndex = new Int32Array(model.variables.length).fill(-1);
+  const variables: LpVariable[] = [];
+  let offset = model.objectiveOffset;
+  model.variables.forEach((v, j) => {
+    const pinned = pins.get(j);
+    if (pinned === undefined) {
+      newIndex[j] = variables.length;
+      variables.push(v);
+    } else offset += v.cost * pinned;
+  });
+  const rows: LpRow[] = [];
+  for (const r of model.rows) {
+    let constant = 0;
+    const indices: number[] = [];
+    const coefficients: number[] = [];
+    r.indices.forEach((j, k) => {
+      const pinned = pins.get(j);
+      if (pinned === undefined) {
+        indices.push(newIndex[j]!);
+        coefficients.push(r.coefficients[k]!);
+      } else constant += r.coefficients[k]! * pinned;
+    });
+    const lower = r.lower - constant;
+    const upper = r.upper - constant;
+    // A row left without columns is dropped when it holds, and kept (empty, so infeasible) when it does not.
+    if (indices.length === 0 && lower <= 1e-9 && upper >= -1e-9) continue;
+    rows.push({ name: r.name, indices, coefficients, lower, upper });
+  }
+  return {
+    model: { sense: 'minimize', variables, rows, objectiveOffset: offset },
+    expand(values) {
+      const full = new Float64Array(model.variables.length);
+      model.variables.forEach((_, j) => {
+        const pinned = pins.get(j);
+        full[j] = pinned ?? values[newIndex[j]!] ?? 0;
+      });
+      return full;
+    },
+  };
+}

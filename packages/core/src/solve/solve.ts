@@ -50,7 +50,6 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const p = expandProblem(scenario);
   const candidateShifts = generateCandidates(p);
   warnings.push(...diagnoseAgents(p));
-  const buildSeconds = elapsed();
   const progress = (phase: SolveProgress['phase'], bestCost?: number, lowerBound?: number) =>
     options.onProgress?.({
       phase,
@@ -61,9 +60,16 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     });
 
   const backend = options.backend ?? jslpBackend();
-  const share = options.heuristicShare ?? 0.2;
+  // The model is built first: whether the backend will take it decides how long the heuristic may run.
+  const built = buildRosterModel(p);
+  const variables = built.lp.variables.length;
+  const rows = built.lp.rows.length;
+  const size = variables * Math.max(1, rows);
+  const backendTakesIt = backend.maxModelSize === undefined || size <= backend.maxModelSize;
+  const buildSeconds = elapsed();
+  const share = backendTakesIt ? (options.heuristicShare ?? 0.2) : 1;
   const heuristic = runHeuristic(p, {
-    deadline: t0 + Math.max(0.05, limit * share) * 1000,
+    deadline: Math.min(deadline, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
     onImprove: (cost, inf) => (inf === 0 ? progress('heuristic', cost) : undefined),
@@ -72,23 +78,17 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   let bestEval = evaluateShifts(p, best.shifts);
   let bound = coverageLowerBound(p);
   let lp: LpSolution | undefined;
-  let variables = 0;
-  let rows = 0;
   let solveStart = performance.now();
   let backendNote: string | undefined;
   const remaining = (deadline - performance.now()) / 1000;
-  const built = buildRosterModel(p);
-  variables = built.lp.variables.length;
-  rows = built.lp.rows.length;
-  const size = variables * Math.max(1, rows);
   if (options.signal?.aborted) backendNote = 'cancelled before the backend started';
-  else if (backend.maxModelSize !== undefined && size > backend.maxModelSize)
-    backendNote = `model of ${variables} columns × ${rows} rows is beyond ${backend.name}'s limit; roster from the heuristic`;
+  else if (!backendTakesIt) backendNote = `model of ${variables} columns × ${rows} rows is beyond ${backend.name}'s limit; roster from the heuristic`;
   else if (remaining < 0.05) backendNote = 'no time left for the backend';
   else {
     solveStart = performance.now();
     lp = await backend.solve(built.lp, {
-      timeLimitSeconds: remaining,
+      // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
+      timeLimitSeconds: Math.max(0.05, remaining - 0.3 - 0.05 * remaining),
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (pr) => progress('backend', pr.objective, pr.bound),

@@ -25,6 +25,19 @@ export function isValidTimeZone(zone: string): boolean {
   return ok;
 }
 
+// Calendar-date arithmetic (no zone, no offsets) is on every hot path of expansion, so results are
+// memoised; the arithmetic itself is date-fns'.
+const dateCache = new Map<string, number>();
+function dayNumber(date: string): number {
+  let n = dateCache.get(date);
+  if (n === undefined) {
+    n = differenceInCalendarDays(parseISO(`${date}T12:00:00Z`), parseISO('1970-01-01T12:00:00Z'));
+    if (dateCache.size > 100_000) dateCache.clear();
+    dateCache.set(date, n);
+  }
+  return n;
+}
+
 /** `YYYY-MM-DD` + `days`, as a calendar date (no zone involved). */
 export function addDaysToDate(date: string, days: number): string {
   return formatInTimeZone(addDays(parseISO(`${date}T12:00:00Z`), days), 'UTC', 'yyyy-MM-dd');
@@ -32,13 +45,13 @@ export function addDaysToDate(date: string, days: number): string {
 
 /** Calendar days from `from` to `to` (both `YYYY-MM-DD`). */
 export function daysBetweenDates(from: string, to: string): number {
-  return differenceInCalendarDays(parseISO(`${to}T12:00:00Z`), parseISO(`${from}T12:00:00Z`));
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** 0 = Monday … 6 = Sunday, for a calendar date. */
 export function weekdayOfDate(date: string): number {
-  const d = parseISO(`${date}T12:00:00Z`).getUTCDay();
-  return (d + 6) % 7;
+  // 1970-01-01 was a Thursday (3).
+  return (((dayNumber(date) + 3) % 7) + 7) % 7;
 }
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -50,8 +63,8 @@ export function weekdayIndex(name: WeekdayName): number {
 
 /** `HH:mm` → minutes after midnight (24:00 allowed as 1440). */
 export function minutesOfTime(time: string): number {
-  const [h, m] = time.split(':');
-  return Number(h) * 60 + Number(m);
+  // Fixed positions of HH:mm; called in every rule's inner loop.
+  return (time.charCodeAt(0) - 48) * 600 + (time.charCodeAt(1) - 48) * 60 + (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
 }
 
 export function timeOfMinutes(minutes: number): string {
@@ -93,17 +106,18 @@ export interface LocalParts {
 
 // Candidate shifts of many agents start on the same few hundred instants, and formatting in a zone is
 // the slowest step of expansion, so results are memoised (bounded, pure).
-const partsCache = new Map<string, LocalParts>();
+const partsCache = new Map<string, Map<number, LocalParts>>();
 
 /** Local calendar date, minutes after local midnight and weekday of an instant in `zone`. */
 export function localParts(instant: number, zone: string): LocalParts {
-  const key = `${zone}|${instant}`;
-  let parts = partsCache.get(key);
+  let zoneCacheMap = partsCache.get(zone);
+  if (!zoneCacheMap) partsCache.set(zone, (zoneCacheMap = new Map()));
+  let parts = zoneCacheMap.get(instant);
   if (!parts) {
     const s = formatInTimeZone(instant, zone, 'yyyy-MM-dd HH:mm i');
     parts = { date: s.slice(0, 10), minutes: Number(s.slice(11, 13)) * 60 + Number(s.slice(14, 16)), weekday: Number(s.slice(17)) - 1 };
-    if (partsCache.size > 500_000) partsCache.clear();
-    partsCache.set(key, parts);
+    if (zoneCacheMap.size > 500_000) zoneCacheMap.clear();
+    zoneCacheMap.set(instant, parts);
   }
   return parts;
 }

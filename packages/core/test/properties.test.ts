@@ -1,0 +1,192 @@
+/**
+ * Property tests on random scenarios: whatever the solver returns keeps every hard rule, its reported cost
+ * is the evaluator's, and the LP model and the rule checks agree on any roster fixed into the model.
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import {
+  solve,
+  evaluate,
+  expandProblem,
+  generateCandidates,
+  buildRosterModel,
+  parseScenario,
+  runHeuristic,
+  evaluateShifts,
+  jslpBackend,
+  pinColumns,
+  validateScenario,
+  type Scenario,
+  type Shift,
+} from '@flexroster/core';
+
+const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata'];
+// Includes the London and New York spring-forward and fall-back weekends.
+const START_DATES = ['2026-03-27', '2026-10-23', '2026-03-06', '2026-10-30', '2026-06-01'];
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+const ruleArb = fc.oneof(
+  fc.record({ kind: fc.constant('free-window' as const), weekday: fc.constantFrom(...WEEKDAYS), from: fc.integer({ min: 8, max: 20 }).map(hh), to: fc.constant('21:00'), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('earliest-start' as const), time: fc.integer({ min: 6, max: 12 }).map(hh), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('latest-end' as const), time: fc.integer({ min: 14, max: 23 }).map(hh), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('max-late-shifts' as const), startingAtOrAfter: fc.integer({ min: 10, max: 16 }).map(hh), maxPerWeek: fc.integer({ min: 0, max: 3 }), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('preferred-day-off' as const), weekday: fc.constantFrom(...WEEKDAYS), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+  fc.record({ kind: fc.constant('max-working-days' as const), maxPerWeek: fc.integer({ min: 1, max: 4 }), hard: fc.boolean(), weight: fc.integer({ min: 1, max: 9 }) }),
+);
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .record({
+    zone: fc.constantFrom(...ZONES),
+    startDate: fc.constantFrom(...START_DATES),
+    days: fc.integer({ min: 2, max: 4 }),
+    twoSkills: fc.boolean(),
+    micro: fc.boolean(),
+    agents: fc.array(
+      fc.record({
+        zone: fc.option(fc.constantFrom(...ZONES), { nil: undefined }),
+        skills: fc.constantFrom(['voice'], ['chat'], ['voice', 'chat']),
+        contract: fc.constantFrom('full', 'part', 'flex'),
+        micro: fc.boolean(),
+        leaveDay: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+        leaveFrom: fc.integer({ min: 6, max: 14 }),
+        rules: fc.array(ruleArb, { maxLength: 2 }),
+        flex: fc.option(fc.integer({ min: 7, max: 12 }), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    demand: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 12, maxLength: 12 }),
+    chatDemand: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 12, maxLength: 12 }),
+  })
+  .map((g) => {
+    const dates = Array.from({ length: g.days }, (_, d) => {
+      const x = new Date(`${g.startDate}T12:00:00Z`);
+      x.setUTCDate(x.getUTCDate() + d);
+      return x.toISOString().slice(0, 10);
+    });
+    const skills = g.twoSkills ? ['voice', 'chat'] : ['voice'];
+    const s: Scenario = {
+      schemaVersion: 1,
+      horizon: { startDate: g.startDate, days: g.days, timeZone: g.zone, intervalMinutes: 60 },
+      skills,
+      shiftTemplates: [
+        { id: 'early', earliestStart: '06:00', latestStart: '10:00', startStepMinutes: 120, lengthsMinutes: [480, 360] },
+        { id: 'late', earliestStart: '13:00', latestStart: '15:00', startStepMinutes: 120, lengthsMinutes: [480] },
+        ...(g.micro ? [{ id: 'micro', earliestStart: '17:00', latestStart: '19:00', startStepMinutes: 120, lengthsMinutes: [120], micro: true }] : []),
+      ],
+      contracts: [
+        { id: 'full', hoursPerWeek: { min: 12, max: 40 }, maxDaysPerWeek: 5, minRestHours: 11, maxConsecutiveDays: 3 },
+        { id: 'part', hoursPerWeek: { max: 20 }, maxDaysPerWeek: 3, minRestHours: 12 },
+        { id: 'flex', minRestHours: 8, minConsecutiveDaysOff: 2 },
+      ],
+      agents: g.agents.map((a, i) => ({
+        id: `ag${i}`,
+        ...(a.zone ? { timeZone: a.zone } : {}),
+        skills: a.skills.filter((k) => skills.includes(k)).length ? a.skills.filter((k) => skills.includes(k)) : ['voice'],
+        contract: a.contract,
+        ...(a.micro && g.micro ? { microShifts: { maxPerWeek: 2, minGapHours: 1 } } : {}),
+        ...(a.leaveDay !== undefined && a.leaveDay < g.days ? { leave: [{ start: `${dates[a.leaveDay]}T${hh(a.leaveFrom)}`, end: `${dates[a.leaveDay]}T${hh(a.leaveFrom + 3)}`, type: 'annual' }] } : {}),
+        ...(a.flex !== undefined ? { flexibleStart: { usual: hh(a.flex), toleranceMinutes: 120 } } : {}),
+        rules: a.rules,
+      })),
+      // Demand from 07:00 to 19:00 local, twelve hourly values a day, per skill.
+      demand: dates.flatMap((date) => [
+        { skill: 'voice', start: `${date}T07:00`, required: g.demand },
+        ...(g.twoSkills ? [{ skill: 'chat', start: `${date}T07:00`, required: g.chatDemand }] : []),
+      ]),
+    };
+    return s;
+  });
+
+t.test('generated scenarios are valid', async (t) => {
+  fc.assert(
+    fc.property(scenarioArb, (s) => {
+      const r = validateScenario(s);
+      return r.valid || (console.error(r.errors), false);
+    }),
+    { numRuns: 200, seed: 7 },
+  );
+  t.pass('200 scenarios validated');
+});
+
+t.test('solved rosters keep every hard rule and their cost is the evaluator’s', async (t) => {
+  let optimal = 0;
+  let checked = 0;
+  await fc.assert(
+    fc.asyncProperty(scenarioArb, async (s) => {
+      const r = await solve(s, { timeLimitSeconds: 1.5 });
+      const ev = evaluate(s, r.roster);
+      if (r.status !== 'infeasible') {
+        if (ev.violations.length !== 0) throw new Error(`hard violations: ${JSON.stringify(ev.violations)}`);
+        if (r.evaluation.violations.length !== 0) throw new Error('result lists violations');
+      } else if (ev.violations.length === 0) throw new Error('infeasible status on a roster without violations');
+      if (Math.abs(ev.costs.total - r.cost) > 1e-6) throw new Error(`reported ${r.cost}, evaluator ${ev.costs.total}`);
+      if (r.status === 'optimal' && r.stats.backendObjective !== undefined) {
+        optimal++;
+        if (Math.abs(r.stats.backendObjective - ev.costs.total) > 1e-6) throw new Error(`LP objective ${r.stats.backendObjective} ≠ evaluator ${ev.costs.total}`);
+      }
+      if (r.lowerBound !== undefined && r.lowerBound > r.cost + 1e-6) throw new Error(`bound ${r.lowerBound} above cost ${r.cost}`);
+      checked++;
+    }),
+    { numRuns: 25, seed: 42 },
+  );
+  t.equal(checked, 25);
+  t.ok(optimal >= 5, `${optimal} of 25 solved to proven optimality, each with LP objective = evaluator cost`);
+});
+
+t.test('the heuristic’s incremental cost equals a fresh evaluation', async (t) => {
+  fc.assert(
+    fc.property(scenarioArb, fc.integer({ min: 1, max: 1000 }), (s, seed) => {
+      const p = expandProblem(parseScenario(s));
+      generateCandidates(p);
+      const h = runHeuristic(p, { deadline: performance.now() + 300, seed });
+      const ev = evaluateShifts(p, h.shifts);
+      if (Math.abs(ev.costs.total - h.cost) > 1e-6) throw new Error(`heuristic ${h.cost}, evaluator ${ev.costs.total}`);
+      if ((h.infeasibility === 0) !== (ev.violations.length === 0)) throw new Error('feasibility disagrees');
+    }),
+    { numRuns: 60, seed: 3 },
+  );
+  t.pass();
+});
+
+t.test('LP model and rule checks agree on rosters fixed into the model', async (t) => {
+  let feasibleSeen = 0;
+  let infeasibleSeen = 0;
+  await fc.assert(
+    fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), async (s, seed, mutation) => {
+      const p = expandProblem(parseScenario(s));
+      generateCandidates(p);
+      const h = runHeuristic(p, { deadline: performance.now() + 200, seed });
+      // Mutate the heuristic roster: drop a shift, add a random candidate, or both.
+      const rnd = (n: number) => (seed * 7919 + n * 104729) % Math.max(1, n);
+      const shifts: Shift[][] = h.shifts.map((l) => [...l]);
+      const ai = rnd(p.agents.length);
+      const a = p.agents[ai]!;
+      if (mutation & 1 && shifts[ai]!.length > 0) shifts[ai]!.splice(rnd(shifts[ai]!.length), 1);
+      if (mutation & 2 && a.candidates.length > 0) shifts[ai]!.push(a.candidates[rnd(a.candidates.length)]!);
+      shifts[ai] = [...new Set(shifts[ai]!)].sort((x, y) => x.start - y.start);
+      const ev = evaluateShifts(p, shifts);
+      const built = buildRosterModel(p);
+      const chosen = new Set(shifts.flat());
+      const colValue = new Map<number, number>();
+      p.agents.forEach((ag, k) => ag.candidates.forEach((c, i) => colValue.set(built.model.columns[k]![i]!, chosen.has(c) ? 1 : 0)));
+      const fixed = pinColumns(built.lp, colValue).model;
+      const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
+      const lpFeasible = sol.status === 'optimal';
+      if (sol.status !== 'optimal' && sol.status !== 'infeasible') throw new Error(`backend ${sol.status}: ${sol.message}`);
+      const hasMicroDay = shifts.some((l) => l.some((x) => x.micro));
+      if (lpFeasible) {
+        feasibleSeen++;
+        if (ev.violations.length > 0) throw new Error(`LP accepts a roster the checks reject: ${JSON.stringify(ev.violations[0])}`);
+        if (Math.abs(sol.objective! - ev.costs.total) > 1e-6) throw new Error(`LP ${sol.objective} vs evaluator ${ev.costs.total}`);
+      } else {
+        infeasibleSeen++;
+        // The LP is exact except that rest rows also forbid two late shifts on one micro-shift day.
+        if (ev.violations.length === 0 && !hasMicroDay) throw new Error('LP rejects a roster the checks accept');
+      }
+    }),
+    { numRuns: 40, seed: 11 },
+  );
+  t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
+  t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);
+});
