@@ -1,0 +1,1 @@
+export { highsBackend, type HighsBackendOptions } from './backend.js';
