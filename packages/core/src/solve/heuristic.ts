@@ -109,6 +109,17 @@ export class RosterSearch {
     return this.state.map((s) => [...s.shifts]);
   }
 
+  /** Replaces agent `ai`'s shifts wholesale (ruin-and-recreate), keeping coverage and standing in step. */
+  setShifts(ai: number, shifts: readonly Shift[]): void {
+    const st = this.state[ai]!;
+    for (const s of st.shifts) this.applyCoverage(s, -1);
+    st.shifts = [...shifts].sort((x, y) => x.start - y.start);
+    for (const s of st.shifts) this.applyCoverage(s, 1);
+    const standing = agentStanding(this.p, ai, st.shifts);
+    st.cost = standing.cost;
+    st.infeasibility = infeasibility(standing.hard);
+  }
+
   days(ai: number): number[] {
     return [...this.byDay[ai]!.keys()];
   }
@@ -240,6 +251,27 @@ export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicRe
     if (!changed) {
       if (limit >= 200) break;
       limit *= 3; // widen the neighbourhood before giving up
+    }
+  }
+  // Ruin and recreate until the deadline: clear a few agents, rebuild them greedily, keep what is not worse.
+  if (p.agents.length > 1) {
+    let bestCost = search.totalCost();
+    let bestInf = search.totalInfeasibility();
+    while (!out()) {
+      const victims = shuffle(p.agents.map((_, i) => i)).slice(0, Math.min(p.agents.length, 2 + Math.floor(random() * 3)));
+      const saved = victims.map((ai) => search.state[ai]!.shifts);
+      for (const ai of victims) search.setShifts(ai, []);
+      const days = shuffle(agentDays.filter(([ai]) => victims.includes(ai)));
+      for (const [ai, d] of days) search.improve(ai, [d], search.dayOptions(ai, d, 12), true);
+      for (let round = 0; round < 2 && !out(); round++) for (const [ai, d] of shuffle(days)) search.improve(ai, [d], search.dayOptions(ai, d, 24));
+      const cost = search.totalCost();
+      const inf = search.totalInfeasibility();
+      if (inf < bestInf - 1e-9 || (Math.abs(inf - bestInf) <= 1e-9 && cost <= bestCost + 1e-9)) {
+        if (inf < bestInf - 1e-9 || cost < bestCost - 1e-9) report();
+        bestCost = cost;
+        bestInf = inf;
+      } else victims.forEach((ai, k) => search.setShifts(ai, saved[k]!));
+      passes++;
     }
   }
   return { shifts: search.shifts(), cost: search.totalCost(), infeasibility: search.totalInfeasibility(), passes };

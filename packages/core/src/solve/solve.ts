@@ -68,8 +68,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const backendTakesIt = backend.maxModelSize === undefined || size <= backend.maxModelSize;
   const buildSeconds = elapsed();
   const share = backendTakesIt ? (options.heuristicShare ?? 0.2) : 1;
+  // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit.
+  const reserveMs = Math.min(1000, 50 + limit * 20);
   const heuristic = runHeuristic(p, {
-    deadline: Math.min(deadline, performance.now() + Math.max(0.05, limit * share) * 1000),
+    deadline: Math.min(deadline - reserveMs, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
     onImprove: (cost, inf) => (inf === 0 ? progress('heuristic', cost) : undefined),
@@ -88,7 +90,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     solveStart = performance.now();
     lp = await backend.solve(built.lp, {
       // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
-      timeLimitSeconds: Math.max(0.05, remaining - 0.3 - 0.05 * remaining),
+      timeLimitSeconds: Math.max(0.05, remaining - 0.3 - reserveMs / 1000),
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (pr) => progress('backend', pr.objective, pr.bound),
@@ -108,7 +110,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const feasible = bestEval.violations.length === 0;
   let status: SolveStatus;
   let reason: string;
-  const gap = feasible ? relativeGap(cost, bound) : undefined;
+  // A bound of 0 under a positive cost says nothing: report the gap as unknown rather than 100 %.
+  const gap = feasible && (bound > 0 || cost <= 1e-9) ? relativeGap(cost, bound) : undefined;
   if (lp?.status === 'infeasible' && !feasible) {
     status = 'infeasible';
     reason = `proven infeasible by ${backend.name}: no roster keeps every hard rule. ${explainViolations(bestEval.violations)}`;
@@ -123,7 +126,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     reason = 'optimal: the cost equals a proven lower bound';
   } else {
     status = 'feasible';
-    reason = `feasible roster from the ${best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
+    reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
     if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
     if (backendNote) reason += `; ${backendNote}`;
   }
@@ -132,7 +135,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     status,
     reason,
     cost,
-    ...(feasible ? { lowerBound: bound, gap: gap ?? 0 } : {}),
+    ...(feasible ? { lowerBound: bound } : {}),
+    ...(gap !== undefined ? { gap } : {}),
     roster: shiftsToRoster(p, best.shifts),
     evaluation: bestEval,
     warnings,

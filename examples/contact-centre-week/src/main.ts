@@ -1,0 +1,32 @@
+/**
+ * Solves the contact-centre week and prints each agent's week and the coverage per hour.
+ *   node examples/contact-centre-week/dist/main.js [--backend javascript-lp-solver|highs] [--time-limit 20]
+ * With javascript-lp-solver the model is too large for the LP, so the roster comes from the heuristic;
+ * the output says so, and gives the gap only where a lower bound is known.
+ */
+import { writeFile } from 'node:fs/promises';
+import { solve } from '@flexroster/core';
+import { backendByName, summarize } from '@flexroster/cli';
+import { buildScenario } from './scenario.js';
+import { coverageByHour, weekGrid } from './grid.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const scenario = buildScenario();
+if (args.includes('--write-scenario')) {
+  await writeFile(new URL('../scenario.json', import.meta.url), JSON.stringify(scenario, null, 2) + '\n');
+  console.log('wrote scenario.json');
+} else {
+  const backendName = flag('backend') ?? 'javascript-lp-solver';
+  const result = await solve(scenario, { timeLimitSeconds: Number(flag('time-limit') ?? 20), backend: backendByName(backendName) });
+  console.log(`${scenario.name}\n`);
+  console.log(weekGrid(scenario, result));
+  console.log(`\n${coverageByHour(scenario, result)}\n`);
+  console.log(summarize(result));
+  if (result.status !== 'optimal')
+    console.log(`\nNot proven optimal: ${result.gap === undefined ? 'no lower bound is known' : `the roster is within ${(result.gap * 100).toFixed(2)} % of the best lower bound known (${result.lowerBound?.toFixed(1)})`}.`);
+  for (const w of result.warnings) console.log(`warning ${w.code} ${w.path}: ${w.message}`);
+}

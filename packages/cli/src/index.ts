@@ -1,0 +1,3 @@
+export { backendByName, BACKEND_NAMES, type BackendName } from './backends.js';
+export { runCli } from './cli.js';
+export { summarize } from './summary.js';

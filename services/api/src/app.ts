@@ -1,0 +1,109 @@
+/**
+ * `buildApp(options)`: the whole API as a Fastify instance, ready for `listen()` or `inject()`.
+ * Requests are validated with the TypeBox compiler against the core's own schemas (strict bodies, every
+ * error reported); solves run on a bounded pool of worker threads so the event loop stays free.
+ */
+import { availableParallelism } from 'node:os';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DEFAULT_TIME_LIMIT_SECONDS } from '@flexroster/core';
+import { SolvePool } from './workers/pool.js';
+import { JobStore } from './jobs.js';
+import { defaultBackendName } from './backends.js';
+import { ProblemError } from './problem.js';
+import type { ApiConfig, ApiContext, ApiInstance } from './context.js';
+import errors from './plugins/errors.js';
+import docs from './plugins/docs.js';
+import health from './plugins/health.js';
+import validate from './plugins/validate.js';
+import solve from './plugins/solve.js';
+import solveJobs from './plugins/solve-jobs.js';
+import evaluate from './plugins/evaluate.js';
+import swaps from './plugins/swaps.js';
+
+export interface BuildAppOptions {
+  /** Fastify's logger option (pino): `false` (the default here), `true`, or pino options such as `{ level: 'info' }`. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body; larger ones get 413 (default 5 MiB). */
+  readonly bodyLimitBytes?: number;
+  readonly solvePool?: {
+    /** Solves at once, one worker thread each (default: cores − 1, at least 1). */
+    readonly size?: number;
+    /** Solves that may wait for a worker; beyond that, 503 (default 16). */
+    readonly maxQueue?: number;
+    /** Extra seconds past a solve's limit before its worker is terminated (default 10). */
+    readonly graceSeconds?: number;
+    /** Heap limit per worker thread in MiB (default: Node's). */
+    readonly workerMaxHeapMb?: number;
+  };
+  /** How long a finished job stays readable (default 3600 s). */
+  readonly jobTtlSeconds?: number;
+  /** At most this many finished jobs are kept; the oldest go first (default 200: a result of a large scenario is a few hundred KB). */
+  readonly maxFinishedJobs?: number;
+  /** Limit of a solve job's `timeLimitSeconds` (default 3600) and its default (default 60). */
+  readonly jobMaxSeconds?: number;
+  readonly jobDefaultSeconds?: number;
+  /** How long DELETE waits for a running job to stop (default 5 s). */
+  readonly cancelWaitSeconds?: number;
+  readonly sseHeartbeatSeconds?: number;
+  /** Test and benchmark hook: the share of the time limit the heuristic may use (core default 0.2). */
+  readonly heuristicShare?: number;
+  /** Version shown in the OpenAPI document. */
+  readonly version?: string;
+}
+
+export type App = ApiInstance;
+
+export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
+  const config: ApiConfig = {
+    syncSolveMaxSeconds: 30,
+    syncSolveDefaultSeconds: Math.min(30, DEFAULT_TIME_LIMIT_SECONDS),
+    jobMaxSeconds: options.jobMaxSeconds ?? 3600,
+    jobDefaultSeconds: options.jobDefaultSeconds ?? 60,
+    defaultBackend: defaultBackendName(),
+    cancelWaitSeconds: options.cancelWaitSeconds ?? 5,
+    sseHeartbeatSeconds: options.sseHeartbeatSeconds ?? 15,
+    ...(options.heuristicShare !== undefined ? { heuristicShare: options.heuristicShare } : {}),
+    startedAt: Date.now(),
+  };
+  const pool = new SolvePool({
+    size: options.solvePool?.size ?? Math.max(1, availableParallelism() - 1),
+    maxQueue: options.solvePool?.maxQueue ?? 16,
+    ...(options.solvePool?.graceSeconds !== undefined ? { graceSeconds: options.solvePool.graceSeconds } : {}),
+    ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
+  });
+  const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
+  const context: ApiContext = { pool, jobs, config };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 5 * 1024 * 1024,
+    // Errors the router raises before any route (a malformed URL, a path parameter over 100 characters)
+    // bypass the error handler: answer them as problems too.
+    frameworkErrors: (error, request, reply) => {
+      const problem = new ProblemError(error.statusCode ?? 400, error.message);
+      // Fastify types this reply for no route at all; it is an ordinary reply.
+      void (reply as unknown as FastifyReply).status(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
+    },
+  })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  // The API speaks JSON only: other bodies get 415 rather than a string handed to a schema.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onClose', async () => {
+    jobs.close();
+    await pool.close();
+  });
+
+  await app.register(errors);
+  await app.register(docs, { version: options.version ?? '0.1.0' });
+  await app.register(health, context);
+  await app.register(validate);
+  await app.register(solve, context);
+  await app.register(solveJobs, context);
+  await app.register(evaluate);
+  await app.register(swaps);
+  return app;
+}

@@ -1,0 +1,89 @@
+/**
+ * Swap-check latency while a solve job keeps a worker busy: starts the built server as its own process
+ * (as `pnpm start` does) on 127.0.0.1 and a free port,
+ * starts a long CPU-bound solve job (40 agents × 14 days on a 15-minute grid), then drives POST /v1/swaps/check with autocannon for a fixed time.
+ * A baseline run without a solve comes first, for comparison.
+ *
+ *   node services/api/dist/bench/latency.js [secondsPerRun=10]
+ */
+import autocannon from 'autocannon';
+import { exampleRoster, exampleScenario, exampleSwap } from '../examples.js';
+import { largeScenario, largeSwapCheck } from './scenarios.js';
+import { startServerProcess } from './server-process.js';
+
+interface Run {
+  readonly name: string;
+  readonly body: unknown;
+  readonly connections: number;
+  readonly whileSolving: boolean;
+}
+
+const seconds = Number(process.argv[2] ?? 10);
+if (!(seconds > 0 && seconds <= 120)) throw new Error('seconds per run must be in (0, 120]');
+
+const smallBody = { scenario: exampleScenario, roster: exampleRoster, swap: exampleSwap };
+const weekBody = largeSwapCheck(40, 7);
+const runs: Run[] = [
+  { name: 'baseline, 40-agent week, 1 connection', body: weekBody, connections: 1, whileSolving: false },
+  { name: 'solving, 40-agent week, 1 connection', body: weekBody, connections: 1, whileSolving: true },
+  { name: 'solving, 40-agent week, 10 connections', body: weekBody, connections: 10, whileSolving: true },
+  { name: 'solving, 3-agent example, 1 connection', body: smallBody, connections: 1, whileSolving: true },
+];
+
+// A separate process, so that autocannon's own work does not share the server's event loop.
+const server = await startServerProcess();
+const base = new URL(server.url);
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(new URL(path, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+};
+
+async function startSolve(): Promise<string> {
+  // With HiGHS (the default) this MIP runs to its time limit: the heuristic, then HiGHS, CPU-bound throughout.
+  // Without HiGHS the heuristic converges after a few seconds and the run reports the job ended.
+  const started = await post('/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 600 } });
+  if (started.status !== 202) throw new Error(`could not start the solve job: ${started.status} ${JSON.stringify(started.json)}`);
+  const location = started.headers.get('location')!;
+  // Measure only once the solve really runs (past the worker start-up).
+  for (;;) {
+    const job = (await (await fetch(new URL(location, base))).json()) as { status: string };
+    if (job.status === 'running') break;
+    if (job.status !== 'queued') throw new Error(`the solve job ended early: ${job.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  return location;
+}
+
+const rows: string[] = [];
+let job: string | undefined;
+try {
+  for (const run of runs) {
+    if (run.whileSolving && !job) job = await startSolve();
+    const check = await post('/v1/swaps/check', run.body);
+    if (check.status !== 200) throw new Error(`swap check failed: ${check.status} ${JSON.stringify(check.json)}`);
+    const result = await autocannon({
+      url: new URL('/v1/swaps/check', base).href,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(run.body),
+      connections: run.connections,
+      duration: seconds,
+    });
+    if (run.whileSolving && job) {
+      const state = (await (await fetch(new URL(job, base))).json()) as { status: string };
+      if (state.status !== 'running') throw new Error(`the solve job stopped during the run (${state.status}): the measurement is void`);
+    }
+    rows.push(
+      `| ${run.name} | ${result.requests.total} | ${result.requests.average} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${result.non2xx + result.errors} |`,
+    );
+  }
+} finally {
+  if (job) await fetch(new URL(job, base), { method: 'DELETE' });
+  await server.stop();
+}
+
+console.log(`POST /v1/swaps/check, ${seconds} s per run (autocannon; latency in ms)\n`);
+console.log('| run | requests | req/s | p50 | p99 | max | errors |');
+console.log('|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);

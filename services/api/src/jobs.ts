@@ -1,0 +1,224 @@
+/**
+ * Solve jobs: their life cycle on top of the worker pool, their progress, and their expiry. A finished job
+ * is kept for `ttlSeconds` (and at most `maxFinished` of them), then dropped, so memory stays bounded
+ * however many jobs clients start.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { FlexrosterInputError, relativeGap, type SolveProgress, type SolveResult } from '@flexroster/core';
+import { PoolClosedError, SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
+import type { SolveTask } from './workers/protocol.js';
+import type { JobProgress, JobStatus, JobView } from './schemas.js';
+import { inputProblem } from './problem.js';
+
+export interface JobStoreOptions {
+  readonly ttlSeconds: number;
+  readonly maxFinished: number;
+}
+
+export interface Job {
+  readonly id: string;
+  status: JobStatus;
+  readonly createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  expiresAt?: Date;
+  cancelRequested: boolean;
+  readonly task: SolveTask;
+  progress: SolveProgress | undefined;
+  result?: SolveResult;
+  error?: JobView['error'];
+  /** Resolves when the job reaches done, failed or cancelled. */
+  readonly finished: Promise<void>;
+}
+
+interface JobInternals {
+  readonly handle: SolveHandle;
+  readonly events: EventEmitter;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface JobListener {
+  /** A status change or a progress update. */
+  readonly update: (view: JobView) => void;
+  /** The job ended; no further calls follow. */
+  readonly end: (view: JobView) => void;
+}
+
+const TERMINAL: ReadonlySet<JobStatus> = new Set(['done', 'failed', 'cancelled']);
+
+export const isTerminal = (status: JobStatus) => TERMINAL.has(status);
+
+export class JobStore {
+  private readonly jobs = new Map<string, Job>();
+  private readonly internals = new WeakMap<Job, JobInternals>();
+  /** Finished job ids, oldest first, for the `maxFinished` cap. */
+  private readonly finishedOrder: string[] = [];
+
+  constructor(
+    private readonly pool: SolvePool,
+    private readonly options: JobStoreOptions,
+  ) {}
+
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  /** Queues a solve; throws `PoolSaturatedError` when the pool has no room. */
+  create(scenario: unknown, task: SolveTask): Job {
+    const id = randomUUID();
+    let markFinished!: () => void;
+    const finished = new Promise<void>((resolve) => (markFinished = resolve));
+    const events = new EventEmitter();
+    const job: Job = { id, status: 'queued', createdAt: new Date(), cancelRequested: false, task, progress: undefined, finished };
+    const handle = this.pool.submit(scenario, task, {
+      onStart: () => {
+        job.status = 'running';
+        job.startedAt = new Date();
+        events.emit('update');
+      },
+      onProgress: (progress) => {
+        job.progress = mergeProgress(job.progress, progress);
+        events.emit('update');
+      },
+    });
+    this.jobs.set(id, job);
+    this.internals.set(job, { handle, events });
+    handle.result.then(
+      (result) => {
+        job.result = result;
+        this.finish(job, job.cancelRequested ? 'cancelled' : 'done');
+      },
+      (error: unknown) => {
+        if (error instanceof SolveCancelledError) return this.finish(job, 'cancelled');
+        job.error = describeError(error);
+        this.finish(job, 'failed');
+      },
+    ).finally(markFinished);
+    return job;
+  }
+
+  get(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Asks the job to stop. A running solve keeps its best roster so far; a queued one ends at once. */
+  cancel(job: Job): void {
+    if (isTerminal(job.status) || job.cancelRequested) return;
+    job.cancelRequested = true;
+    this.internals.get(job)?.handle.cancel();
+    this.internals.get(job)?.events.emit('update');
+  }
+
+  /** Calls the listener on every update until the job ends; returns the unsubscribe function. */
+  subscribe(job: Job, listener: JobListener): () => void {
+    const events = this.internals.get(job)?.events;
+    if (!events || isTerminal(job.status)) {
+      listener.end(this.view(job));
+      return () => undefined;
+    }
+    const update = () => listener.update(this.view(job));
+    const end = () => listener.end(this.view(job));
+    events.on('update', update);
+    events.once('end', end);
+    return () => {
+      events.off('update', update);
+      events.off('end', end);
+    };
+  }
+
+  view(job: Job): JobView {
+    const result = job.result;
+    const started = job.startedAt?.getTime();
+    const elapsedSeconds =
+      result?.stats.totalSeconds ??
+      (started === undefined ? 0 : ((job.finishedAt?.getTime() ?? Date.now()) - started) / 1000);
+    const progress: JobProgress = {
+      phase: result ? 'done' : (job.progress?.phase ?? (job.status === 'queued' ? 'queued' : 'preparing')),
+      bestCost: result ? (result.status === 'infeasible' ? null : result.cost) : (job.progress?.bestCost ?? null),
+      lowerBound: result ? (result.lowerBound ?? null) : (job.progress?.lowerBound ?? null),
+      gap: result ? (result.gap ?? null) : (job.progress?.gap ?? null),
+      elapsedSeconds,
+    };
+    return {
+      id: job.id,
+      status: job.status,
+      createdAt: job.createdAt.toISOString(),
+      ...(job.startedAt ? { startedAt: job.startedAt.toISOString() } : {}),
+      ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),
+      ...(job.expiresAt ? { expiresAt: job.expiresAt.toISOString() } : {}),
+      cancelRequested: job.cancelRequested,
+      timeLimitSeconds: job.task.timeLimitSeconds,
+      backend: job.task.backend,
+      progress,
+      ...(result ? { result } : {}),
+      ...(job.error ? { error: job.error } : {}),
+    };
+  }
+
+  /** Cancels every job and forgets them all (the app is closing). */
+  close(): void {
+    for (const job of this.jobs.values()) {
+      const internals = this.internals.get(job);
+      if (internals?.expiry) clearTimeout(internals.expiry);
+      if (!isTerminal(job.status)) internals?.handle.cancel();
+    }
+    this.jobs.clear();
+    this.finishedOrder.length = 0;
+  }
+
+  private finish(job: Job, status: JobStatus): void {
+    job.status = status;
+    job.finishedAt = new Date();
+    job.expiresAt = new Date(job.finishedAt.getTime() + this.options.ttlSeconds * 1000);
+    const internals = this.internals.get(job);
+    if (internals) {
+      internals.expiry = setTimeout(() => this.drop(job.id), this.options.ttlSeconds * 1000);
+      // Expiry timers must not keep the process alive.
+      internals.expiry.unref();
+      internals.events.emit('end');
+      internals.events.removeAllListeners();
+    }
+    this.finishedOrder.push(job.id);
+    while (this.finishedOrder.length > this.options.maxFinished) this.drop(this.finishedOrder[0]!);
+  }
+
+  private drop(id: string): void {
+    const job = this.jobs.get(id);
+    if (job) {
+      const internals = this.internals.get(job);
+      if (internals?.expiry) clearTimeout(internals.expiry);
+      this.jobs.delete(id);
+    }
+    const i = this.finishedOrder.indexOf(id);
+    if (i >= 0) this.finishedOrder.splice(i, 1);
+  }
+}
+
+/**
+ * Best cost only falls and the bound only rises: the core reports the backend's incumbent as `bestCost`
+ * even while the heuristic's roster (which the solve will return) is cheaper.
+ */
+function mergeProgress(previous: SolveProgress | undefined, next: SolveProgress): SolveProgress {
+  const best = [previous?.bestCost, next.bestCost].filter((x): x is number => x !== undefined);
+  const bounds = [previous?.lowerBound, next.lowerBound].filter((x): x is number => x !== undefined);
+  const bestCost = best.length > 0 ? Math.min(...best) : undefined;
+  const lowerBound = bounds.length > 0 ? Math.max(...bounds) : undefined;
+  return {
+    phase: next.phase,
+    elapsedSeconds: next.elapsedSeconds,
+    ...(bestCost !== undefined ? { bestCost } : {}),
+    ...(lowerBound !== undefined ? { lowerBound } : {}),
+    // As the solve result does it: a bound of 0 under a positive cost says nothing, so the gap is unknown.
+    ...(bestCost !== undefined && lowerBound !== undefined && (lowerBound > 0 || bestCost <= 1e-9) ? { gap: relativeGap(bestCost, lowerBound) } : {}),
+  };
+}
+
+function describeError(error: unknown): NonNullable<JobView['error']> {
+  if (error instanceof FlexrosterInputError) {
+    const problem = inputProblem(error, { scenario: '/body/scenario', rest: '/body' }).toProblem();
+    return { title: problem.title, detail: problem.detail, ...(problem.errors ? { errors: problem.errors } : {}) };
+  }
+  if (error instanceof PoolClosedError) return { title: 'Server shutting down', detail: error.message };
+  return { title: 'Solve failed', detail: error instanceof Error ? error.message : String(error) };
+}

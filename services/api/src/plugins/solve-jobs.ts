@@ -1,0 +1,160 @@
+/**
+ * Solve jobs: start one (202 + Location), poll it, cancel it (keeping the best roster so far) or follow
+ * its progress as server-sent events.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServerResponse } from 'node:http';
+import { Type } from 'typebox';
+import { JobParamsSchema, JobSummarySchema, JobViewSchema, pickProblems, solveRequestSchema, type JobView } from '../schemas.js';
+import { exampleScenario, examples } from '../examples.js';
+import { prepareSolve, submitOrBusy } from '../solving.js';
+import { ProblemError, notFound } from '../problem.js';
+import { isTerminal, type Job } from '../jobs.js';
+import type { ApiContext } from '../context.js';
+
+const EVENTS_DESCRIPTION = `A text/event-stream. Each event's data is JSON \`{ id, status, progress }\`:
+- \`progress\`: sent at once with the current state, then on every status change and progress update (a few per second at most);
+- \`done\`: sent once when the job is done, failed or cancelled; then the stream closes. Fetch the job for its result.
+Comment lines (\`: keep-alive\`) keep idle connections open.`;
+
+const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, config }) => {
+  const jobExample = examples().job;
+  /** The stop function of every open event stream. */
+  const openStreams = new Map<ServerResponse, () => void>();
+
+  const findJob = (id: string): Job => {
+    const job = jobs.get(id);
+    if (!job) throw notFound(`No solve job ${id} (finished jobs are kept for a limited time)`);
+    return job;
+  };
+
+  app.post(
+    '/v1/solve-jobs',
+    {
+      schema: {
+        summary: 'Start a solve job',
+        description: `Queues a solve and answers at once with 202, the job id and a Location header. \`options.timeLimitSeconds\` defaults to ${config.jobDefaultSeconds} and may be up to ${config.jobMaxSeconds}. Finished jobs are kept for a limited time (see \`expiresAt\`), then dropped. 503 with Retry-After when every solve worker is busy and the queue is full.`,
+        tags: ['solving'],
+        body: solveRequestSchema(config.jobMaxSeconds, config.jobDefaultSeconds, { scenario: exampleScenario, options: { timeLimitSeconds: 120, backend: 'highs' } }),
+        response: {
+          202: {
+            ...JobSummarySchema,
+            description: 'Queued (or already running)',
+            headers: { location: Type.String({ description: 'The job: /v1/solve-jobs/{id}' }) },
+            examples: [{ id: jobExample.id, status: 'queued' }],
+          },
+          ...pickProblems(400, 413, 415, 422, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const task = prepareSolve(request.body, config, config.jobDefaultSeconds);
+      const job = submitOrBusy(() => jobs.create(request.body.scenario, task));
+      return reply.status(202).header('location', `/v1/solve-jobs/${job.id}`).send({ id: job.id, status: job.status });
+    },
+  );
+
+  app.get(
+    '/v1/solve-jobs/:id',
+    {
+      schema: {
+        summary: 'Get a solve job',
+        description: 'Status and progress; when done (or cancelled while running) also the solve result; when failed, why.',
+        tags: ['solving'],
+        params: JobParamsSchema,
+        response: { 200: { ...JobViewSchema, examples: [jobExample] }, ...pickProblems(400, 404) },
+      },
+    },
+    async (request) => jobs.view(findJob(request.params.id)),
+  );
+
+  app.delete(
+    '/v1/solve-jobs/:id',
+    {
+      schema: {
+        summary: 'Cancel a solve job',
+        description: `A queued job ends at once (status cancelled, no result). A running solve stops and keeps the best roster found so far (status cancelled, with result); the answer waits up to ${config.cancelWaitSeconds} s for that and is 200 with the final job, or 202 if it is still stopping. Cancelling a cancelled job repeats the answer; a done or failed job is 409.`,
+        tags: ['solving'],
+        params: JobParamsSchema,
+        response: {
+          200: { ...JobViewSchema, description: 'Cancelled', examples: [{ ...jobExample, status: 'cancelled', cancelRequested: true }] },
+          202: { ...JobViewSchema, description: 'Cancel requested; the solve is still stopping' },
+          ...pickProblems(400, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const job = findJob(request.params.id);
+      if (job.status === 'done' || job.status === 'failed') throw new ProblemError(409, `Solve job ${job.id} has already ended (${job.status})`);
+      jobs.cancel(job);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([job.finished, new Promise((resolve) => (timer = setTimeout(resolve, config.cancelWaitSeconds * 1000)))]);
+      clearTimeout(timer);
+      return reply.status(isTerminal(job.status) ? 200 : 202).send(jobs.view(job));
+    },
+  );
+
+  app.get(
+    '/v1/solve-jobs/:id/events',
+    {
+      schema: {
+        summary: 'Follow a solve job (server-sent events)',
+        description: EVENTS_DESCRIPTION,
+        tags: ['solving'],
+        params: JobParamsSchema,
+        response: {
+          200: {
+            description: 'The event stream',
+            content: {
+              'text/event-stream': {
+                schema: Type.String({
+                  examples: [
+                    'event: progress\nid: 1\ndata: {"id":"0b9f6d8e-4c1a-4f0e-9a55-2f7e3f1c9d21","status":"running","progress":{"phase":"heuristic","bestCost":2640,"lowerBound":null,"gap":null,"elapsedSeconds":0.8}}\n\nevent: done\nid: 2\ndata: {"id":"0b9f6d8e-4c1a-4f0e-9a55-2f7e3f1c9d21","status":"done","progress":{"phase":"done","bestCost":2400,"lowerBound":2400,"gap":0,"elapsedSeconds":1.2}}\n\n',
+                  ],
+                }),
+              },
+            },
+          },
+          ...pickProblems(400, 404),
+        },
+      },
+    },
+    (request, reply) => {
+      const job = findJob(request.params.id);
+      // From here on the stream is written by hand; Fastify no longer serializes or ends this reply.
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      let seq = 0;
+      const send = (event: 'progress' | 'done', view: JobView) => {
+        res.write(`event: ${event}\nid: ${++seq}\ndata: ${JSON.stringify({ id: view.id, status: view.status, progress: view.progress })}\n\n`);
+      };
+      let heartbeat: NodeJS.Timeout | undefined;
+      let unsubscribe: () => void = () => undefined;
+      const stop = () => {
+        if (heartbeat) clearInterval(heartbeat);
+        unsubscribe();
+        openStreams.delete(res);
+        if (!res.writableEnded) res.end();
+      };
+      send('progress', jobs.view(job));
+      openStreams.set(res, stop);
+      res.once('close', stop);
+      unsubscribe = jobs.subscribe(job, {
+        update: (view) => send('progress', view),
+        end: (view) => {
+          send('done', view);
+          stop();
+        },
+      });
+      if (!res.writableEnded) heartbeat = setInterval(() => res.write(': keep-alive\n\n'), config.sseHeartbeatSeconds * 1000);
+    },
+  );
+
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const stop of [...openStreams.values()]) stop();
+  });
+};
+
+export default solveJobs;

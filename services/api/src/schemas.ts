@@ -1,0 +1,148 @@
+/**
+ * The API's own schemas: request envelopes, job views and problem details. Everything inside them that
+ * describes the domain (scenario, roster, swap, results) is the core's TypeBox schema, unchanged, so the
+ * HTTP layer and the solver check the same definition.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { Roster, Scenario, ShiftRef, SolveResult, Swap, SwapPolicy } from '@flexroster/core';
+import { BACKEND_NAMES } from './backends.js';
+
+export const IssueSchema = Type.Object(
+  {
+    path: Type.String({ description: 'JSON pointer into the request, starting with the part it is in: /body/…, /params/…, /querystring/…' }),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+/** RFC 9457 problem details, as every error response of this API. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'A URI naming the kind of problem; about:blank when the status says it all' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String({ description: 'The request path' })),
+    errors: Type.Optional(Type.Array(IssueSchema, { description: 'Every problem found in the input (400 and 422)' })),
+  },
+  { additionalProperties: false },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+const problemContent = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+/** Error responses a route can give, documented once. */
+export const problems = {
+  400: problemContent('The request does not match the schema: missing fields, wrong types, unknown fields, malformed JSON'),
+  404: problemContent('No such resource'),
+  409: problemContent('The resource is in a state that does not allow this'),
+  413: problemContent('The body is larger than the configured limit'),
+  415: problemContent('The body is not JSON'),
+  422: problemContent('Well-formed, but the scenario, roster or swap is wrong (unknown agent, a time zone that does not exist, …)'),
+  500: problemContent('A fault of the server (never bad input)'),
+  503: problemContent('Every solve worker is busy and the queue is full; retry after the Retry-After seconds'),
+} as const;
+
+export function pickProblems<K extends keyof typeof problems>(...codes: K[]): Pick<typeof problems, K> {
+  return Object.fromEntries(codes.map((c) => [c, problems[c]])) as Pick<typeof problems, K>;
+}
+
+export const BackendNameSchema = Type.Union(
+  BACKEND_NAMES.map((n) => Type.Literal(n)),
+  { description: 'The LP backend. Default: highs when it is installed, else javascript-lp-solver (which only takes small models; larger ones get the heuristic roster)' },
+);
+
+export function solveOptionsSchema(maxTimeLimitSeconds: number, defaultTimeLimitSeconds: number) {
+  return Type.Object(
+    {
+      timeLimitSeconds: Type.Optional(
+        Type.Number({ exclusiveMinimum: 0, maximum: maxTimeLimitSeconds, description: `Wall-clock limit of the whole solve (default ${defaultTimeLimitSeconds}, at most ${maxTimeLimitSeconds})` }),
+      ),
+      backend: Type.Optional(BackendNameSchema),
+    },
+    { additionalProperties: false },
+  );
+}
+
+export function solveRequestSchema(maxTimeLimitSeconds: number, defaultTimeLimitSeconds: number, example: unknown) {
+  return Type.Object(
+    { scenario: Scenario, options: Type.Optional(solveOptionsSchema(maxTimeLimitSeconds, defaultTimeLimitSeconds)) },
+    { additionalProperties: false, examples: [example] },
+  );
+}
+export type SolveRequest = { scenario: Static<typeof Scenario>; options?: { timeLimitSeconds?: number; backend?: (typeof BACKEND_NAMES)[number] } };
+
+export const JobStatusSchema = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('cancelled')], {
+  description: 'queued → running → done | failed | cancelled (a queued job may also go straight to cancelled)',
+});
+export type JobStatus = Static<typeof JobStatusSchema>;
+
+const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
+
+export const JobProgressSchema = Type.Object({
+  phase: Type.Union([Type.Literal('queued'), Type.Literal('preparing'), Type.Literal('heuristic'), Type.Literal('backend'), Type.Literal('done')], {
+    description: 'queued; preparing (expanding the scenario, generating candidate shifts); heuristic; backend (the LP/MIP solver); done',
+  }),
+  bestCost: Nullable(Type.Number(), 'Cost of the best roster keeping every hard rule so far (null before the first)'),
+  lowerBound: Nullable(Type.Number(), 'Best proven lower bound on the cost (null while unknown)'),
+  gap: Nullable(Type.Number(), 'Relative gap (bestCost − lowerBound) / bestCost (null while unknown)'),
+  elapsedSeconds: Type.Number({ description: 'Seconds since the solve started (0 while queued)' }),
+});
+export type JobProgress = Static<typeof JobProgressSchema>;
+
+export const JobSummarySchema = Type.Object({ id: Type.String({ format: 'uuid' }), status: JobStatusSchema });
+
+export const JobErrorSchema = Type.Object({
+  title: Type.String(),
+  detail: Type.String(),
+  errors: Type.Optional(Type.Array(IssueSchema)),
+});
+
+export const JobViewSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: JobStatusSchema,
+  createdAt: Type.String({ description: 'ISO 8601 instant' }),
+  startedAt: Type.Optional(Type.String()),
+  finishedAt: Type.Optional(Type.String()),
+  expiresAt: Type.Optional(Type.String({ description: 'When a finished job is dropped and its id answers 404' })),
+  cancelRequested: Type.Boolean(),
+  timeLimitSeconds: Type.Number(),
+  backend: Type.String(),
+  progress: JobProgressSchema,
+  result: Type.Optional(SolveResult),
+  error: Type.Optional(JobErrorSchema),
+});
+export type JobView = Static<typeof JobViewSchema>;
+
+export const JobParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The job id from POST /v1/solve-jobs' }) });
+
+export const EvaluateRequestSchema = (example: unknown) => Type.Object({ scenario: Scenario, roster: Roster }, { additionalProperties: false, examples: [example] });
+
+export const SwapCheckRequestSchema = (example: unknown) =>
+  Type.Object(
+    { scenario: Scenario, roster: Roster, swap: Swap, policy: Type.Optional(SwapPolicy) },
+    { additionalProperties: false, examples: [example] },
+  );
+
+export const SwapCandidatesRequestSchema = (example: unknown) =>
+  Type.Object(
+    {
+      scenario: Scenario,
+      roster: Roster,
+      agentId: Type.String({ minLength: 1, description: 'The agent who wants to hand over or exchange the shift' }),
+      shift: ShiftRef,
+      policy: Type.Optional(SwapPolicy),
+    },
+    { additionalProperties: false, examples: [example] },
+  );
+
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  uptimeSeconds: Type.Number(),
+  backends: Type.Object({ default: Type.String(), available: Type.Array(Type.String()) }),
+  solvePool: Type.Object({ size: Type.Integer(), running: Type.Integer(), queued: Type.Integer(), maxQueue: Type.Integer() }),
+  jobs: Type.Integer({ description: 'Jobs held in memory (running, queued and finished ones not yet expired)' }),
+});

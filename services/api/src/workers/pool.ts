@@ -1,0 +1,234 @@
+/**
+ * A bounded pool of solve workers. At most `size` solves run at once, at most `maxQueue` wait behind
+ * them, and anything beyond is refused at once (the API answers 503) rather than piling up in memory.
+ * Every solve has a watchdog: a worker still busy `graceSeconds` after its time limit (or after a
+ * cancel) is terminated and replaced, because a synchronous solver cannot be interrupted any other way.
+ */
+import { Worker } from 'node:worker_threads';
+import { RosterInputError, ScenarioValidationError, type SolveProgress, type SolveResult } from '@flexroster/core';
+import type { FromWorker, SerializedError, SolveTask, ToWorker } from './protocol.js';
+
+export interface SolvePoolOptions {
+  /** Solves that run at the same time, one worker thread each. */
+  readonly size: number;
+  /** Solves that may wait for a free worker. */
+  readonly maxQueue: number;
+  /** How long past its time limit (or a cancel) a solve may take before its worker is terminated (default 10 s). */
+  readonly graceSeconds?: number;
+  /** Heap limit of each worker; a solve that exceeds it fails alone instead of taking the server down. */
+  readonly workerMaxHeapMb?: number;
+}
+
+export interface SolveHooks {
+  /** The solve left the queue and started on a worker. */
+  readonly onStart?: () => void;
+  readonly onProgress?: (progress: SolveProgress) => void;
+}
+
+export interface SolveHandle {
+  readonly id: string;
+  /** The result (also after a cancel, with the best roster found so far); rejects with the errors below or a core input error. */
+  readonly result: Promise<SolveResult>;
+  /** Queued: the solve never starts and `result` rejects with `SolveCancelledError`. Running: the solve stops early and resolves. */
+  cancel(): void;
+}
+
+/** The queue is full. */
+export class PoolSaturatedError extends Error {
+  override readonly name = 'PoolSaturatedError';
+}
+/** Cancelled before a worker picked it up: there is no roster. */
+export class SolveCancelledError extends Error {
+  override readonly name = 'SolveCancelledError';
+}
+/** The worker overran its limit plus grace, crashed, or ran out of memory. */
+export class SolveAbortedError extends Error {
+  override readonly name = 'SolveAbortedError';
+}
+export class PoolClosedError extends Error {
+  override readonly name = 'PoolClosedError';
+}
+
+interface Task {
+  readonly id: string;
+  readonly scenario: unknown;
+  readonly task: SolveTask;
+  readonly hooks: SolveHooks;
+  readonly resolve: (result: SolveResult) => void;
+  readonly reject: (error: Error) => void;
+  readonly cancelFlag: SharedArrayBuffer;
+  cancelled: boolean;
+}
+
+interface Slot {
+  worker?: Worker;
+  current?: Task;
+  watchdog?: NodeJS.Timeout;
+  /** When the watchdog fires (Date.now() ms). */
+  watchdogAt?: number;
+}
+
+const DEFAULT_GRACE_SECONDS = 10;
+/** setTimeout fires at once for delays beyond 2^31-1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function reviveError(error: SerializedError): Error {
+  if (error.name === 'ScenarioValidationError') return new ScenarioValidationError(error.issues ?? []);
+  if (error.name === 'RosterInputError') return new RosterInputError(error.issues ?? []);
+  const revived = new Error(error.message);
+  revived.name = error.name;
+  return revived;
+}
+
+export class SolvePool {
+  private readonly slots: Slot[];
+  private readonly queue: Task[] = [];
+  private readonly graceSeconds: number;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: SolvePoolOptions) {
+    if (!(options.size >= 1)) throw new RangeError('a solve pool needs at least one worker');
+    this.slots = Array.from({ length: Math.floor(options.size) }, () => ({}));
+    this.graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
+  }
+
+  get stats(): { size: number; running: number; queued: number; maxQueue: number } {
+    return { size: this.slots.length, running: this.slots.filter((s) => s.current).length, queued: this.queue.length, maxQueue: this.options.maxQueue };
+  }
+
+  /** Throws `PoolSaturatedError` when every worker is busy and the queue is full. */
+  submit(scenario: unknown, task: SolveTask, hooks: SolveHooks = {}): SolveHandle {
+    if (this.closed) throw new PoolClosedError('the solve pool is closed');
+    const idle = this.slots.some((s) => !s.current);
+    if (!idle && this.queue.length >= this.options.maxQueue)
+      throw new PoolSaturatedError(`all ${this.slots.length} solve workers are busy and ${this.queue.length} solves are queued`);
+    const id = `s${this.nextId++}`;
+    let entry!: Task;
+    const result = new Promise<SolveResult>((resolve, reject) => {
+      entry = { id, scenario, task, hooks, resolve, reject, cancelFlag: new SharedArrayBuffer(4), cancelled: false };
+    });
+    // Callers that only cancel must not trigger an unhandled rejection.
+    result.catch(() => undefined);
+    this.queue.push(entry);
+    this.dispatch();
+    return { id, result, cancel: () => this.cancel(entry) };
+  }
+
+  /** Terminates every worker; running and queued solves reject with `PoolClosedError`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.queue.splice(0)) t.reject(new PoolClosedError('the solve pool closed before this solve started'));
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const task = slot.current;
+        const worker = slot.worker;
+        this.release(slot);
+        slot.worker = undefined;
+        task?.reject(new PoolClosedError('the solve pool closed while this solve ran'));
+        if (worker) await worker.terminate();
+      }),
+    );
+  }
+
+  private cancel(task: Task): void {
+    if (task.cancelled) return;
+    task.cancelled = true;
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.reject(new SolveCancelledError('cancelled before it started'));
+      return;
+    }
+    const slot = this.slots.find((s) => s.current === task);
+    if (!slot?.worker) return;
+    Atomics.store(new Int32Array(task.cancelFlag), 0, 1);
+    slot.worker.postMessage({ type: 'cancel', jobId: task.id } satisfies ToWorker);
+    // A cancelled solve should wind down within moments; if it does not, the watchdog ends it sooner.
+    this.arm(slot, task, this.graceSeconds, `did not stop within ${this.graceSeconds} s of being cancelled`);
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.current) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.current = task;
+      const worker = (slot.worker ??= this.spawn(slot));
+      this.arm(slot, task, task.task.timeLimitSeconds + this.graceSeconds, `overran its time limit of ${task.task.timeLimitSeconds} s by more than ${this.graceSeconds} s`);
+      try {
+        task.hooks.onStart?.();
+      } catch {
+        // A failing listener must not stop the solve.
+      }
+      worker.postMessage({ type: 'solve', jobId: task.id, scenario: task.scenario, task: task.task, cancelFlag: task.cancelFlag } satisfies ToWorker);
+    }
+  }
+
+  private spawn(slot: Slot): Worker {
+    const worker = new Worker(new URL('./solve-worker.js', import.meta.url), {
+      // The worker is compiled JS: do not hand it the parent's loaders (a test runner's TypeScript hook, for one).
+      execArgv: [],
+      ...(this.options.workerMaxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerMaxHeapMb } } : {}),
+    });
+    // An idle pool must not keep the process alive; the HTTP server does that.
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, worker, message));
+    worker.on('error', (error) => this.onWorkerDeath(slot, worker, `its worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerDeath(slot, worker, `its worker exited (code ${code})`));
+    return worker;
+  }
+
+  private onMessage(slot: Slot, worker: Worker, message: FromWorker): void {
+    const task = slot.current;
+    if (slot.worker !== worker || !task || task.id !== message.jobId) return;
+    if (message.type === 'progress') {
+      try {
+        task.hooks.onProgress?.(message.progress);
+      } catch {
+        // A failing listener must not stop the solve.
+      }
+      return;
+    }
+    this.release(slot);
+    if (message.type === 'result') task.resolve(message.result);
+    else task.reject(reviveError(message.error));
+    this.dispatch();
+  }
+
+  private onWorkerDeath(slot: Slot, worker: Worker, why: string): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    const task = slot.current;
+    this.release(slot);
+    task?.reject(new SolveAbortedError(`the solve was stopped: ${why}`));
+    if (!this.closed) this.dispatch();
+  }
+
+  /** Sets the watchdog to fire in `seconds`, unless it is already set to fire sooner. */
+  private arm(slot: Slot, task: Task, seconds: number, why: string): void {
+    const ms = seconds * 1000;
+    if (ms >= MAX_TIMER_MS) return;
+    const at = Date.now() + ms;
+    if (slot.watchdog && slot.watchdogAt !== undefined && slot.watchdogAt <= at) return;
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdogAt = at;
+    slot.watchdog = setTimeout(() => {
+      if (slot.current !== task || !slot.worker) return;
+      const worker = slot.worker;
+      slot.worker = undefined;
+      this.release(slot);
+      task.reject(new SolveAbortedError(`the solve ${why}; its worker was terminated`));
+      void worker.terminate();
+      this.dispatch();
+    }, ms);
+    slot.watchdog.unref();
+  }
+
+  private release(slot: Slot): void {
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdog = undefined;
+    slot.watchdogAt = undefined;
+    slot.current = undefined;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * One solve at a time on its own thread, so the event loop of the HTTP server never runs the solver.
+ * Progress is posted as it happens (throttled); a 'cancel' message or the shared cancel flag aborts the
+ * solve, which then returns the best roster found so far.
+ */
+import { parentPort } from 'node:worker_threads';
+import { FlexrosterInputError, solve, type SolveProgress } from '@flexroster/core';
+import { getBackend } from '../backends.js';
+import type { FromWorker, SerializedError, ToWorker } from './protocol.js';
+
+/** The heuristic reports every improvement, often thousands a second; the API needs a few a second. */
+const PROGRESS_INTERVAL_MS = 200;
+
+const port = parentPort;
+if (!port) throw new Error('solve-worker.js must run in a worker thread');
+
+const controllers = new Map<string, AbortController>();
+
+function post(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+function serializeError(error: unknown): SerializedError {
+  if (error instanceof FlexrosterInputError) return { name: error.name, message: error.message, issues: error.issues };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+/**
+ * An AbortSignal whose `aborted` also reads the shared flag. Synchronous code (the heuristic, which polls
+ * `signal.aborted`) sees a cancel at once; asynchronous code (the HiGHS backend, which listens for the
+ * 'abort' event) gets the event when the 'cancel' message aborts the controller.
+ */
+function cancellableSignal(controller: AbortController, flag: Int32Array): AbortSignal {
+  const signal = controller.signal;
+  const nativeAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  Object.defineProperty(signal, 'aborted', { get: () => Atomics.load(flag, 0) === 1 || (nativeAborted.call(signal) as boolean) });
+  return signal;
+}
+
+async function runSolve(message: Extract<ToWorker, { type: 'solve' }>): Promise<void> {
+  const { jobId, task } = message;
+  const controller = new AbortController();
+  controllers.set(jobId, controller);
+  const flag = new Int32Array(message.cancelFlag);
+  let lastPost = 0;
+  let pending: SolveProgress | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    flushTimer = undefined;
+    if (pending) post({ type: 'progress', jobId, progress: pending });
+    pending = undefined;
+    lastPost = performance.now();
+  };
+  const onProgress = (progress: SolveProgress) => {
+    pending = progress;
+    // During the synchronous heuristic timers cannot fire, so post directly when enough time has passed;
+    // the timer catches the last update of a quiet spell.
+    if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) flush();
+    else flushTimer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+  };
+  try {
+    const result = await solve(message.scenario, {
+      timeLimitSeconds: task.timeLimitSeconds,
+      backend: getBackend(task.backend),
+      signal: cancellableSignal(controller, flag),
+      onProgress,
+      ...(task.heuristicShare !== undefined ? { heuristicShare: task.heuristicShare } : {}),
+      ...(task.seed !== undefined ? { seed: task.seed } : {}),
+    });
+    if (flushTimer) clearTimeout(flushTimer);
+    flush();
+    post({ type: 'result', jobId, result });
+  } catch (error) {
+    if (flushTimer) clearTimeout(flushTimer);
+    post({ type: 'error', jobId, error: serializeError(error) });
+  } finally {
+    controllers.delete(jobId);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'solve') void runSolve(message);
+  else controllers.get(message.jobId)?.abort();
+});
