@@ -81,6 +81,17 @@ t.test('validation reports every problem with its path', async (t) => {
   const b5 = clone(smallScenario()) as Scenario;
   b5.agents[0]!.leave = [{ start: '2026-03-29T01:30', end: '2026-03-29T05:00' }];
   t.match(validateScenario(b5).errors, [{ path: '/agents/0/leave/0/start', message: /not a valid time/ }]);
+
+  // Dates that do not exist, horizons past year 9999 and absurd forecasts are errors, not crashes or hangs.
+  const b6 = clone(smallScenario()) as Scenario;
+  b6.horizon.startDate = '2026-02-30';
+  t.match(validateScenario(b6).errors, [{ path: '/horizon/startDate', message: /not a real date/ }]);
+  b6.horizon.startDate = '9999-12-28';
+  t.match(validateScenario(b6).errors, [{ path: '/horizon/days', message: /9999/ }]);
+  const b7 = clone(smallScenario()) as Scenario;
+  b7.demand![0] = { skill: 'voice', start: '2026-03-23T08:00', forecast: { contacts: [10, 900_000], ahtSeconds: 300, serviceLevel: { target: 0.8, answerSeconds: 20 } } };
+  b7.agents[0]!.rules = [{ kind: 'shift-request', date: '2026-03-32', want: 'on', hard: true }];
+  t.same(validateScenario(b7).errors.map((e) => e.path).sort(), ['/agents/0/rules/0/date', '/demand/0/forecast/contacts/1']);
 });
 
 t.test('valid but inconsistent input gives named warnings, not crashes', async (t) => {

@@ -45,11 +45,17 @@ export interface ErlangRequirement {
   scheduled: number;
 }
 
+/** Traffic above this is no contact centre; the Erlang recurrence is O(agents), so it is refused. */
+export const MAX_TRAFFIC_ERLANGS = 10_000;
+
 export function erlangRequirement(input: ErlangInput): ErlangRequirement {
   const traffic = (input.contacts * input.ahtSeconds) / (input.intervalMinutes * 60);
+  if (!(traffic <= MAX_TRAFFIC_ERLANGS)) throw new RangeError(`traffic of ${traffic} Erlangs is above the supported ${MAX_TRAFFIC_ERLANGS}`);
   if (traffic <= 0) return { traffic: 0, agents: 0, serviceLevel: 1, occupancy: 0, scheduled: 0 };
   let agents = Math.max(1, Math.floor(traffic) + 1);
-  while (serviceLevel(agents, traffic, input.ahtSeconds, input.answerSeconds) < input.serviceLevelTarget) agents++;
+  // The service level rises quickly past A + a few √A; the cap only guards absurd inputs from looping.
+  const cap = Math.ceil(traffic + 20 * Math.sqrt(traffic) + 100);
+  while (agents < cap && serviceLevel(agents, traffic, input.ahtSeconds, input.answerSeconds) < input.serviceLevelTarget) agents++;
   if (input.maxOccupancy !== undefined && input.maxOccupancy > 0) {
     // A small epsilon keeps ceil(A/cap) from jumping on float noise when A/cap is an integer.
     agents = Math.max(agents, Math.ceil(traffic / input.maxOccupancy - 1e-9));

@@ -119,8 +119,8 @@ export const Agent = Type.Object(
 
 export const Forecast = Type.Object(
   {
-    contacts: Type.Array(NonNegative, { description: 'Contacts per interval' }),
-    ahtSeconds: Type.Number({ exclusiveMinimum: 0 }),
+    contacts: Type.Array(Type.Number({ minimum: 0, maximum: 1_000_000 }), { description: 'Contacts per interval' }),
+    ahtSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 86_400 }),
     serviceLevel: Type.Object({ target: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), answerSeconds: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     maxOccupancy: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
     shrinkage: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),

@@ -38,6 +38,13 @@ function dayNumber(date: string): number {
   return n;
 }
 
+/** True for a `YYYY-MM-DD` that exists in the calendar (not 2026-02-30), years 1000–9999. */
+export function isRealDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || date < '1000-01-01') return false;
+  const d = parseISO(`${date}T12:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
+}
+
 /** `YYYY-MM-DD` + `days`, as a calendar date (no zone involved). */
 export function addDaysToDate(date: string, days: number): string {
   return formatInTimeZone(addDays(parseISO(`${date}T12:00:00Z`), days), 'UTC', 'yyyy-MM-dd');

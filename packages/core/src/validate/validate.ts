@@ -5,9 +5,10 @@
  */
 import { Compile } from 'typebox/compile';
 import { Scenario } from '../schema/scenario.js';
+import { MAX_TRAFFIC_ERLANGS } from '../demand/erlang.js';
 import type { Scenario as ScenarioValue } from '../schema/scenario.js';
 import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
-import { addDaysToDate, daysBetweenDates, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
+import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -56,7 +57,8 @@ export function validateScenario(input: unknown): ValidationReport {
   if (![15, 30, 60].includes(h.intervalMinutes)) err('/horizon/intervalMinutes', `must be 15, 30 or 60 (a grid that divides 24 h), got ${h.intervalMinutes}`);
   const zoneOk = isValidTimeZone(h.timeZone);
   if (!zoneOk) err('/horizon/timeZone', `unknown IANA time zone ${JSON.stringify(h.timeZone)}`);
-  if (Number.isNaN(Date.parse(`${h.startDate}T00:00:00Z`)) || addDaysToDate(h.startDate, 0) !== h.startDate) err('/horizon/startDate', `not a real date: ${h.startDate}`);
+  if (!isRealDate(h.startDate)) err('/horizon/startDate', `not a real date: ${h.startDate}`);
+  else if (!isRealDate(addDaysToDate(h.startDate, h.days))) err('/horizon/days', 'the horizon runs past the year 9999');
   if (errors.length > 0) return { valid: false, errors, warnings };
 
   const dupes = (list: { id: string }[] | string[], path: string, what: string) => {
@@ -136,7 +138,8 @@ export function validateScenario(input: unknown): ValidationReport {
       const rp = `${p}/rules/${j}`;
       if (r.kind === 'free-window' && minutesOfTime(r.to) <= minutesOfTime(r.from)) err(`${rp}/to`, `window ends (${r.to}) before or when it starts (${r.from})`);
       if (r.kind === 'shift-request') {
-        if (!inHorizon(r.date)) warn('request-outside-horizon', `${rp}/date`, `${r.date} is outside the horizon; the request is ignored`);
+        if (!isRealDate(r.date)) err(`${rp}/date`, `not a real date: ${r.date}`);
+        else if (!inHorizon(r.date)) warn('request-outside-horizon', `${rp}/date`, `${r.date} is outside the horizon; the request is ignored`);
         if (r.template !== undefined && !templates.has(r.template)) err(`${rp}/template`, `unknown template ${r.template}`);
       }
       if (r.hard !== true && r.weight === undefined) void 0; // soft rules default to weight 1
@@ -152,6 +155,10 @@ export function validateScenario(input: unknown): ValidationReport {
     if (!skills.has(d.skill)) err(`${p}/skill`, `unknown skill ${d.skill}`);
     else if (!skillHolders.has(d.skill)) warn('skill-without-agents', `${p}/skill`, `no agent has skill ${d.skill}; this demand cannot be covered`);
     if ((d.required === undefined) === (d.forecast === undefined)) err(p, 'give exactly one of required or forecast');
+    d.forecast?.contacts.forEach((c, j) => {
+      const traffic = (c * d.forecast!.ahtSeconds) / (h.intervalMinutes * 60);
+      if (traffic > MAX_TRAFFIC_ERLANGS) err(`${p}/forecast/contacts/${j}`, `${c} contacts make ${Math.round(traffic)} Erlangs; at most ${MAX_TRAFFIC_ERLANGS} are supported`);
+    });
     const start = parseDateTime(d.start, h.timeZone);
     if (start === undefined) {
       err(`${p}/start`, `not a valid time in ${h.timeZone}: ${d.start}`);
@@ -165,7 +172,8 @@ export function validateScenario(input: unknown): ValidationReport {
   s.shiftDemand?.forEach((r, i) => {
     const p = `/shiftDemand/${i}`;
     if (!templates.has(r.template)) err(`${p}/template`, `unknown template ${r.template}`);
-    if (!inHorizon(r.date)) err(`${p}/date`, `${r.date} is outside the horizon ${h.startDate} … ${lastDate}`);
+    if (!isRealDate(r.date)) err(`${p}/date`, `not a real date: ${r.date}`);
+    else if (!inHorizon(r.date)) err(`${p}/date`, `${r.date} is outside the horizon ${h.startDate} … ${lastDate}`);
     const key = `${r.date}|${r.template}`;
     if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
     seenRows.add(key);
