@@ -11,6 +11,7 @@ import { SolvePool } from './workers/pool.js';
 import { JobStore } from './jobs.js';
 import { defaultBackendName } from './backends.js';
 import { ProblemError } from './problem.js';
+import { ProblemCache } from './problem-cache.js';
 import type { ApiConfig, ApiContext, ApiInstance } from './context.js';
 import errors from './plugins/errors.js';
 import docs from './plugins/docs.js';
@@ -48,6 +49,8 @@ export interface BuildAppOptions {
   readonly sseHeartbeatSeconds?: number;
   /** Test and benchmark hook: the share of the time limit the heuristic may use (core default 0.2). */
   readonly heuristicShare?: number;
+  /** Expanded scenarios kept for evaluate and swap requests about the same scenario (default 16; 0 turns it off). */
+  readonly problemCacheSize?: number;
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
 }
@@ -73,7 +76,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
   });
   const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
-  const context: ApiContext = { pool, jobs, config };
+  const context: ApiContext = { pool, jobs, problems: new ProblemCache(options.problemCacheSize ?? 16), config };
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -103,7 +106,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(validate);
   await app.register(solve, context);
   await app.register(solveJobs, context);
-  await app.register(evaluate);
-  await app.register(swaps);
+  await app.register(evaluate, context);
+  await app.register(swaps, context);
   return app;
 }

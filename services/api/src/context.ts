@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { JobStore } from './jobs.js';
 import type { SolvePool } from './workers/pool.js';
 import type { BackendName } from './backends.js';
+import type { ProblemCache } from './problem-cache.js';
 
 export interface ApiConfig {
   /** Limit of POST /v1/solve, which holds the request open while it solves. */
@@ -23,6 +24,7 @@ export interface ApiConfig {
 export interface ApiContext {
   readonly pool: SolvePool;
   readonly jobs: JobStore;
+  readonly problems: ProblemCache;
   readonly config: ApiConfig;
 }
 

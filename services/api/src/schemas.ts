@@ -83,8 +83,10 @@ export type JobStatus = Static<typeof JobStatusSchema>;
 const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
 
 export const JobProgressSchema = Type.Object({
-  phase: Type.Union([Type.Literal('queued'), Type.Literal('preparing'), Type.Literal('heuristic'), Type.Literal('backend'), Type.Literal('done')], {
-    description: 'queued; preparing (expanding the scenario, generating candidate shifts); heuristic; backend (the LP/MIP solver); done',
+  phase: Type.String({
+    description:
+      "queued; preparing (expanding the scenario, generating candidate shifts); then the core's solve phases as it reports them (heuristic, backend, …); done",
+    examples: ['heuristic'],
   }),
   bestCost: Nullable(Type.Number(), 'Cost of the best roster keeping every hard rule so far (null before the first)'),
   lowerBound: Nullable(Type.Number(), 'Best proven lower bound on the cost (null while unknown)'),

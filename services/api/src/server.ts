@@ -1,13 +1,13 @@
 /** Starts the API: PORT (default 3000) and HOST (default 127.0.0.1) from the environment; stops cleanly on SIGINT/SIGTERM. */
-import { buildApp } from './app.js';
-
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
+if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`);
   process.exit(1);
 }
 
+// Loaded after the checks above, so that a bad setting fails at once rather than after loading the app.
+const { buildApp } = await import('./app.js');
 const app = await buildApp({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
 let closing = false;

@@ -52,8 +52,7 @@ const paths = (body: Json) => (body.errors as { path: string }[]).map((e) => e.p
 
 const giveAway = (toAgent: string) => ({ kind: 'give-away', fromAgent: 'a1', shift: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, toAgent });
 
-// The heuristic for its whole share keeps a large solve busy for seconds even without HiGHS.
-const app = await buildApp({ solvePool: { size: 1, maxQueue: 4 }, jobTtlSeconds: 60, heuristicShare: 1 });
+const app = await buildApp({ solvePool: { size: 1, maxQueue: 4 }, jobTtlSeconds: 60 });
 t.teardown(() => app.close());
 
 t.test('GET /health answers ok with the pool and backends', async (t) => {
@@ -201,7 +200,7 @@ t.test('input the core would crash on or never finish with is refused up front',
   flood.demand![0] = { skill: 'voice', start: '2026-03-23T00:00', forecast: { contacts: [10, 1e12], ahtSeconds: 300, serviceLevel: { target: 0.99, answerSeconds: 0 } } };
   const t0 = performance.now();
   const erlang = await post(app, '/v1/evaluate', { scenario: flood, roster: smallRoster() });
-  t.equal(erlang.status, 422, 'an absurd forecast is refused');
+  t.equal(erlang.status, 400, 'an absurd forecast is refused by the schema');
   t.same(paths(erlang.body), ['/body/scenario/demand/0/forecast/contacts/1']);
   t.ok(performance.now() - t0 < 1000, 'at once (the core would iterate Erlang C for ever)');
 });
@@ -220,6 +219,15 @@ t.test('POST /v1/evaluate', async (t) => {
     t.ok((body.softFindings as Json[]).some((f) => f.agentId === 'a1' && f.cost === 7), 'with its reason');
     t.equal(body.coverage.length, 3 * 24, 'a coverage row per interval and skill');
     t.same(body.violations, [], 'the fixture roster keeps every hard rule');
+  });
+  t.test('the expanded-scenario cache answers like a fresh expansion', async (t) => {
+    const first = await post(app, '/v1/evaluate', { scenario: smallScenario(), roster: smallRoster() });
+    const again = await post(app, '/v1/evaluate', { scenario: smallScenario(), roster: smallRoster() });
+    t.same(again.body, first.body, 'same scenario, same answer');
+    const changed = smallScenario();
+    changed.weights = { understaffedPerAgentHour: 1000 };
+    const other = await post(app, '/v1/evaluate', { scenario: changed, roster: smallRoster() });
+    t.equal(other.body.costs.byRule.coverage, first.body.costs.byRule.coverage * 10, 'a changed scenario is expanded anew');
   });
   t.test('a roster that breaks a hard rule shows it', async (t) => {
     const roster = smallRoster();
@@ -335,7 +343,7 @@ t.test('POST /v1/swaps/candidates', async (t) => {
 
 t.test('POST /v1/solve', async (t) => {
   t.test('a small scenario', async (t) => {
-    const { status, body } = await post(app, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 10 } });
+    const { status, body } = await post(app, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 2 } });
     t.equal(status, 200);
     t.ok(Value.Check(SolveResult, body), 'matches the core SolveResult schema');
     t.ok(['optimal', 'feasible'].includes(body.status), body.reason);
@@ -371,7 +379,7 @@ t.test('POST /v1/solve', async (t) => {
 });
 
 t.test('solve jobs: start, poll, events, result', async (t) => {
-  const { res, status, body } = await post(app, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 10 } });
+  const { res, status, body } = await post(app, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 3 } });
   t.equal(status, 202);
   t.match(body, { id: String, status: /^(queued|running)$/ });
   const location = res.headers.location as string;
@@ -428,28 +436,31 @@ t.test('solve jobs: start, poll, events, result', async (t) => {
 });
 
 t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseconds; cancel keeps the best roster', async (t) => {
-  const started = await post(app, '/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 15 } });
+  // The heuristic for its whole limit keeps the solve CPU-bound throughout, with or without HiGHS.
+  const solving = await buildApp({ solvePool: { size: 1, maxQueue: 4 }, heuristicShare: 1 });
+  t.teardown(() => solving.close());
+  const started = await post(solving, '/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 60 } });
   t.equal(started.status, 202);
   const location = started.res.headers.location as string;
-  // Past the worker start-up and the candidate generation: the solver is busy.
-  await waitForJob(app, location, (v) => v.status === 'running' && v.progress.elapsedSeconds > 1.5, 20_000);
+  // Measure once the heuristic has a roster that keeps every hard rule: the solver is busy improving it.
+  const busy = await waitForJob(solving, location, (v) => v.status === 'running' && v.progress.bestCost !== null, 45_000);
 
   const swapSmall = { scenario: smallScenario(), roster: smallRoster(), swap: giveAway('a3') };
   const swapWeek = largeSwapCheck(40, 7);
   const latencies = { health: [] as number[], swapSmall: [] as number[], swapWeek: [] as number[] };
   for (let i = 0; i < 10; i++) {
     let t0 = performance.now();
-    t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    t.equal((await solving.inject({ method: 'GET', url: '/health' })).statusCode, 200);
     latencies.health.push(performance.now() - t0);
     t0 = performance.now();
-    t.equal((await post(app, '/v1/swaps/check', swapSmall)).status, 200);
+    t.equal((await post(solving, '/v1/swaps/check', swapSmall)).status, 200);
     latencies.swapSmall.push(performance.now() - t0);
     t0 = performance.now();
-    t.equal((await post(app, '/v1/swaps/check', swapWeek)).status, 200);
+    t.equal((await post(solving, '/v1/swaps/check', swapWeek)).status, 200);
     latencies.swapWeek.push(performance.now() - t0);
     await sleep(20);
   }
-  const during = (await get(app, location)).body as JobView;
+  const during = (await get(solving, location)).body as JobView;
   t.equal(during.status, 'running', 'the solve was still running during every measurement');
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   for (const name of ['health', 'swapSmall'] as const) {
@@ -466,34 +477,38 @@ t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseco
   );
 
   // A second job waits behind the first (one worker): cancelling it ends it at once, without a roster.
-  const queued = await post(app, '/v1/solve-jobs', { scenario: smallScenario() });
+  const queued = await post(solving, '/v1/solve-jobs', { scenario: smallScenario() });
   t.equal(queued.body.status, 'queued');
   const queuedLocation = queued.res.headers.location as string;
-  const cancelQueued = await app.inject({ method: 'DELETE', url: queuedLocation });
+  const cancelQueued = await solving.inject({ method: 'DELETE', url: queuedLocation });
   t.equal(cancelQueued.statusCode, 200);
   t.match(cancelQueued.json(), { status: 'cancelled', cancelRequested: true });
   t.notOk((cancelQueued.json() as Json).result, 'no roster: it never started');
 
   const t0 = Date.now();
-  const cancel = await app.inject({ method: 'DELETE', url: location });
-  t.equal(cancel.statusCode, 200, 'the running solve stopped within the wait');
-  const view = cancel.json() as JobView;
+  const cancel = await solving.inject({ method: 'DELETE', url: location });
+  // 200 once the solve has stopped (within the 5 s wait), 202 if it is still winding down: on a loaded
+  // machine, building the result of a 40-agent fortnight after the stop can take that long.
+  t.ok([200, 202].includes(cancel.statusCode), `DELETE answered ${cancel.statusCode}`);
+  t.equal((cancel.json() as JobView).cancelRequested, true);
+  const view = cancel.statusCode === 200 ? (cancel.json() as JobView) : await waitForJob(solving, location, ended);
   t.equal(view.status, 'cancelled');
   t.ok(view.result, 'keeps the best roster so far');
   t.ok(Value.Check(SolveResult, view.result));
   t.ok(view.result!.roster.assignments.length > 0);
-  t.ok(view.result!.stats.totalSeconds < 15, 'stopped before its time limit');
+  t.ok(view.result!.cost <= busy.progress.bestCost! + 1e-6, `its cost ${view.result!.cost} is at most the ${busy.progress.bestCost} reported before the cancel`);
+  t.ok(view.result!.stats.totalSeconds < 60, 'stopped before its time limit');
   t.comment(`cancel answered in ${Date.now() - t0} ms`);
-  const repeat = await app.inject({ method: 'DELETE', url: location });
+  const repeat = await solving.inject({ method: 'DELETE', url: location });
   t.equal(repeat.statusCode, 200, 'cancelling a cancelled job repeats the answer');
 
   // The worker is free again.
-  const next = await post(app, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 5 } });
+  const next = await post(solving, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 1 } });
   t.equal(next.status, 200);
 });
 
 t.test('limits: body size, full queue, job expiry', async (t) => {
-  const limited = await buildApp({ bodyLimitBytes: 64 * 1024, solvePool: { size: 1, maxQueue: 0 }, jobTtlSeconds: 1, heuristicShare: 1 });
+  const limited = await buildApp({ bodyLimitBytes: 64 * 1024, solvePool: { size: 1, maxQueue: 0 }, jobTtlSeconds: 1 });
   t.teardown(() => limited.close());
 
   t.test('an oversized body is 413', async (t) => {
@@ -507,7 +522,7 @@ t.test('limits: body size, full queue, job expiry', async (t) => {
   });
 
   t.test('a finished job expires after the TTL', async (t) => {
-    const { res } = await post(limited, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 5 } });
+    const { res } = await post(limited, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' } });
     const location = res.headers.location as string;
     const view = await waitForJob(limited, location, ended);
     t.equal(view.status, 'done');
@@ -536,19 +551,20 @@ t.test('limits: body size, full queue, job expiry', async (t) => {
 });
 
 t.test('watchdog: a solve that overruns its limit by the grace is terminated, and the pool recovers', async (t) => {
-  const strict = await buildApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 0 }, maxFinishedJobs: 1 });
+  const strict = await buildApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 1 }, maxFinishedJobs: 1 });
   t.teardown(() => strict.close());
-  // Expanding 40 agents × 14 days alone takes far longer than 50 ms.
-  const { res } = await post(strict, '/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 0.05 } });
+  // Generating the candidate shifts of 80 agents × 28 days alone takes seconds, far beyond 0.05 s + 1 s.
+  const { res } = await post(strict, '/v1/solve-jobs', { scenario: largeScenario(80, 28), options: { timeLimitSeconds: 0.05 } });
   const overran = res.headers.location as string;
   const view = await waitForJob(strict, overran, ended);
   t.equal(view.status, 'failed');
   t.match(view.error, { title: 'Solve failed', detail: /overran its time limit/ });
-  const next = await post(strict, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 5 } });
+  // The JS backend stops at its limit (+0.2 s), well inside the 1 s grace.
+  const next = await post(strict, '/v1/solve', { scenario: smallScenario(), options: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' } });
   t.equal(next.status, 200, 'a fresh worker takes the next solve');
 
   // Only one finished job is kept here: the next one to finish pushes the failed one out.
-  const second = await post(strict, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 5 } });
+  const second = await post(strict, '/v1/solve-jobs', { scenario: smallScenario(), options: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' } });
   await waitForJob(strict, second.res.headers.location as string, ended);
   t.equal((await get(strict, overran)).status, 404, 'the oldest finished job was dropped');
   t.equal((await get(strict, '/health')).body.jobs, 1);

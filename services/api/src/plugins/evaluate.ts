@@ -1,11 +1,12 @@
 /** POST /v1/evaluate: costs per rule and agent, coverage and hard violations of a given roster. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Evaluation, evaluateScenario, evaluateShifts, rosterToShifts } from '@flexroster/core';
+import { Evaluation, evaluateShifts, rosterToShifts } from '@flexroster/core';
 import { EvaluateRequestSchema, pickProblems } from '../schemas.js';
 import { exampleRoster, exampleScenario, examples } from '../examples.js';
 import { withInputPaths } from '../problem.js';
+import type { ApiContext } from '../context.js';
 
-const evaluate: FastifyPluginAsyncTypebox = async (app) => {
+const evaluate: FastifyPluginAsyncTypebox<ApiContext> = async (app, { problems }) => {
   app.post(
     '/v1/evaluate',
     {
@@ -20,8 +21,9 @@ const evaluate: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       withInputPaths({ scenario: '/body/scenario', rest: '/body' }, request.body.scenario, () => {
-        // The core's evaluate() in steps, so that roster paths come out relative to the body like the swap routes' do.
-        const problem = evaluateScenario(request.body.scenario);
+        // The core's evaluate() in steps: the expanded scenario may come from the cache, and roster paths
+        // come out relative to the body like the swap routes' do.
+        const problem = problems.get(request.body.scenario);
         return evaluateShifts(problem, rosterToShifts(problem, request.body.roster, '/roster/assignments'));
       }),
   );

@@ -1,17 +1,20 @@
 /**
  * Swap checks, answered on the request thread: they judge two agents with the solver's rule modules and
- * take milliseconds, so they stay fast even while solves keep the worker threads busy.
+ * take milliseconds, so they stay fast even while solves keep the worker threads busy. They call the
+ * core's checkSwapOn/swapCandidatesOn (what checkSwap/swapCandidates do after expanding the scenario)
+ * with an expanded scenario from the cache; the route schema has already checked roster, swap and shift.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { SwapCandidate, SwapCheck, checkSwap, swapCandidates } from '@flexroster/core';
+import { SwapCandidate, SwapCheck, checkSwapOn, swapCandidatesOn } from '@flexroster/core';
 import { SwapCandidatesRequestSchema, SwapCheckRequestSchema, pickProblems } from '../schemas.js';
 import { exampleRoster, exampleScenario, exampleShift, exampleSwap, examples } from '../examples.js';
 import { withInputPaths } from '../problem.js';
+import type { ApiContext } from '../context.js';
 
 const paths = { scenario: '/body/scenario', rest: '/body' };
 
-const swaps: FastifyPluginAsyncTypebox = async (app) => {
+const swaps: FastifyPluginAsyncTypebox<ApiContext> = async (app, { problems }) => {
   app.post(
     '/v1/swaps/check',
     {
@@ -26,7 +29,7 @@ const swaps: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { scenario, roster, swap, policy } = request.body;
-      return withInputPaths(paths, scenario, () => checkSwap(scenario, roster, swap, policy ?? {}));
+      return withInputPaths(paths, scenario, () => checkSwapOn(problems.get(scenario), roster, swap, policy ?? {}));
     },
   );
 
@@ -44,7 +47,7 @@ const swaps: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { scenario, roster, agentId, shift, policy } = request.body;
-      return withInputPaths(paths, scenario, () => swapCandidates(scenario, roster, agentId, shift, policy ?? {}));
+      return withInputPaths(paths, scenario, () => swapCandidatesOn(problems.get(scenario), roster, agentId, shift, policy ?? {}));
     },
   );
 };

@@ -62,6 +62,8 @@ interface Task {
 
 interface Slot {
   worker?: Worker;
+  /** The worker has loaded its modules and takes solves. */
+  ready: boolean;
   current?: Task;
   watchdog?: NodeJS.Timeout;
   /** When the watchdog fires (Date.now() ms). */
@@ -89,7 +91,7 @@ export class SolvePool {
 
   constructor(private readonly options: SolvePoolOptions) {
     if (!(options.size >= 1)) throw new RangeError('a solve pool needs at least one worker');
-    this.slots = Array.from({ length: Math.floor(options.size) }, () => ({}));
+    this.slots = Array.from({ length: Math.floor(options.size) }, () => ({ ready: false }));
     this.graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   }
 
@@ -100,8 +102,9 @@ export class SolvePool {
   /** Throws `PoolSaturatedError` when every worker is busy and the queue is full. */
   submit(scenario: unknown, task: SolveTask, hooks: SolveHooks = {}): SolveHandle {
     if (this.closed) throw new PoolClosedError('the solve pool is closed');
-    const idle = this.slots.some((s) => !s.current);
-    if (!idle && this.queue.length >= this.options.maxQueue)
+    // Solves wait in the queue while a worker starts, so every free slot adds one place to it.
+    const free = this.slots.filter((s) => !s.current).length;
+    if (this.queue.length >= this.options.maxQueue + free)
       throw new PoolSaturatedError(`all ${this.slots.length} solve workers are busy and ${this.queue.length} solves are queued`);
     const id = `s${this.nextId++}`;
     let entry!: Task;
@@ -125,6 +128,7 @@ export class SolvePool {
         const worker = slot.worker;
         this.release(slot);
         slot.worker = undefined;
+        slot.ready = false;
         task?.reject(new PoolClosedError('the solve pool closed while this solve ran'));
         if (worker) await worker.terminate();
       }),
@@ -150,11 +154,17 @@ export class SolvePool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.current) continue;
-      const task = this.queue.shift();
-      if (!task) return;
+      if (slot.current || this.queue.length === 0) continue;
+      // A new worker gets its first task once it has loaded, so start-up does not eat into the time limit.
+      if (!slot.worker) {
+        const starting = this.slots.filter((s) => s.worker && !s.ready).length;
+        if (starting < this.queue.length) slot.worker = this.spawn(slot);
+        continue;
+      }
+      if (!slot.ready) continue;
+      const worker = slot.worker;
+      const task = this.queue.shift()!;
       slot.current = task;
-      const worker = (slot.worker ??= this.spawn(slot));
       this.arm(slot, task, task.task.timeLimitSeconds + this.graceSeconds, `overran its time limit of ${task.task.timeLimitSeconds} s by more than ${this.graceSeconds} s`);
       try {
         task.hooks.onStart?.();
@@ -166,6 +176,7 @@ export class SolvePool {
   }
 
   private spawn(slot: Slot): Worker {
+    slot.ready = false;
     const worker = new Worker(new URL('./solve-worker.js', import.meta.url), {
       // The worker is compiled JS: do not hand it the parent's loaders (a test runner's TypeScript hook, for one).
       execArgv: [],
@@ -180,6 +191,11 @@ export class SolvePool {
   }
 
   private onMessage(slot: Slot, worker: Worker, message: FromWorker): void {
+    if (message.type === 'ready') {
+      if (slot.worker === worker) slot.ready = true;
+      this.dispatch();
+      return;
+    }
     const task = slot.current;
     if (slot.worker !== worker || !task || task.id !== message.jobId) return;
     if (message.type === 'progress') {
@@ -198,10 +214,14 @@ export class SolvePool {
 
   private onWorkerDeath(slot: Slot, worker: Worker, why: string): void {
     if (slot.worker !== worker) return;
+    const started = slot.ready;
     slot.worker = undefined;
+    slot.ready = false;
     const task = slot.current;
     this.release(slot);
     task?.reject(new SolveAbortedError(`the solve was stopped: ${why}`));
+    // A worker that cannot even start fails the next waiting solve: one attempt per solve, never a respawn loop.
+    if (!started) this.queue.shift()?.reject(new SolveAbortedError(`no solve worker could start: ${why}`));
     if (!this.closed) this.dispatch();
   }
 
@@ -217,6 +237,7 @@ export class SolvePool {
       if (slot.current !== task || !slot.worker) return;
       const worker = slot.worker;
       slot.worker = undefined;
+      slot.ready = false;
       this.release(slot);
       task.reject(new SolveAbortedError(`the solve ${why}; its worker was terminated`));
       void worker.terminate();

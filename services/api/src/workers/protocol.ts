@@ -32,6 +32,8 @@ export interface SerializedError {
 }
 
 export type FromWorker =
+  /** Modules loaded: the worker takes solves from now on (start-up does not count against a time limit). */
+  | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: SolveProgress }
   | { readonly type: 'result'; readonly jobId: string; readonly result: SolveResult }
   | { readonly type: 'error'; readonly jobId: string; readonly error: SerializedError };

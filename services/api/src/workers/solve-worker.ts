@@ -83,3 +83,4 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'solve') void runSolve(message);
   else controllers.get(message.jobId)?.abort();
 });
+post({ type: 'ready' });
