@@ -56,6 +56,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions, se
       timeLimitSeconds: settings.highsTimeLimitSeconds ?? limit,
       mipRelativeGap: options.mipRelativeGap ?? DEFAULT_MIP_RELATIVE_GAP,
       reportBounds: options.onProgress !== undefined,
+      ...(options.initialSolution ? { initialSolution: options.initialSolution } : {}),
     };
     return await runWorker(input, options, settings.graceSeconds, startedAt);
   } catch (error) {

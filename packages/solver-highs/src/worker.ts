@@ -154,6 +154,22 @@ async function solve(input: WorkerInput): Promise<WorkerResult> {
       ...(arrays.integrality ? { integrality: arrays.integrality } : {}),
     });
     model.options.set({ output_flag: false, mip_rel_gap: input.mipRelativeGap });
+    if (input.initialSolution && input.initialSolution.length === arrays.numCols && arrays.integrality) {
+      // A known roster as a MIP start: HiGHS checks it (and completes unset columns) rather than trusting it.
+      const known: number[] = [];
+      const values: number[] = [];
+      input.initialSolution.forEach((v, j) => {
+        if (!Number.isNaN(v)) {
+          known.push(j);
+          values.push(v);
+        }
+      });
+      try {
+        model.setSolution(known.length === arrays.numCols ? { colValue: input.initialSolution } : { indices: known, values });
+      } catch {
+        // An unusable start is no reason to fail the solve.
+      }
+    }
     const callbacks = progressCallbacks(highs, input);
     let status = runWithinLimit(model, input, callbacks);
     if (status === highs.constants.modelStatus.unboundedOrInfeasible) {

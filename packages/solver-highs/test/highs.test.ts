@@ -293,3 +293,24 @@ t.test('a throwing onProgress listener does not break the solve', async (t) => {
   t.ok(calls > 0, `listener called ${calls} times`);
   t.equal(r.status, 'optimal', String(r.message));
 });
+
+t.test('initialSolution is a MIP start: with almost no time, HiGHS still returns at least that roster', async (t) => {
+  const model = marketSplit();
+  // x = 0 with every row's shortfall in its `under` slack: feasible, and far from optimal.
+  const start = new Float64Array(model.variables.length);
+  for (const row of model.rows) {
+    const under = row.indices[row.indices.length - 1]!;
+    start[under] = row.lower;
+  }
+  t.same(violatedRows(model, start), [], 'the start is feasible');
+  const startCost = objectiveValue(model, start);
+  const r = await highs.solve(model, { timeLimitSeconds: 0.05, initialSolution: start });
+  t.equal(r.status, 'feasible', `${r.status}: ${r.message}`);
+  t.ok(r.objective! <= startCost + TOL, `objective ${r.objective} is no worse than the start's ${startCost}`);
+  t.same(violatedRows(model, r.values!), []);
+  // A start that breaks the rows is checked by HiGHS, not trusted: the answer stays correct.
+  const wrong = new Float64Array(model.variables.length).fill(1);
+  const k = await highs.solve(knapsack(), { timeLimitSeconds: 5, initialSolution: wrong.subarray(0, 4) });
+  t.equal(k.status, 'optimal');
+  near(t, k.objective, -29, 'knapsack optimum with an infeasible start');
+});

@@ -20,6 +20,11 @@ export interface LpSolveOptions {
   readonly relaxIntegrality?: boolean;
   /** Stop early; the backend returns its best solution so far. */
   readonly signal?: AbortSignal;
+  /**
+   * A start: values for every column (or for some, with NaN for the rest) of a solution believed to be
+   * feasible, e.g. the heuristic's roster. Backends that cannot use one ignore it.
+   */
+  readonly initialSolution?: Float64Array;
   /** Called whenever the backend finds a better integer solution or bound (if it can report them). */
   readonly onProgress?: (progress: LpProgress) => void;
 }
