@@ -14,7 +14,7 @@ export { buildRosterModel } from './model/build.js';
 export { RULES, AGENT_RULES, type RuleModule, type RuleFinding } from './rules/index.js';
 export { evaluateShifts, checkAgent, agentStanding } from './evaluate/evaluate.js';
 export { rosterToShifts, shiftsToRoster, shiftToAssignment } from './evaluate/roster.js';
-export { runHeuristic } from './solve/heuristic.js';
+export { runHeuristic, rng } from './solve/heuristic.js';
 export * as time from './time/zone.js';
 export * from './schema/swap.js';
 export { checkSwap, swapCandidates } from './swap/api.js';

@@ -21,6 +21,13 @@ import solve from './plugins/solve.js';
 import solveJobs from './plugins/solve-jobs.js';
 import evaluate from './plugins/evaluate.js';
 import swaps from './plugins/swaps.js';
+import auth from './plugins/auth.js';
+import keys from './plugins/keys.js';
+import schedules from './plugins/schedules.js';
+import swapRequests from './plugins/swap-requests.js';
+import { openStore, type OpenStoreOptions, type Store } from './store/store.js';
+import { bootstrapAdmin } from './store/keys.js';
+import type { WorkflowContext } from './store/context.js';
 
 export interface BuildAppOptions {
   /** Fastify's logger option (pino): `false` (the default here), `true`, or pino options such as `{ level: 'info' }`. */
@@ -53,6 +60,17 @@ export interface BuildAppOptions {
   readonly problemCacheSize?: number;
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
+  /**
+   * Stored schedules, swap workflows, keys and audit (the /v1/schedules, /v1/keys … routes, all behind
+   * Bearer API keys): an open `store` (the caller closes it), or `storage` options to open one (closed
+   * with the app). Without either, those routes do not exist.
+   */
+  readonly store?: Store;
+  readonly storage?: OpenStoreOptions;
+  /** The bootstrap admin key (FLEXROSTER_ADMIN_KEY); without it a random one is made at first start. */
+  readonly adminKey?: string;
+  /** Called once with a bootstrap admin key this start created (to print it). */
+  readonly onAdminKeyCreated?: (key: string, generated: boolean) => void;
 }
 
 export type App = ApiInstance;
@@ -108,5 +126,20 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(solveJobs, context);
   await app.register(evaluate, context);
   await app.register(swaps, context);
+
+  const store = options.store ?? (options.storage ? await openStore(options.storage) : undefined);
+  if (store) {
+    if (!options.store) app.addHook('onClose', async () => store.close());
+    const created = await bootstrapAdmin(store, options.adminKey);
+    if (created) options.onAdminKeyCreated?.(created.key, created.generated);
+    const workflow: WorkflowContext = { ...context, store };
+    // One scope, so that the auth hook covers these routes and none of the stateless ones above.
+    await app.register(async (scope) => {
+      await scope.register(auth, { store });
+      await scope.register(keys, workflow);
+      await scope.register(schedules, workflow);
+      await scope.register(swapRequests, workflow);
+    });
+  }
   return app;
 }

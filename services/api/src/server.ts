@@ -8,7 +8,16 @@ if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || po
 
 // Loaded after the checks above, so that a bad setting fails at once rather than after loading the app.
 const { buildApp } = await import('./app.js');
-const app = await buildApp({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+// Storage: a PostgreSQL server with DATABASE_URL, else embedded PGlite in DATA_DIR (default ./data).
+const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+const app = await buildApp({
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  storage: databaseUrl ? { databaseUrl } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  ...(process.env.FLEXROSTER_ADMIN_KEY ? { adminKey: process.env.FLEXROSTER_ADMIN_KEY } : {}),
+  onAdminKeyCreated: (key, generated) => {
+    if (generated) console.log(`flexroster: first start; the admin API key (shown only this once) is\n${key}`);
+  },
+});
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

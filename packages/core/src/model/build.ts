@@ -9,6 +9,8 @@ export interface BuiltModel {
   readonly model: RosterModel;
   /** Shifts per agent whose column is (near) 1. */
   decode(values: ArrayLike<number>): Shift[][];
+  /** A MIP start from a roster of candidate shifts: 1/0 on shift columns, NaN (unknown) on the rest. */
+  encode(shifts: readonly (readonly Shift[])[]): Float64Array;
 }
 
 export function buildRosterModel(p: Problem): BuiltModel {
@@ -20,6 +22,14 @@ export function buildRosterModel(p: Problem): BuiltModel {
     model,
     decode(values) {
       return p.agents.map((a, ai) => a.candidates.filter((_, i) => (values[model.columns[ai]![i]!] ?? 0) > 0.5).sort((x, y) => x.start - y.start));
+    },
+    encode(shifts) {
+      const values = new Float64Array(lp.variables.length).fill(NaN);
+      p.agents.forEach((a, ai) => {
+        const chosen = new Set(shifts[ai] ?? []);
+        a.candidates.forEach((c, i) => (values[model.columns[ai]![i]!] = chosen.has(c) ? 1 : 0));
+      });
+      return values;
     },
   };
 }

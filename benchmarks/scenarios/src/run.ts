@@ -1,0 +1,169 @@
+/**
+ * Scenario benchmark runner: `pnpm bench [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver]
+ * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--json out.json] [--md out.md]`.
+ *
+ * Each solve runs in its own child process (so peak memory is per run): it generates the scenario, solves
+ * it, and re-checks the roster with the public evaluator (`evaluate(scenario, roster)`). The table shows
+ * medians over the runs. Default time limits are the targets: S 30 s, M 10 s, L 60 s, XL 300 s.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { evaluate, solve, type SolveResult } from '@flexroster/core';
+import { backendByName } from '@flexroster/cli';
+import { generateScenario, SIZES, type SizeName } from './generate.js';
+
+export interface RunRecord {
+  size: SizeName;
+  agents: number;
+  days: number;
+  backend: string;
+  strategy: string;
+  seed: number;
+  timeLimitSeconds: number;
+  status: string;
+  buildSeconds: number;
+  solveSeconds: number;
+  totalSeconds: number;
+  cost: number;
+  lowerBound: number | null;
+  gap: number | null;
+  heuristicCost: number | null;
+  understaffedAgentHours: number;
+  hardViolations: number;
+  evaluatorCost: number;
+  evaluatorAgrees: boolean;
+  peakRssMB: number;
+  columns: number;
+  rows: number;
+  reason: string;
+}
+
+const DEFAULT_LIMITS: Record<SizeName, number> = { S: 30, M: 10, L: 60, XL: 300 };
+
+interface ChildTask {
+  size: SizeName;
+  backend: string;
+  strategy: 'auto' | 'direct' | 'decompose';
+  seed: number;
+  timeLimitSeconds: number;
+}
+
+async function child(task: ChildTask): Promise<RunRecord> {
+  const scenario = generateScenario(task.size, task.seed);
+  const t = performance.now();
+  const r: SolveResult = await solve(scenario, { timeLimitSeconds: task.timeLimitSeconds, backend: backendByName(task.backend), strategy: task.strategy, seed: task.seed });
+  const totalSeconds = (performance.now() - t) / 1000;
+  const ev = evaluate(scenario, r.roster);
+  return {
+    size: task.size,
+    ...SIZES[task.size],
+    backend: task.backend,
+    strategy: task.strategy,
+    seed: task.seed,
+    timeLimitSeconds: task.timeLimitSeconds,
+    status: r.status,
+    buildSeconds: r.stats.buildSeconds,
+    solveSeconds: r.stats.totalSeconds - r.stats.buildSeconds,
+    totalSeconds,
+    cost: r.cost,
+    lowerBound: r.lowerBound ?? null,
+    gap: r.gap ?? null,
+    heuristicCost: r.stats.heuristicCost ?? null,
+    understaffedAgentHours: ev.understaffedAgentHours,
+    hardViolations: ev.violations.length,
+    evaluatorCost: ev.costs.total,
+    evaluatorAgrees: Math.abs(ev.costs.total - r.cost) <= 1e-6 * Math.max(1, Math.abs(r.cost)) && ev.violations.length === r.evaluation.violations.length,
+    // maxRSS covers the whole process, worker threads (HiGHS's WebAssembly heaps) included.
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    columns: r.stats.variables,
+    rows: r.stats.rows,
+    reason: r.reason,
+  };
+}
+
+function runChild(task: ChildTask): Promise<RunRecord> {
+  return new Promise((resolve, reject) => {
+    const cp = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    let record: RunRecord | undefined;
+    cp.on('message', (m) => (record = m as RunRecord));
+    cp.on('exit', (code) => (record ? resolve(record) : reject(new Error(`run ${JSON.stringify(task)} exited with code ${code}`))));
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+function fmt(x: number | null, digits = 1): string {
+  return x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+export function table(records: RunRecord[]): string {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of records) {
+    const k = `${r.size}|${r.backend}|${r.strategy}|${r.timeLimitSeconds}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const lines = [
+    '| size | agents × days | backend | runs | limit s | build s | solve s | cost | lower bound | gap % | heuristic cost | under-staffed agent-h | hard violations | evaluator agrees | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const rs of groups.values()) {
+    const r0 = rs[0]!;
+    const med = (f: (r: RunRecord) => number | null) => {
+      const xs = rs.map(f).filter((x): x is number => x !== null);
+      return xs.length === rs.length ? median(xs) : null;
+    };
+    lines.push(
+      `| ${r0.size} | ${r0.agents} × ${r0.days} | ${r0.backend}${r0.strategy !== 'auto' ? ` (${r0.strategy})` : ''} | ${rs.length} | ${r0.timeLimitSeconds} | ${fmt(med((r) => r.buildSeconds), 2)} | ${fmt(med((r) => r.solveSeconds))} | ${fmt(med((r) => r.cost))} | ${fmt(med((r) => r.lowerBound))} | ${fmt(med((r) => (r.gap === null ? null : r.gap * 100)), 2)} | ${fmt(med((r) => r.heuristicCost))} | ${fmt(med((r) => r.understaffedAgentHours))} | ${Math.max(...rs.map((r) => r.hardViolations))} | ${rs.every((r) => r.evaluatorAgrees) ? 'yes' : 'NO'} | ${fmt(Math.max(...rs.map((r) => r.peakRssMB)), 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '--child') {
+    const record = await child(JSON.parse(argv[1]!) as ChildTask);
+    process.send!(record);
+    process.disconnect();
+    return;
+  }
+  const opt = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = (opt('sizes') ?? 'S,M,L').split(',') as SizeName[];
+  for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
+  const backends = (opt('backends') ?? 'highs').split(',');
+  const runs = Number(opt('runs') ?? 1);
+  const seed = Number(opt('seed') ?? 1);
+  const strategy = (opt('strategy') ?? 'auto') as ChildTask['strategy'];
+  const limitArg = opt('time-limit');
+  const records: RunRecord[] = [];
+  console.error(`machine: ${machine()}`);
+  for (const size of sizes)
+    for (const backend of backends)
+      for (let k = 0; k < runs; k++) {
+        const task: ChildTask = { size, backend, strategy, seed: seed + k, timeLimitSeconds: limitArg ? Number(limitArg) : DEFAULT_LIMITS[size] };
+        const r = await runChild(task);
+        console.error(`${size} ${backend} seed ${task.seed}: ${r.status} cost ${r.cost} bound ${fmt(r.lowerBound)} gap ${fmt(r.gap === null ? null : r.gap * 100, 2)} % in ${fmt(r.totalSeconds)} s, ${r.hardViolations} hard violations, ${fmt(r.peakRssMB, 0)} MB`);
+        records.push(r);
+      }
+  const out = table(records);
+  console.log(`Machine: ${machine()}\n\n${out}`);
+  const json = opt('json');
+  if (json) writeFileSync(json, JSON.stringify({ machine: machine(), date: new Date().toISOString(), records }, null, 2));
+  const md = opt('md');
+  if (md) writeFileSync(md, `Machine: ${machine()}\n\n${out}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));

@@ -1,0 +1,334 @@
+/**
+ * The solve path for models too large to hand to a MIP solver whole (or to a backend with a size limit):
+ *
+ * 1. LP relaxation of the full model on the backend (in its worker thread) while the constructive heuristic
+ *    runs on this thread: the relaxation gives the lower bound, the heuristic the first roster.
+ * 2. Restricted MIP: per agent-day only the shifts the LP uses, the heuristic roster's shifts and their
+ *    neighbours (same template and skill, start within ±1 h, any length); every other shift is fixed to 0.
+ * 3. Fix-and-optimise (large-neighbourhood search) until the deadline: free a window of a few agents (whole
+ *    horizon) or of many agents over one or two days, fix every other shift to the incumbent, solve the
+ *    window's sub-model exactly on the backend, keep it when the roster is not worse. Window sizes adapt to
+ *    how quickly the backend proves the windows optimal.
+ *
+ * Every roster is judged by the rule modules (the evaluator's arithmetic), never by the LP objective.
+ */
+import type { LpBackend, LpSolution } from '../lp/backend.js';
+import { columnIndex, partitionRelaxation, windowModel } from '../lp/window.js';
+import type { Problem, Shift } from '../expand/problem.js';
+import type { BuiltModel } from '../model/build.js';
+import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
+
+export interface DecomposeOptions {
+  /** `performance.now()` value by which everything must be done (decoding reserve already deducted). */
+  readonly deadline: number;
+  readonly seed: number;
+  readonly heuristicShare: number;
+  readonly signal?: AbortSignal;
+  readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
+}
+
+export interface DecomposeResult {
+  readonly shifts: Shift[][];
+  readonly heuristicCost?: number;
+  /** LP relaxation bound (only when the relaxation was solved to optimality). */
+  readonly bound?: number;
+  readonly relaxation?: LpSolution;
+  readonly notes: string[];
+  readonly windows: number;
+  readonly improvingWindows: number;
+}
+
+export async function solveByDecomposition(p: Problem, built: BuiltModel, backend: LpBackend, options: DecomposeOptions): Promise<DecomposeResult> {
+  const start = performance.now();
+  // One signal for every backend call: the caller's, or the deadline (so no call outlives the solve).
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(onAbort, Math.max(0, options.deadline - start));
+  try {
+    return await decompose(p, built, backend, options, controller);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, options: DecomposeOptions, controller: AbortController): Promise<DecomposeResult> {
+  const signal = controller.signal;
+  const start = performance.now();
+  const total = Math.max(0.05, (options.deadline - start) / 1000);
+  const left = () => (options.deadline - performance.now()) / 1000;
+  const stopped = () => signal.aborted || left() <= 0.05;
+  const notes: string[] = [];
+  const lp = built.lp;
+  const size = lp.variables.length * Math.max(1, lp.rows.length);
+  const fitsWhole = backend.maxModelSize === undefined || size <= backend.maxModelSize;
+
+  // 1. Relaxation in the backend's worker, heuristic here, in parallel.
+  const relaxationPromise = fitsWhole ? relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes) : undefined;
+  const heuristic = await runHeuristicYielding(p, {
+    deadline: Math.min(options.deadline, start + Math.max(0.05, total * options.heuristicShare) * 1000),
+    seed: options.seed,
+    signal,
+    onImprove: (cost, inf) => (inf === 0 ? options.onImprove?.('heuristic', cost, undefined) : undefined),
+  });
+  const search = new RosterSearch(p, heuristic.shifts);
+  let bestCost = search.totalCost();
+  let bestInf = search.totalInfeasibility();
+  const heuristicCost = bestInf === 0 ? bestCost : undefined;
+  let bound: number | undefined;
+  let relaxation: LpSolution | undefined;
+  let relaxationDone = relaxationPromise === undefined;
+  if (!relaxationPromise) notes.push(`model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
+  void relaxationPromise?.then((r) => {
+    relaxation = r;
+    relaxationDone = true;
+    if (r.status === 'optimal' && r.objective !== undefined) bound = r.objective;
+    else notes.push(`LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
+    options.onImprove?.('relaxation', bestInf === 0 ? bestCost : undefined, bound);
+  });
+  const decision = new Uint8Array(lp.variables.length);
+  for (const cols of built.model.columns) for (const j of cols) decision[j] = 1;
+  const index = columnIndex(lp);
+  const random = rng(options.seed * 7 + 3);
+  let windows = 0;
+  let improving = 0;
+
+  /** Replaces the given agents' shifts if the roster gets no worse; returns whether it did. */
+  const tryShifts = (changes: Map<number, Shift[]>): boolean => {
+    const saved = new Map<number, Shift[]>();
+    for (const [ai, shifts] of changes) {
+      saved.set(ai, search.state[ai]!.shifts);
+      search.setShifts(ai, shifts);
+    }
+    const cost = search.totalCost();
+    const inf = search.totalInfeasibility();
+    if (inf < bestInf - 1e-9 || (Math.abs(inf - bestInf) <= 1e-9 && cost <= bestCost + 1e-9)) {
+      const better = inf < bestInf - 1e-9 || cost < bestCost - 1e-9;
+      bestCost = cost;
+      bestInf = inf;
+      if (better && inf === 0) options.onImprove?.('lns', cost, bound);
+      return better;
+    }
+    for (const [ai, shifts] of saved) search.setShifts(ai, shifts);
+    return false;
+  };
+
+  /** Solves the window in which `free` (candidate indices per agent) are open and every other shift is fixed. */
+  const solveWindow = async (free: Map<number, number[]>, fixedToIncumbent: boolean, timeLimit: number): Promise<LpSolution | undefined> => {
+    const inRoster = new Uint8Array(lp.variables.length);
+    if (fixedToIncumbent)
+      search.state.forEach((st, ai) => {
+        const cols = built.model.columns[ai]!;
+        const pos = new Map(p.agents[ai]!.candidates.map((s, i) => [s, i]));
+        for (const s of st.shifts) {
+          const i = pos.get(s);
+          if (i !== undefined) inRoster[cols[i]!] = 1;
+        }
+      });
+    const freeCols: number[] = [];
+    for (const [ai, list] of free) for (const i of list) freeCols.push(built.model.columns[ai]![i]!);
+    const sub = windowModel(lp, index, decision, freeCols, (j) => inRoster[j]!);
+    if (backend.maxModelSize !== undefined && sub.model.variables.length * Math.max(1, sub.model.rows.length) > backend.maxModelSize) return undefined;
+    // The current roster, restricted to the window, as a MIP start (shift columns only; slacks are left to the backend).
+    const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inRoster[j]! : NaN));
+    const result = await backend.solve(sub.model, { timeLimitSeconds: timeLimit, mipRelativeGap: 1e-6, signal, initialSolution: start });
+    windows++;
+    if (!result.values || (result.status !== 'optimal' && result.status !== 'feasible')) return result;
+    const value = new Map<number, number>();
+    sub.columns.forEach((j, k) => value.set(j, result.values![k]!));
+    const changes = new Map<number, Shift[]>();
+    for (const [ai, list] of free) {
+      const cands = p.agents[ai]!.candidates;
+      const freeShifts = new Set(list.map((i) => cands[i]!));
+      const cols = built.model.columns[ai]!;
+      const kept = fixedToIncumbent ? search.state[ai]!.shifts.filter((s) => !freeShifts.has(s)) : [];
+      const chosen = list.filter((i) => (value.get(cols[i]!) ?? 0) > 0.5).map((i) => cands[i]!);
+      changes.set(ai, [...kept, ...chosen]);
+    }
+    if (!fixedToIncumbent) p.agents.forEach((_, ai) => changes.has(ai) || changes.set(ai, []));
+    if (tryShifts(changes)) improving++;
+    return result;
+  };
+
+  // 3. Fix-and-optimise windows until the deadline.
+  const small = backend.maxModelSize !== undefined;
+  let target = small ? 60 : 800;
+  const agentOrder = p.agents.map((_, i) => i);
+  let round = 0;
+  const lnsUntil = async (done: () => boolean) => {
+  while (!stopped() && !done() && p.agents.length > 0) {
+    round++;
+    const free = new Map<number, number[]>();
+    let count = 0;
+    const shuffled = [...agentOrder];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const byDays = small || round % 2 === 0;
+    const span = small ? 1 + Math.floor(random() * 3) : 1 + Math.floor(random() * 2);
+    const firstDay = Math.floor(random() * Math.max(1, p.days - span + 1));
+    for (const ai of shuffled) {
+      if (count >= target) break;
+      const list = byDays
+        ? Array.from({ length: span }, (_, k) => built.model.candidatesOnDay(ai, firstDay + k)).flat()
+        : p.agents[ai]!.candidates.map((_, i) => i);
+      if (list.length === 0) continue;
+      free.set(ai, list);
+      count += list.length;
+    }
+    if (free.size === 0) continue;
+    const perWindow = Math.max(0.05, Math.min(left() - 0.05, small ? 3 : Math.max(1, total * 0.08)));
+    const before = bestCost;
+    const t = performance.now();
+    const r = await solveWindow(free, true, perWindow);
+    const took = (performance.now() - t) / 1000;
+    if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${bestCost}`);
+    if (!r) target = Math.max(10, target * 0.6);
+    else if (r.status === 'optimal' && took < perWindow / 4) target = Math.min(small ? 2000 : 60000, target * 1.3);
+    else if (r.status !== 'optimal') target = Math.max(10, target * 0.6);
+  }
+  };
+  // 2. Restricted MIP over the shifts the relaxation and the heuristic point at.
+  const restricted = async (neighbours = lp.variables.length <= 20_000) => {
+  if (relaxation?.values && fitsWhole && !stopped()) {
+    const values = relaxation.values;
+    const free = new Map<number, number[]>();
+    let count = 0;
+    p.agents.forEach((a, ai) => {
+      const cols = built.model.columns[ai]!;
+      const roster = new Set(search.state[ai]!.shifts);
+      const keep = new Set<number>();
+      const seeds: Shift[] = [];
+      a.candidates.forEach((s, i) => {
+        if ((values[cols[i]!] ?? 0) > 1e-4 || roster.has(s)) {
+          keep.add(i);
+          seeds.push(s);
+        }
+      });
+      if (neighbours) for (const d of new Set(seeds.map((s) => s.day))) {
+        const today = seeds.filter((s) => s.day === d);
+        for (const i of built.model.candidatesOnDay(ai, d)) {
+          const c = a.candidates[i]!;
+          if (today.some((s) => s.skill === c.skill && s.template === c.template && Math.abs(s.start - c.start) <= 3_600_000)) keep.add(i);
+        }
+      }
+      free.set(ai, [...keep]);
+      count += keep.size;
+    });
+    const t = performance.now();
+    const r = await solveWindow(free, false, Math.max(0.05, Math.min(left() * 0.5, total * 0.35)));
+    if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${bestCost}`);
+    notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
+  }
+  };
+  // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
+  // thread's bookkeeping on two cores) slowed it about twofold and gained little; the deadline aborts it.
+  // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
+  // one-second rounds, yielding between rounds so the relaxation's answer is seen as soon as it comes.
+  let round0 = 0;
+  while (relaxationPromise && !relaxationDone && !stopped()) {
+    const more = runHeuristic(p, { deadline: Math.min(options.deadline, performance.now() + 1000), seed: options.seed + 100 + round0++, initial: search.shifts(), signal });
+    const changes = new Map<number, Shift[]>();
+    more.shifts.forEach((sh, ai) => changes.set(ai, sh));
+    tryShifts(changes);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (relaxation?.values && !stopped()) {
+    // Round the relaxation (per agent-day its strongest shift, where the day is worked at least half) and let
+    // the local search repair and polish it; keep it if it beats the incumbent.
+    const values = relaxation.values;
+    const rounded = p.agents.map((_, ai) => {
+      const cols = built.model.columns[ai]!;
+      const out: Shift[] = [];
+      for (const d of built.model.daysWithCandidates(ai)) {
+        let sum = 0;
+        let best = -1;
+        let bestValue = 0;
+        for (const i of built.model.candidatesOnDay(ai, d)) {
+          const v = values[cols[i]!] ?? 0;
+          sum += v;
+          if (v > bestValue) {
+            bestValue = v;
+            best = i;
+          }
+        }
+        if (sum >= 0.5 && best >= 0) out.push(p.agents[ai]!.candidates[best]!);
+      }
+      return out;
+    });
+    const repaired = await runHeuristicYielding(p, {
+      deadline: Math.min(options.deadline, performance.now() + Math.max(0.05, total * 0.15) * 1000),
+      seed: options.seed + 1,
+      initial: rounded,
+      signal,
+    });
+    const changes = new Map<number, Shift[]>();
+    repaired.shifts.forEach((sh, ai) => changes.set(ai, sh));
+    const before = bestCost;
+    const took = tryShifts(changes);
+    notes.push(`rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${bestCost}`);
+  }
+  // On larger models the restricted MIP found no roster better than the rounded one in our runs (HiGHS
+  // gets no start solution), so it only runs where it pays: models of up to 20,000 columns.
+  if (lp.variables.length <= 20_000) await restricted();
+  await lnsUntil(() => false);
+  notes.push(`${windows} windows solved, ${improving} improved the roster`);
+  return {
+    shifts: search.shifts(),
+    ...(heuristicCost !== undefined ? { heuristicCost } : {}),
+    ...(bound !== undefined ? { bound } : {}),
+    ...(relaxation ? { relaxation } : {}),
+    notes,
+    windows,
+    improvingWindows: improving,
+  };
+}
+
+/** Models with more columns than this, over two weeks or more, are relaxed week by week (in parallel). */
+export const SPLIT_RELAXATION_COLUMNS = 60_000;
+
+/**
+ * The LP relaxation: of the whole model, or, for large multi-week models, of one model per week without the
+ * rows that link weeks (rest over the week boundary, runs of days, horizon totals), solved in parallel
+ * workers. Either way its objective is a valid lower bound; its values are only used for rounding.
+ */
+async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal, notes: string[]): Promise<LpSolution> {
+  const lp = built.lp;
+  if (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2)
+    return backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
+  const started = performance.now();
+  const part = new Int32Array(lp.variables.length).fill(-1);
+  built.model.columns.forEach((cols, ai) => cols.forEach((j, i) => (part[j] = p.agents[ai]!.candidates[i]!.week)));
+  const split = partitionRelaxation(lp, part, p.weeks.length);
+  if (!split) return backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
+  notes.push(`relaxation split into ${p.weeks.length} weekly LPs (${split.droppedRows} linking rows dropped)`);
+  const parts = await Promise.all(split.models.map((m) => backend.solve(m, { timeLimitSeconds, relaxIntegrality: true, signal })));
+  const seconds = (performance.now() - started) / 1000;
+  const failed = parts.find((r) => r.status !== 'optimal' || r.objective === undefined || !r.values);
+  if (failed) return { ...failed, seconds, message: `weekly relaxation: ${failed.status}${failed.message ? ` (${failed.message})` : ''}` };
+  const values = new Float64Array(lp.variables.length);
+  parts.forEach((r, k) => split.columns[k]!.forEach((j, c) => (values[j] = r.values![c]!)));
+  return { status: 'optimal', objective: split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), values, seconds };
+}
+
+/**
+ * The heuristic in rounds of at most a second, each continuing from the last, with a turn of the event loop
+ * in between: a caller's AbortSignal (a timer, a request closing) can only fire when this thread is free.
+ */
+export async function runHeuristicYielding(p: Problem, options: HeuristicOptions): Promise<HeuristicResult> {
+  let result: HeuristicResult | undefined;
+  let round = 0;
+  do {
+    result = runHeuristic(p, {
+      ...options,
+      deadline: Math.min(options.deadline, performance.now() + 1000),
+      seed: (options.seed ?? 1) + round++,
+      ...(result ? { initial: result.shifts } : options.initial ? { initial: options.initial } : {}),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } while (performance.now() < options.deadline && options.signal?.aborted !== true);
+  return result;
+}

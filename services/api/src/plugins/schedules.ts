@@ -1,0 +1,181 @@
+/**
+ * Stored schedules: a scenario with its roster (given, or solved on the worker pool), versioned, and
+ * published to agents. Agents see their own shifts of a published schedule, also as an iCalendar feed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Roster, Scenario, rosterToShifts, time, type Roster as RosterT } from '@flexroster/core';
+import { notFound, withInputPaths } from '../problem.js';
+import { prepareSolve, solveFailure, submitOrBusy } from '../solving.js';
+import { audit, mutate } from '../store/ops.js';
+import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, updateSchedule, type ScheduleRow } from '../store/schedules.js';
+import { hashSecret, newSecret } from '../store/keys.js';
+import type { WorkflowContext } from '../store/context.js';
+import { assertSelf } from './auth.js';
+import { buildCalendar, type CalendarShift } from './calendar.js';
+import type { ProblemCache } from '../problem-cache.js';
+
+const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const AgentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), agentId: Type.String({ minLength: 1, maxLength: 200 }) });
+
+/** The agent's shifts in a schedule, with instants; 404 for an agent the scenario does not have. */
+export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: string): { zone: string; shifts: CalendarShift[] } {
+  const p = problems.get(row.scenario);
+  const agent = p.agentById.get(agentId);
+  if (!agent) throw notFound(`Schedule ${row.id} has no agent ${agentId}`);
+  const shifts = row.roster.assignments
+    .filter((a) => a.agentId === agentId)
+    .map((a) => ({
+      start: a.start,
+      end: a.end,
+      skill: a.skill,
+      template: a.template,
+      startUtc: time.parseDateTime(a.start, agent.zone)!,
+      endUtc: time.parseDateTime(a.end, agent.zone)!,
+    }))
+    .sort((x, y) => x.startUtc - y.startUtc);
+  return { zone: agent.zone, shifts };
+}
+
+const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, pool, config }) => {
+  app.post(
+    '/v1/schedules',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'Store a schedule',
+        description: 'Stores a scenario with a roster. Without `roster`, the scenario is solved first (`solve.timeLimitSeconds`, default 10, at most 30).',
+        tags: ['schedules'],
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+            scenario: Scenario,
+            roster: Type.Optional(Roster),
+            solve: Type.Optional(Type.Object({ timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 30 })) }, { additionalProperties: false })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { scenario, name } = request.body;
+      let roster: RosterT;
+      if (request.body.roster) {
+        const given = request.body.roster;
+        withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
+        roster = given;
+      } else {
+        const task = prepareSolve({ scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, config, 10);
+        try {
+          roster = (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
+        } catch (error) {
+          throw solveFailure(error);
+        }
+      }
+      return mutate(store, request, reply, async (db, actor) => {
+        const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
+        await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
+        return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
+      });
+    },
+  );
+
+  app.get('/v1/schedules', { config: { roles: ['planner'] }, schema: { summary: 'List schedules', tags: ['schedules'] } }, async (request) =>
+    listSchedules(store, request.principal!.tenantId),
+  );
+
+  app.get('/v1/schedules/:id', { config: { roles: ['planner'] }, schema: { summary: 'A stored schedule', tags: ['schedules'], params: Params } }, async (request, reply) => {
+    const row = await loadSchedule(store, request.principal!, request.params.id);
+    void reply.header('etag', `"${row.version}"`);
+    return scheduleView(row);
+  });
+
+  app.post(
+    '/v1/schedules/:id/publish',
+    { config: { roles: ['planner'] }, schema: { summary: 'Publish a schedule to its agents', description: 'Optional If-Match: the version you saw (409 when it changed).', tags: ['schedules'], params: Params } },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const row = await loadSchedule(db, actor, request.params.id);
+        checkIfMatch(request.headers['if-match'], row);
+        const after = await updateSchedule(db, row, { publish: true });
+        await audit(db, actor, 'schedule.publish', 'schedule', row.id, { version: row.version, publishedAt: row.publishedAt }, { version: after.version, publishedAt: after.publishedAt });
+        return { status: 200, body: scheduleView(after), headers: { etag: `"${after.version}"` } };
+      }),
+  );
+
+  app.get(
+    '/v1/schedules/:id/agents/:agentId',
+    { config: { roles: ['planner', 'agent'] }, schema: { summary: 'One agent’s shifts', tags: ['schedules'], params: AgentParams } },
+    async (request) => {
+      const principal = request.principal!;
+      const row = await loadSchedule(store, principal, request.params.id);
+      assertSelf(principal, request.params.agentId);
+      const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
+      return {
+        scheduleId: row.id,
+        version: row.version,
+        publishedAt: row.publishedAt,
+        agentId: request.params.agentId,
+        timeZone: zone,
+        shifts: shifts.map((s) => ({
+          start: s.start,
+          end: s.end,
+          skill: s.skill,
+          ...(s.template ? { template: s.template } : {}),
+          startLocal: time.isoInZone(s.startUtc, zone),
+          endLocal: time.isoInZone(s.endUtc, zone),
+          startUtc: new Date(s.startUtc).toISOString(),
+          endUtc: new Date(s.endUtc).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/schedules/:id/agents/:agentId/calendar.ics',
+    {
+      config: { roles: ['planner', 'agent'], feedToken: true },
+      schema: {
+        summary: 'One agent’s shifts as an iCalendar feed',
+        description: 'Authorization: Bearer, or `?token=` with the agent’s feed token (POST /v1/agents/{agentId}/feed-token) for phone calendars.',
+        tags: ['schedules'],
+        params: AgentParams,
+        querystring: Type.Object({ token: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const row = await loadSchedule(store, principal, request.params.id);
+      assertSelf(principal, request.params.agentId);
+      const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
+      void reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300');
+      return buildCalendar({ scheduleId: row.id, version: row.version, agentId: request.params.agentId, zone, shifts });
+    },
+  );
+
+  app.post(
+    '/v1/agents/:agentId/feed-token',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'Create a calendar feed token for an agent',
+        description: 'A new secret token for `?token=` on the agent’s calendar feeds; earlier tokens of the agent stop working.',
+        tags: ['schedules'],
+        params: Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) }),
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        assertSelf(actor, request.params.agentId);
+        const token = newSecret('frf');
+        await db.query('DELETE FROM feed_tokens WHERE tenant_id = $1 AND agent_id = $2', [actor.tenantId, request.params.agentId]);
+        await db.query('INSERT INTO feed_tokens (hash, tenant_id, agent_id) VALUES ($1, $2, $3)', [hashSecret(token), actor.tenantId, request.params.agentId]);
+        await audit(db, actor, 'feed-token.create', 'agent', request.params.agentId, null, { created: true });
+        return { status: 201, body: { agentId: request.params.agentId, token } };
+      }),
+  );
+
+};
+
+export default schedules;

@@ -1,0 +1,7 @@
+/** What the stored-workflow plugins share. */
+import type { ApiContext } from '../context.js';
+import type { Store } from './store.js';
+
+export interface WorkflowContext extends ApiContext {
+  readonly store: Store;
+}

@@ -1,0 +1,66 @@
+/** Tenants and API keys: keys are random, shown once, and stored only as their SHA-256. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db, Store } from './store.js';
+
+export type Role = 'admin' | 'planner' | 'agent';
+
+export interface Principal {
+  readonly keyId: string;
+  readonly tenantId: string;
+  readonly role: Role;
+  readonly agentId: string | null;
+  /** The bootstrap key: may create tenants. */
+  readonly isRoot: boolean;
+}
+
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const newSecret = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
+
+export async function findKey(db: Db, secret: string): Promise<Principal | undefined> {
+  const [row] = await db.query<{ id: string; tenant_id: string; role: Role; agent_id: string | null; is_root: boolean }>(
+    'SELECT id, tenant_id, role, agent_id, is_root FROM api_keys WHERE hash = $1 AND revoked_at IS NULL',
+    [hashSecret(secret)],
+  );
+  return row && { keyId: row.id, tenantId: row.tenant_id, role: row.role, agentId: row.agent_id, isRoot: row.is_root };
+}
+
+export async function createKey(db: Db, tenantId: string, role: Role, agentId: string | null, options: { label?: string; secret?: string; isRoot?: boolean } = {}) {
+  const secret = options.secret ?? newSecret('frk');
+  const id = randomUUID();
+  await db.query('INSERT INTO api_keys (id, tenant_id, hash, role, agent_id, is_root, label) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    id,
+    tenantId,
+    hashSecret(secret),
+    role,
+    role === 'agent' ? agentId : null,
+    options.isRoot ?? false,
+    options.label ?? null,
+  ]);
+  return { id, key: secret, role, agentId: role === 'agent' ? agentId : null };
+}
+
+export async function createTenant(db: Db, name: string, id: string = randomUUID()) {
+  await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [id, name]);
+  return id;
+}
+
+/**
+ * At first start (no key at all): creates the `default` tenant and its root admin key, from `adminKey`
+ * when given, else a random one. Returns the key when one was created by this call (to be printed once).
+ */
+export async function bootstrapAdmin(store: Store, adminKey?: string): Promise<{ key: string; generated: boolean } | undefined> {
+  return store.tx(async (db) => {
+    await db.query('SELECT pg_advisory_xact_lock(727275)');
+    if (adminKey !== undefined) {
+      // A configured key always works, even on a database bootstrapped before it was set.
+      const existing = await findKey(db, adminKey);
+      if (existing) return undefined;
+    }
+    const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys');
+    if (n > 0 && adminKey === undefined) return undefined;
+    const [tenant] = await db.query<{ id: string }>("SELECT id FROM tenants WHERE id = 'default'");
+    if (!tenant) await createTenant(db, 'default', 'default');
+    const created = await createKey(db, 'default', 'admin', null, { isRoot: true, label: 'bootstrap', ...(adminKey !== undefined ? { secret: adminKey } : {}) });
+    return { key: created.key, generated: adminKey === undefined };
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The one schema, as an ordered list of migrations shared by PGlite and PostgreSQL. Each runs once, in a
+ * transaction, and is recorded in `schema_migrations`; never edit one that has shipped, append a new one.
+ */
+export const MIGRATIONS: readonly { readonly id: number; readonly name: string; readonly sql: string }[] = [
+  {
+    id: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE tenants (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  policy jsonb NOT NULL DEFAULT '{}'::jsonb,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  hash text NOT NULL UNIQUE,
+  role text NOT NULL CHECK (role IN ('admin', 'planner', 'agent')),
+  agent_id text,
+  is_root boolean NOT NULL DEFAULT false,
+  label text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz,
+  CHECK ((role = 'agent') = (agent_id IS NOT NULL))
+);
+CREATE TABLE feed_tokens (
+  hash text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  agent_id text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE schedules (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  name text,
+  version integer NOT NULL DEFAULT 1,
+  scenario jsonb NOT NULL,
+  roster jsonb NOT NULL,
+  published_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX schedules_tenant ON schedules (tenant_id);
+CREATE TABLE swap_requests (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  kind text NOT NULL,
+  swap jsonb NOT NULL,
+  requested_by text NOT NULL,
+  from_agent text NOT NULL,
+  to_agent text,
+  status text NOT NULL,
+  check_result jsonb,
+  base_version integer NOT NULL,
+  applied_version integer,
+  decided_by text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX swap_requests_schedule ON swap_requests (tenant_id, schedule_id, status);
+CREATE TABLE leave_requests (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  agent_id text NOT NULL,
+  start_at text NOT NULL,
+  end_at text NOT NULL,
+  type text NOT NULL,
+  hours numeric NOT NULL,
+  status text NOT NULL,
+  impact jsonb,
+  decided_by text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE leave_balances (
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  agent_id text NOT NULL,
+  type text NOT NULL,
+  hours numeric NOT NULL,
+  version integer NOT NULL DEFAULT 1,
+  PRIMARY KEY (tenant_id, agent_id, type)
+);
+CREATE TABLE idempotency (
+  tenant_id text NOT NULL,
+  key_id text NOT NULL,
+  idem_key text NOT NULL,
+  request_hash text NOT NULL,
+  status integer NOT NULL,
+  body text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, key_id, idem_key)
+);
+CREATE TABLE audit_log (
+  id bigserial PRIMARY KEY,
+  tenant_id text NOT NULL,
+  actor_key_id text,
+  actor_role text,
+  actor_agent_id text,
+  at timestamptz NOT NULL DEFAULT now(),
+  action text NOT NULL,
+  entity text NOT NULL,
+  entity_id text NOT NULL,
+  before jsonb,
+  after jsonb
+);
+CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id);
+`,
+  },
+];

@@ -1,0 +1,145 @@
+/**
+ * The storage layer: one `Store` interface over PGlite (embedded, a data directory) and PostgreSQL (a
+ * server, `DATABASE_URL`), with the same SQL and the same migrations. Every change runs in one
+ * transaction through `tx()`; plain reads may use `query()`.
+ */
+import { MIGRATIONS } from './migrations.js';
+
+export interface Db {
+  /** Runs one statement with `$1…` parameters; rows come back with jsonb parsed. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Store extends Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown by optimistic updates whose row changed since it was read (→ 409). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** Applies the migrations that have not run yet (each in its own transaction, serialised by an advisory lock). */
+export async function migrate(store: Store): Promise<void> {
+  await store.tx(async (db) => {
+    await db.query('SELECT pg_advisory_xact_lock(727274)');
+    await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      for (const statement of splitStatements(m.sql)) await db.query(statement);
+      await db.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+    }
+  });
+}
+
+/** Splits a migration on `;` at line ends (the migrations hold no functions or strings with semicolons). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export interface OpenStoreOptions {
+  /** PostgreSQL connection string; when set, the server is used instead of PGlite. */
+  readonly databaseUrl?: string;
+  /** PGlite data directory (default ./data); `memory://` keeps it in memory. */
+  readonly dataDir?: string;
+  /** PostgreSQL only: the schema to work in (created if missing); default public. */
+  readonly schema?: string;
+  /** PostgreSQL only: pool size (default 10). */
+  readonly poolSize?: number;
+}
+
+/** Opens the configured store and applies the migrations. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPglite(options.dataDir ?? './data');
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function openPglite(dataDir: string): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (!dataDir.includes('://')) {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const pg = await PGlite.create(dataDir);
+  // PGlite is one connection: its transaction() holds a mutex, so transactions run one at a time.
+  return {
+    kind: 'pglite',
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      return (await pg.query<T>(sql, params as unknown[])).rows;
+    },
+    tx<T>(fn: (db: Db) => Promise<T>) {
+      return pg.transaction((t) =>
+        fn({
+          async query<R>(sql: string, params: readonly unknown[] = []) {
+            return (await t.query<R>(sql, params as unknown[])).rows;
+          },
+        }),
+      );
+    },
+    close: () => pg.close(),
+  };
+}
+
+export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const { default: pg } = await import('pg');
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a valid schema name: ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  pool.on('error', () => {
+    /* an idle client lost its connection; the pool replaces it */
+  });
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  return {
+    kind: 'postgres',
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      return (await pool.query(sql, params as unknown[])).rows as T[];
+    },
+    async tx<T>(fn: (db: Db) => Promise<T>) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async query<R>(sql: string, params: readonly unknown[] = []) {
+            return (await client.query(sql, params as unknown[])).rows as R[];
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** `json` as a parameter for a jsonb column (both drivers accept text cast with ::jsonb). */
+export const jsonb = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+/** A timestamptz column as ISO text (drivers give Date objects). */
+export const iso = (value: unknown): string | null => (value == null ? null : value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
