@@ -157,54 +157,54 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     const best = { shifts: r.shifts, source: r.source };
     const backendNote = r.note;
     const solveSeconds = (performance.now() - r.solveStart) / 1000;
-  const cost = bestEval.costs.total;
-  const feasible = bestEval.violations.length === 0;
-  let status: SolveStatus;
-  let reason: string;
-  // A bound of 0 under a positive cost says nothing: report the gap as unknown rather than 100 %.
-  const gap = feasible && (bound > 0 || cost <= 1e-9) ? relativeGap(cost, bound) : undefined;
-  if (lp?.status === 'infeasible' && !feasible) {
-    status = 'infeasible';
-    reason = `proven infeasible by ${backend.name}: no roster keeps every hard rule. ${explainViolations(bestEval.violations)}`;
-  } else if (!feasible) {
-    status = 'infeasible';
-    reason = `no roster keeping every hard rule was found in ${round(elapsed())} s (not proven impossible). ${explainViolations(bestEval.violations)}`;
-  } else if (lp?.status === 'optimal' && best.source === backend.name && Math.abs((lp.objective ?? NaN) - cost) <= 1e-6 * Math.max(1, Math.abs(cost))) {
-    status = 'optimal';
-    reason = `optimal: ${backend.name} proved it${gap !== undefined && gap > 0 ? ` within a relative gap of ${round(gap * 100, 4)} %` : ''}`;
-  } else if (gap !== undefined && gap <= 1e-9) {
-    status = 'optimal';
-    reason = 'optimal: the cost equals a proven lower bound';
-  } else {
-    status = 'feasible';
-    reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
-    if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
-    if (backendNote) reason += `; ${backendNote}`;
-  }
-  progress('done', cost, bound);
-  return {
-    status,
-    reason,
-    cost,
-    ...(feasible ? { lowerBound: bound } : {}),
-    ...(gap !== undefined ? { gap } : {}),
-    roster: shiftsToRoster(p, best.shifts),
-    evaluation: bestEval,
-    warnings,
-    stats: {
-      backend: backend.name,
-      variables,
-      rows,
-      candidateShifts,
-      buildSeconds,
-      solveSeconds,
-      totalSeconds: elapsed(),
-      ...(lp ? { backendStatus: lp.status } : {}),
-      ...(lp?.message || backendNote ? { backendMessage: [lp?.message, backendNote].filter(Boolean).join('; ') } : {}),
-      ...(r.heuristicCost !== undefined ? { heuristicCost: r.heuristicCost } : {}),
-      ...(lp?.objective !== undefined ? { backendObjective: lp.objective } : {}),
-    },
-  };
+    const cost = bestEval.costs.total;
+    const feasible = bestEval.violations.length === 0;
+    let status: SolveStatus;
+    let reason: string;
+    // A bound of 0 under a positive cost says nothing: report the gap as unknown rather than 100 %.
+    const gap = feasible && (bound > 0 || cost <= 1e-9) ? relativeGap(cost, bound) : undefined;
+    if (lp?.status === 'infeasible' && !feasible) {
+      status = 'infeasible';
+      reason = `proven infeasible by ${backend.name}: no roster keeps every hard rule. ${explainViolations(bestEval.violations)}`;
+    } else if (!feasible) {
+      status = 'infeasible';
+      reason = `no roster keeping every hard rule was found in ${round(elapsed())} s (not proven impossible). ${explainViolations(bestEval.violations)}`;
+    } else if (lp?.status === 'optimal' && best.source === backend.name && Math.abs((lp.objective ?? NaN) - cost) <= 1e-6 * Math.max(1, Math.abs(cost))) {
+      status = 'optimal';
+      reason = `optimal: ${backend.name} proved it${gap !== undefined && gap > 0 ? ` within a relative gap of ${round(gap * 100, 4)} %` : ''}`;
+    } else if (gap !== undefined && gap <= 1e-9) {
+      status = 'optimal';
+      reason = 'optimal: the cost equals a proven lower bound';
+    } else {
+      status = 'feasible';
+      reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
+      if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
+      if (backendNote) reason += `; ${backendNote}`;
+    }
+    progress('done', cost, bound);
+    return {
+      status,
+      reason,
+      cost,
+      ...(feasible ? { lowerBound: bound } : {}),
+      ...(gap !== undefined ? { gap } : {}),
+      roster: shiftsToRoster(p, best.shifts),
+      evaluation: bestEval,
+      warnings,
+      stats: {
+        backend: backend.name,
+        variables,
+        rows,
+        candidateShifts,
+        buildSeconds,
+        solveSeconds,
+        totalSeconds: elapsed(),
+        ...(lp ? { backendStatus: lp.status } : {}),
+        ...(lp?.message || backendNote ? { backendMessage: [lp?.message, backendNote].filter(Boolean).join('; ') } : {}),
+        ...(r.heuristicCost !== undefined ? { heuristicCost: r.heuristicCost } : {}),
+        ...(lp?.objective !== undefined ? { backendObjective: lp.objective } : {}),
+      },
+    };
   }
 }
 
