@@ -7,24 +7,13 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { evaluateShifts, expandProblem, generateCandidates, rosterToShifts, runHeuristic, solve, validateScenario, type Problem } from '@flexroster/core';
+import { evaluateShifts, expandProblem, rng, generateCandidates, rosterToShifts, runHeuristic, solve, validateScenario, type Problem } from '@flexroster/core';
 import { highsBackend } from '@flexroster/solver-highs';
 import { evaluateCq, loadInstance, type CqAssignment, type CqInstance } from '../src/index.js';
 import { assignmentsToRoster, rosterToAssignments, shiftsToAssignments, toScenario } from '../src/scenario.js';
 
 const DATA_DIR = process.env.CQ_DATA_DIR ?? fileURLToPath(new URL('../../../../shared/benchmarks/curtois-qu/', import.meta.url));
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Compared {
   cq: ReturnType<typeof evaluateCq>;

@@ -4,7 +4,7 @@
  * vary by weekday, voice and chat skills, mixed contracts, micro-shift opt-ins, leave in hours and days,
  * personal rules (hard and soft) and a few remote agents in another time zone. Same seed, same scenario.
  */
-import { erlangRequirement, type Scenario } from '@flexroster/core';
+import { erlangRequirement, rng, type Scenario } from '@flexroster/core';
 
 /** Required agent-hours as a share of the agents' mid-range contract hours. */
 const LOAD = 0.9;
@@ -17,17 +17,6 @@ export const SIZES = {
 } as const;
 export type SizeName = keyof typeof SIZES;
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** A Monday; a 28-day horizon from here crosses the spring-forward change in London (29 March). */

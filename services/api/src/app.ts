@@ -25,6 +25,8 @@ import auth from './plugins/auth.js';
 import keys from './plugins/keys.js';
 import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
+import leaveRequests from './plugins/leave-requests.js';
+import extensions from './plugins/extensions.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/store.js';
 import { bootstrapAdmin } from './store/keys.js';
 import type { WorkflowContext } from './store/context.js';
@@ -139,6 +141,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
       await scope.register(keys, workflow);
       await scope.register(schedules, workflow);
       await scope.register(swapRequests, workflow);
+      await scope.register(leaveRequests, workflow);
+      await scope.register(extensions, workflow);
     });
   }
   return app;

@@ -110,4 +110,45 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id);
 `,
   },
+  {
+    id: 2,
+    name: 'leave-and-extensions',
+    sql: `
+ALTER TABLE leave_requests ADD COLUMN requested_by text;
+ALTER TABLE leave_requests ADD COLUMN base_version integer;
+ALTER TABLE leave_requests ADD COLUMN applied_version integer;
+CREATE INDEX leave_requests_schedule ON leave_requests (tenant_id, schedule_id, status);
+CREATE TABLE leave_balance_entries (
+  id bigserial PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  agent_id text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  delta_hours numeric NOT NULL,
+  balance_hours numeric NOT NULL,
+  reason text NOT NULL,
+  leave_request_id text,
+  schedule_id text,
+  actor_key_id text
+);
+CREATE INDEX leave_balance_entries_agent ON leave_balance_entries (tenant_id, agent_id, id);
+CREATE TABLE extension_requests (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  agent_id text NOT NULL,
+  shift jsonb NOT NULL,
+  extend_minutes integer NOT NULL,
+  at_side text NOT NULL,
+  status text NOT NULL,
+  check_result jsonb,
+  requested_by text NOT NULL,
+  base_version integer NOT NULL,
+  applied_version integer,
+  decided_by text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX extension_requests_schedule ON extension_requests (tenant_id, schedule_id, status);
+`,
+  },
 ];

@@ -1,0 +1,468 @@
+/**
+ * Leave requests and leave balances on a stored schedule.
+ *
+ * An agent (for itself) or a planner asks for leave `{ agentId, start, end, type }`; times without an
+ * offset are wall-clock times in the agent's zone. The answer (201) carries the request's impact on the
+ * current roster:
+ *  - every shift of the agent that overlaps the leave, and what approval does to it: `drop` when the
+ *    leave covers it, or when less than the shift template's shortest length (`lengthsMinutes`; for a
+ *    shift without a template the shortest length of any template) would remain; else `shorten`, cutting
+ *    out the part inside the leave and, when the leave lies in the middle of the shift, keeping the longer
+ *    remaining piece (the earlier one on a tie). A shortened shift keeps its template only when its new
+ *    length is one of the template's lengths; else it is stored without one.
+ *  - `coverageDelta` and `costDelta` from the core's `judgeChanges` (the dropped/shortened shifts instead
+ *    of the originals, judged on the scenario with the leave added), and the agent's hard-rule findings
+ *    afterwards as information (`violations`); they do not block leave.
+ *  - `hours`: the hours of the agent's shifts that the leave covers — this is what approval debits from
+ *    the leave balance (leave outside working time costs nothing); `spanHours`: the leave's length in
+ *    real time (so a night across a DST change is 1 h shorter or longer than the wall clock says).
+ *
+ * Approval (planner) recomputes the impact on the current roster and, in one transaction with the
+ * schedule's version check (If-Match, and the version read; 409 when stale): rewrites the roster, adds
+ * the leave to the stored scenario's agent `leave` list (so every later rule check knows it; `paid` is
+ * false only for type `unpaid`), bumps the version, debits the balance (422 when it would go negative)
+ * and writes audit rows. Balances are one pot of hours per tenant and agent, whatever the leave type.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  DateTime,
+  FlexrosterInputError,
+  judgeChanges,
+  makeShift,
+  rosterToShifts,
+  shiftsToRoster,
+  time,
+  type Problem,
+  type Roster,
+  type Scenario,
+  type Shift,
+  type SwapCheck,
+  type SwapPolicy,
+} from '@flexroster/core';
+import { ProblemError, guardScenario, inputProblem, notFound } from '../problem.js';
+import { audit, mutate } from '../store/ops.js';
+import { checkIfMatch, loadSchedule, staleVersion, type ScheduleRow } from '../store/schedules.js';
+import { iso, jsonb, type Db } from '../store/store.js';
+import type { Principal } from '../store/keys.js';
+import type { WorkflowContext } from '../store/context.js';
+import type { ProblemCache } from '../problem-cache.js';
+import { assertSelf } from './auth.js';
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers shared with the extension requests.
+
+export async function tenantPolicy(db: Db, tenantId: string): Promise<{ autoApproveSwaps?: boolean; swapPolicy?: SwapPolicy }> {
+  const [row] = await db.query<{ policy: { autoApproveSwaps?: boolean; swapPolicy?: SwapPolicy } }>('SELECT policy FROM tenants WHERE id = $1', [tenantId]);
+  return row?.policy ?? {};
+}
+
+/** The expanded problem and the roster's located shifts; input errors are 422 at creation and 409 later. */
+export function locate(problems: ProblemCache, scenario: Scenario, roster: Roster, when: 'create' | 'later'): { p: Problem; byAgent: Shift[][] } {
+  guardScenario(scenario, { scenario: '/scenario', rest: '' });
+  try {
+    const p = problems.get(scenario);
+    return { p, byAgent: rosterToShifts(p, roster, '/roster/assignments') };
+  } catch (error) {
+    if (error instanceof FlexrosterInputError) {
+      if (when === 'create') throw inputProblem(error, { scenario: '/scenario', rest: '/body' });
+      throw new ProblemError(409, `The request no longer fits the schedule: ${error.issues.map((i) => i.message).join('; ')}`);
+    }
+    throw error;
+  }
+}
+
+/** Writes roster and scenario only if the schedule is still at the version read; else 409. */
+export async function writeSchedule(db: Db, row: ScheduleRow, change: { roster: Roster; scenario?: Scenario }): Promise<number> {
+  const [r] = await db.query<{ version: number }>(
+    `UPDATE schedules SET roster = $4::jsonb, scenario = COALESCE($5::jsonb, scenario), version = version + 1, updated_at = now()
+     WHERE id = $1 AND tenant_id = $2 AND version = $3 RETURNING version`,
+    [row.id, row.tenantId, row.version, jsonb(change.roster), jsonb(change.scenario)],
+  );
+  if (!r) throw staleVersion(row.id, row.version);
+  return Number(r.version);
+}
+
+export const shiftView = (p: Problem, s: Shift) => {
+  const zone = p.agents[s.agent]!.zone;
+  return { start: time.isoInZone(s.start, zone), end: time.isoInZone(s.end, zone), skill: s.skill, ...(s.template ? { template: s.template.id } : {}), minutes: s.minutes };
+};
+
+/** A shift with new times, keeping its template only when the new length is one of the template's. */
+export function reshape(p: Problem, s: Shift, start: number, end: number): Shift {
+  const minutes = Math.round((end - start) / time.MINUTE_MS);
+  const template = s.template && s.template.lengthsMinutes.includes(minutes) ? s.template : undefined;
+  return makeShift(p, p.agents[s.agent]!, start, end, s.skill, template);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Leave impact.
+
+interface LeaveSpec {
+  agentId: string;
+  start: string;
+  end: string;
+  type: string;
+}
+
+interface ShiftImpact {
+  action: 'drop' | 'shorten';
+  shift: ReturnType<typeof shiftView>;
+  after: ReturnType<typeof shiftView> | null;
+  leaveHours: number;
+}
+
+export interface LeaveImpact {
+  shifts: ShiftImpact[];
+  coverageDelta: SwapCheck['coverageDelta'];
+  costDelta: number;
+  violations: SwapCheck['violations'];
+  /** Hours of shifts the leave covers: what approval debits. */
+  hours: number;
+  /** The leave's length in real time. */
+  spanHours: number;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function minLengthMinutes(scenario: Scenario, s: Shift): number {
+  const lengths = s.template ? s.template.lengthsMinutes : scenario.shiftTemplates.flatMap((t) => t.lengthsMinutes);
+  return lengths.length > 0 ? Math.min(...lengths) : 0;
+}
+
+/** The scenario with the leave added to the agent's `leave` list. */
+function withLeave(scenario: Scenario, leave: LeaveSpec): Scenario {
+  const next = structuredClone(scenario);
+  const agent = next.agents.find((a) => a.id === leave.agentId)!;
+  agent.leave = [...(agent.leave ?? []), { start: leave.start, end: leave.end, type: leave.type, ...(leave.type === 'unpaid' ? { paid: false } : {}) }];
+  return next;
+}
+
+/**
+ * What approving the leave would do to the schedule: the impact, and the roster and scenario afterwards.
+ * Validates the times in the agent's zone (422 at creation; 409 when the schedule changed under it).
+ */
+export function leaveImpact(problems: ProblemCache, row: ScheduleRow, leave: LeaveSpec, when: 'create' | 'later'): { impact: LeaveImpact; roster: Roster; scenario: Scenario } {
+  const base = problems.get(row.scenario);
+  const agent = base.agentById.get(leave.agentId);
+  const fail = (status: number, path: string, message: string) => new ProblemError(when === 'create' ? status : 409, message, { errors: [{ path, message }] });
+  if (!agent) throw fail(422, '/body/agentId', `Schedule ${row.id} has no agent ${leave.agentId}`);
+  const start = time.parseDateTime(leave.start, agent.zone);
+  const end = time.parseDateTime(leave.end, agent.zone);
+  if (start === undefined) throw fail(422, '/body/start', `not a valid time in ${agent.zone}: ${leave.start}`);
+  if (end === undefined) throw fail(422, '/body/end', `not a valid time in ${agent.zone}: ${leave.end}`);
+  if (end <= start) throw fail(422, '/body/end', `leave ends (${leave.end}) before or when it starts (${leave.start})`);
+  if (end - start > 366 * 24 * time.HOUR_MS) throw fail(422, '/body/end', 'leave is at most 366 days long');
+  if (agent.leave.some((l) => l.start < end && start < l.end)) throw fail(422, '/body', `${leave.agentId} already has leave overlapping ${leave.start} to ${leave.end}`);
+
+  const scenario = withLeave(row.scenario, leave);
+  const { p, byAgent } = locate(problems, scenario, row.roster, when);
+  const index = p.agentById.get(leave.agentId)!.index;
+  const remove: Shift[] = [];
+  const add: Shift[] = [];
+  const shifts: ShiftImpact[] = [];
+  let covered = 0;
+  for (const s of byAgent[index]!) {
+    if (!(s.start < end && start < s.end)) continue;
+    const overlap = Math.min(s.end, end) - Math.max(s.start, start);
+    covered += overlap;
+    const before = start > s.start ? start - s.start : 0;
+    const after = end < s.end ? s.end - end : 0;
+    let kept: Shift | null = null;
+    if (before > 0 || after > 0) {
+      const piece = before >= after ? reshape(p, s, s.start, start) : reshape(p, s, end, s.end);
+      if (piece.minutes >= minLengthMinutes(scenario, s)) kept = piece;
+    }
+    remove.push(s);
+    if (kept) add.push(kept);
+    shifts.push({ action: kept ? 'shorten' : 'drop', shift: shiftView(p, s), after: kept ? shiftView(p, kept) : null, leaveHours: round2(overlap / time.HOUR_MS) });
+  }
+  const judged = judgeChanges(p, byAgent, [{ agent: index, remove, add }]);
+  const next = byAgent.map((list, i) => (i === index ? [...list.filter((s) => !remove.includes(s)), ...add] : list));
+  return {
+    impact: {
+      shifts,
+      coverageDelta: judged.coverageDelta,
+      costDelta: judged.costDelta,
+      violations: judged.violations,
+      hours: round2(covered / time.HOUR_MS),
+      spanHours: round2((end - start) / time.HOUR_MS),
+    },
+    roster: shiftsToRoster(p, next),
+    scenario,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Balances.
+
+/** The one balance row per tenant and agent (leave_balances.type is always this). */
+const POT = 'hours';
+
+export async function balanceOf(db: Db, tenantId: string, agentId: string, forUpdate = false): Promise<number> {
+  const [r] = await db.query<{ hours: string | number }>(`SELECT hours FROM leave_balances WHERE tenant_id = $1 AND agent_id = $2 AND type = $3${forUpdate ? ' FOR UPDATE' : ''}`, [
+    tenantId,
+    agentId,
+    POT,
+  ]);
+  return r ? Number(r.hours) : 0;
+}
+
+/** Sets the balance and writes a ledger entry with the change. */
+async function setBalance(db: Db, actor: Principal, agentId: string, hours: number, entry: { reason: string; leaveRequestId?: string; scheduleId?: string }): Promise<{ before: number; after: number }> {
+  // Lock the row (or create it) first, so that concurrent debits serialise.
+  await db.query(`INSERT INTO leave_balances (tenant_id, agent_id, type, hours) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [actor.tenantId, agentId, POT]);
+  const before = await balanceOf(db, actor.tenantId, agentId, true);
+  await db.query('UPDATE leave_balances SET hours = $4, version = version + 1 WHERE tenant_id = $1 AND agent_id = $2 AND type = $3', [actor.tenantId, agentId, POT, hours]);
+  await db.query(
+    `INSERT INTO leave_balance_entries (tenant_id, agent_id, delta_hours, balance_hours, reason, leave_request_id, schedule_id, actor_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [actor.tenantId, agentId, round2(hours - before), hours, entry.reason, entry.leaveRequestId ?? null, entry.scheduleId ?? null, actor.keyId],
+  );
+  return { before, after: hours };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rows.
+
+type Status = 'pending' | 'approved' | 'rejected';
+
+interface LeaveRow {
+  id: string;
+  scheduleId: string;
+  agentId: string;
+  start: string;
+  end: string;
+  type: string;
+  hours: number;
+  status: Status;
+  impact: LeaveImpact | null;
+  requestedBy: string | null;
+  decidedBy: string | null;
+  baseVersion: number | null;
+  appliedVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const COLUMNS = 'id, schedule_id, agent_id, start_at, end_at, type, hours, status, impact, requested_by, decided_by, base_version, applied_version, created_at, updated_at';
+const toRow = (r: Record<string, unknown>): LeaveRow => ({
+  id: r.id as string,
+  scheduleId: r.schedule_id as string,
+  agentId: r.agent_id as string,
+  start: r.start_at as string,
+  end: r.end_at as string,
+  type: r.type as string,
+  hours: Number(r.hours),
+  status: r.status as Status,
+  impact: (r.impact as LeaveImpact | null) ?? null,
+  requestedBy: (r.requested_by as string | null) ?? null,
+  decidedBy: (r.decided_by as string | null) ?? null,
+  baseVersion: r.base_version == null ? null : Number(r.base_version),
+  appliedVersion: r.applied_version == null ? null : Number(r.applied_version),
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!,
+});
+
+const view = (r: LeaveRow) => ({
+  id: r.id,
+  scheduleId: r.scheduleId,
+  agentId: r.agentId,
+  start: r.start,
+  end: r.end,
+  type: r.type,
+  hours: r.hours,
+  status: r.status,
+  impact: r.impact,
+  baseVersion: r.baseVersion,
+  appliedVersion: r.appliedVersion,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+async function loadRequest(db: Db, principal: Principal, schedule: ScheduleRow, rid: string): Promise<LeaveRow> {
+  const [r] = await db.query(`SELECT ${COLUMNS} FROM leave_requests WHERE id = $1 AND schedule_id = $2 AND tenant_id = $3`, [rid, schedule.id, principal.tenantId]);
+  if (!r) throw notFound(`No leave request ${rid}`);
+  const row = toRow(r);
+  if (principal.role === 'agent' && row.agentId !== principal.agentId) throw notFound(`No leave request ${rid}`);
+  return row;
+}
+
+async function setStatus(db: Db, r: LeaveRow, change: { status: Status; decidedBy: string; impact?: LeaveImpact; hours?: number; appliedVersion?: number }): Promise<LeaveRow> {
+  const [row] = await db.query(
+    `UPDATE leave_requests SET status = $2, decided_by = $3, impact = COALESCE($4::jsonb, impact), hours = COALESCE($5, hours), applied_version = COALESCE($6, applied_version), updated_at = now()
+     WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
+    [r.id, change.status, change.decidedBy, jsonb(change.impact), change.hours ?? null, change.appliedVersion ?? null],
+  );
+  if (!row) throw new ProblemError(409, `Leave request ${r.id} is no longer pending`);
+  return toRow(row);
+}
+
+const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const RParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), rid: Type.String({ minLength: 1, maxLength: 100 }) });
+const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
+
+const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems }) => {
+  app.post(
+    '/v1/schedules/:id/leave-requests',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'Request leave',
+        description:
+          'An agent (for itself) or a planner asks for leave. Times without an offset are in the agent’s zone; end must be after start. The answer carries the impact: the shifts it touches and what approval does to them (drop, or shorten keeping the longer remaining piece; drop when less than the template’s shortest length would remain), the coverage change, and `hours` (the shift hours the leave covers, which approval debits from the balance).',
+        tags: ['leave'],
+        params: Params,
+        body: Type.Object(
+          { agentId: Type.String({ minLength: 1, maxLength: 200 }), start: DateTime, end: DateTime, type: Type.String({ minLength: 1, maxLength: 50 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const schedule = await loadSchedule(db, actor, request.params.id);
+        assertSelf(actor, request.body.agentId);
+        const leave = { ...request.body };
+        const { impact } = leaveImpact(problems, schedule, leave, 'create');
+        const [inserted] = await db.query(
+          `INSERT INTO leave_requests (id, tenant_id, schedule_id, agent_id, start_at, end_at, type, hours, status, impact, requested_by, base_version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9::jsonb, $10, $11) RETURNING ${COLUMNS}`,
+          [randomUUID(), actor.tenantId, schedule.id, leave.agentId, leave.start, leave.end, leave.type, impact.hours, jsonb(impact), actor.keyId, schedule.version],
+        );
+        const row = toRow(inserted!);
+        await audit(db, actor, 'leave-request.create', 'leave_request', row.id, null, view(row));
+        return { status: 201, body: view(row), headers: { location: `/v1/schedules/${schedule.id}/leave-requests/${row.id}` } };
+      }),
+  );
+
+  app.get(
+    '/v1/schedules/:id/leave-requests',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'List leave requests',
+        description: 'Filters: status, agentId. Agents see only their own.',
+        tags: ['leave'],
+        params: Params,
+        querystring: Type.Object({ status: Type.Optional(Type.String()), agentId: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request) => {
+      const actor = request.principal!;
+      const schedule = await loadSchedule(store, actor, request.params.id);
+      const { status, agentId } = request.query;
+      if (actor.role === 'agent' && agentId !== undefined && agentId !== actor.agentId) return [];
+      const who = actor.role === 'agent' ? actor.agentId : (agentId ?? null);
+      const rows = await store.query(
+        `SELECT ${COLUMNS} FROM leave_requests WHERE tenant_id = $1 AND schedule_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agent_id = $4) ORDER BY created_at, id`,
+        [actor.tenantId, schedule.id, status ?? null, who],
+      );
+      return rows.map(toRow).map(view);
+    },
+  );
+
+  app.get('/v1/schedules/:id/leave-requests/:rid', { config: { roles: ['planner', 'agent'] }, schema: { summary: 'A leave request', tags: ['leave'], params: RParams } }, async (request) => {
+    const actor = request.principal!;
+    const schedule = await loadSchedule(store, actor, request.params.id);
+    return view(await loadRequest(store, actor, schedule, request.params.rid));
+  });
+
+  app.post(
+    '/v1/schedules/:id/leave-requests/:rid/approve',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'Approve leave and apply it',
+        description:
+          'Recomputes the impact on the current roster and, in one transaction: drops/shortens the shifts, adds the leave to the scenario’s agent, bumps the version and debits the balance by the covered shift hours. 409 when the schedule changed meanwhile (If-Match) or the request is no longer pending; 422 when the balance would go negative.',
+        tags: ['leave'],
+        params: RParams,
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const schedule = await loadSchedule(db, actor, request.params.id);
+        checkIfMatch(request.headers['if-match'], schedule);
+        const r = await loadRequest(db, actor, schedule, request.params.rid);
+        if (r.status !== 'pending') throw new ProblemError(409, `Leave request ${r.id} is ${r.status}, not pending`);
+        const { impact, roster, scenario } = leaveImpact(problems, schedule, { agentId: r.agentId, start: r.start, end: r.end, type: r.type }, 'later');
+        await db.query(`INSERT INTO leave_balances (tenant_id, agent_id, type, hours) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [actor.tenantId, r.agentId, POT]);
+        const balance = await balanceOf(db, actor.tenantId, r.agentId, true);
+        const remaining = round2(balance - impact.hours);
+        if (remaining < 0)
+          throw new ProblemError(422, `${r.agentId} has ${balance} h of leave left; this leave needs ${impact.hours} h`, {
+            type: 'urn:flexroster:problem:insufficient-leave-balance',
+            title: 'Insufficient leave balance',
+            errors: [{ path: '/hours', message: `balance ${balance} h < ${impact.hours} h` }],
+          });
+        const version = await writeSchedule(db, schedule, { roster, scenario });
+        const changed = await setBalance(db, actor, r.agentId, remaining, { reason: 'leave', leaveRequestId: r.id, scheduleId: schedule.id });
+        const updated = await setStatus(db, r, { status: 'approved', decidedBy: actor.keyId, impact, hours: impact.hours, appliedVersion: version });
+        await audit(db, actor, 'schedule.leave.apply', 'schedule', schedule.id, { version: schedule.version, roster: schedule.roster }, { version, roster, leaveRequest: r.id });
+        await audit(db, actor, 'leave-request.approve', 'leave_request', r.id, view(r), { ...view(updated), balanceHours: changed });
+        return { status: 200, body: { ...view(updated), scheduleVersion: version, balanceHours: remaining } };
+      }),
+  );
+
+  app.post(
+    '/v1/schedules/:id/leave-requests/:rid/reject',
+    { config: { roles: ['planner'] }, schema: { summary: 'Reject a leave request', tags: ['leave'], params: RParams } },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const schedule = await loadSchedule(db, actor, request.params.id);
+        const r = await loadRequest(db, actor, schedule, request.params.rid);
+        const updated = await setStatus(db, r, { status: 'rejected', decidedBy: actor.keyId });
+        await audit(db, actor, 'leave-request.reject', 'leave_request', r.id, view(r), view(updated));
+        return { status: 200, body: view(updated) };
+      }),
+  );
+
+  app.get(
+    '/v1/agents/:agentId/leave-balance',
+    { config: { roles: ['planner', 'agent'] }, schema: { summary: 'An agent’s leave balance in hours, with its ledger', tags: ['leave'], params: AgentParams } },
+    async (request) => {
+      const actor = request.principal!;
+      assertSelf(actor, request.params.agentId);
+      const balanceHours = await balanceOf(store, actor.tenantId, request.params.agentId);
+      const entries = await store.query<Record<string, unknown>>(
+        'SELECT id, at, delta_hours, balance_hours, reason, leave_request_id, schedule_id FROM leave_balance_entries WHERE tenant_id = $1 AND agent_id = $2 ORDER BY id',
+        [actor.tenantId, request.params.agentId],
+      );
+      return {
+        agentId: request.params.agentId,
+        balanceHours,
+        entries: entries.map((e) => ({
+          at: iso(e.at),
+          deltaHours: Number(e.delta_hours),
+          balanceHours: Number(e.balance_hours),
+          reason: e.reason,
+          leaveRequestId: e.leave_request_id ?? null,
+          scheduleId: e.schedule_id ?? null,
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/v1/agents/:agentId/leave-balance',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'Set an agent’s leave balance in hours (e.g. the yearly allowance)',
+        tags: ['leave'],
+        params: AgentParams,
+        body: Type.Object({ balanceHours: Type.Number({ minimum: 0, maximum: 100_000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const agentId = request.params.agentId;
+        const changed = await setBalance(db, actor, agentId, round2(request.body.balanceHours), { reason: 'set' });
+        await audit(db, actor, 'leave-balance.set', 'agent', agentId, { balanceHours: changed.before }, { balanceHours: changed.after });
+        return { status: 200, body: { agentId, balanceHours: changed.after } };
+      }),
+  );
+};
+
+export default leaveRequests;

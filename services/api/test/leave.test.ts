@@ -1,0 +1,380 @@
+/**
+ * Leave requests, leave balances and shift extensions on stored schedules, against embedded PGlite in a
+ * temporary directory, and also against PostgreSQL when TEST_DATABASE_URL is set (in a fresh schema per
+ * run, dropped afterwards).
+ */
+import t, { type Test } from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Roster, Scenario } from '@flexroster/core';
+import { buildApp, type App } from '../dist/index.js';
+import { openPglite, openPostgres, migrate, type Store } from '../dist/store/store.js';
+import { smallRoster, smallScenario, shift } from './fixtures.js';
+
+type Json = Record<string, any>;
+
+interface Backend {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+async function pgliteBackend(): Promise<Backend> {
+  const dir = await mkdtemp(join(tmpdir(), 'flexroster-leave-'));
+  return {
+    async open() {
+      const s = await openPglite(dir);
+      await migrate(s);
+      return s;
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresBackend(url: string): Backend {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  return {
+    async open() {
+      const s = await openPostgres(url, { schema, poolSize: 10 });
+      await migrate(s);
+      return s;
+    },
+    async cleanup() {
+      const s = await openPostgres(url);
+      await s.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await s.close();
+    },
+  };
+}
+
+const ADMIN = 'root-admin-key-for-leave-tests';
+
+async function call(app: App, method: string, url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) {
+  const res = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    ...(payload !== undefined ? { payload: payload as Json } : {}),
+  });
+  const type = String(res.headers['content-type'] ?? '');
+  return { res, status: res.statusCode, body: (type.includes('json') ? res.json() : res.body) as Json };
+}
+
+interface World {
+  app: App;
+  keys: { admin: string; planner: string; a1: string; a2: string; a3: string; adminB: string; plannerB: string };
+}
+
+async function setup(store: Store): Promise<World> {
+  const app = await buildApp({ store, adminKey: ADMIN, solvePool: { size: 1, maxQueue: 4 } });
+  const key = async (admin: string, body: Json) => {
+    const r = await call(app, 'POST', '/v1/keys', admin, body);
+    if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.key as string;
+  };
+  const tenantB = await call(app, 'POST', '/v1/tenants', ADMIN, { name: 'other' });
+  if (tenantB.status !== 201) throw new Error(JSON.stringify(tenantB.body));
+  const adminB = tenantB.body.adminKey as string;
+  return {
+    app,
+    keys: {
+      admin: ADMIN,
+      planner: await key(ADMIN, { role: 'planner' }),
+      a1: await key(ADMIN, { role: 'agent', agentId: 'a1' }),
+      a2: await key(ADMIN, { role: 'agent', agentId: 'a2' }),
+      a3: await key(ADMIN, { role: 'agent', agentId: 'a3' }),
+      adminB,
+      plannerB: await key(adminB, { role: 'planner' }),
+    },
+  };
+}
+
+/** The small scenario over a week, with a 4-hour length added to the template so that leave can shorten a shift. */
+function leaveScenario(): Scenario {
+  const s = smallScenario();
+  return { ...s, horizon: { ...s.horizon, days: 7 }, shiftTemplates: [{ ...s.shiftTemplates[0]!, lengthsMinutes: [240, 480] }] };
+}
+
+async function createSchedule(w: World, scenario: Scenario = leaveScenario(), roster: Roster = smallRoster()) {
+  const r = await call(w.app, 'POST', '/v1/schedules', w.keys.planner, { name: 'week', scenario, roster });
+  if (r.status !== 201) throw new Error(`schedule: ${r.status} ${JSON.stringify(r.body)}`);
+  const p = await call(w.app, 'POST', `/v1/schedules/${r.body.id}/publish`, w.keys.planner);
+  if (p.status !== 200) throw new Error(`publish: ${p.status} ${JSON.stringify(p.body)}`);
+  return p.body;
+}
+
+const a1Day1 = { start: '2026-03-23T08:00', end: '2026-03-23T16:00' };
+const morningLeave = { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-23T12:00', type: 'annual' };
+
+function suite(backendFactory: () => Promise<Backend>) {
+  return async (t: Test) => {
+    const backend = await backendFactory();
+    const store = await backend.open();
+    const w = await setup(store);
+    t.teardown(async () => {
+      await w.app.close();
+      await store.close();
+      await backend.cleanup();
+    });
+    const { app, keys } = w;
+    const setBalance = async (agentId: string, hours: number) => {
+      const r = await call(app, 'PUT', `/v1/agents/${agentId}/leave-balance`, keys.planner, { balanceHours: hours });
+      if (r.status !== 200) throw new Error(`balance: ${r.status} ${JSON.stringify(r.body)}`);
+    };
+
+    t.test('leave request: validation and impact (shorten, middle, drop)', async (t) => {
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a1, morningLeave);
+      t.equal(r.status, 201, JSON.stringify(r.body));
+      t.equal(r.body.status, 'pending');
+      t.equal(r.body.hours, 4);
+      t.equal(r.body.impact.hours, 4);
+      t.equal(r.body.impact.spanHours, 4);
+      t.equal(r.body.impact.shifts.length, 1);
+      t.equal(r.body.impact.shifts[0].action, 'shorten');
+      t.same(r.body.impact.shifts[0].shift, { start: '2026-03-23T08:00:00Z', end: '2026-03-23T16:00:00Z', skill: 'voice', template: 'day', minutes: 480 });
+      t.same(r.body.impact.shifts[0].after, { start: '2026-03-23T12:00:00Z', end: '2026-03-23T16:00:00Z', skill: 'voice', template: 'day', minutes: 240 });
+      // 08:00–12:00 on day one had a1 alone against a requirement of 2: one agent-hour short per hour more.
+      t.equal(r.body.impact.coverageDelta.understaffedAgentHours, 4);
+      t.equal(r.res.headers.location, `${base}/${r.body.id}`);
+
+      // In the middle: the longer piece (11:00–16:00, 300 min) stays; 300 is no template length, so it has no template.
+      const mid = await call(app, 'POST', base, keys.planner, { agentId: 'a1', start: '2026-03-23T10:00', end: '2026-03-23T11:00', type: 'annual' });
+      t.equal(mid.status, 201);
+      t.equal(mid.body.impact.shifts[0].action, 'shorten');
+      t.same(mid.body.impact.shifts[0].after, { start: '2026-03-23T11:00:00Z', end: '2026-03-23T16:00:00Z', skill: 'voice', minutes: 300 });
+      t.equal(mid.body.hours, 1);
+
+      // Less than the shortest template length (240 min) would remain: dropped.
+      const short = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-23T10:00', end: '2026-03-23T15:00', type: 'annual' });
+      t.equal(short.body.impact.shifts[0].action, 'drop');
+      t.equal(short.body.impact.shifts[0].after, null);
+      t.equal(short.body.hours, 5);
+
+      // A whole day: the shift goes, 8 hours of work are on leave, the leave lasts 24 hours.
+      const day = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-23T00:00', end: '2026-03-24T00:00', type: 'annual' });
+      t.equal(day.body.impact.shifts[0].action, 'drop');
+      t.equal(day.body.hours, 8);
+      t.equal(day.body.impact.spanHours, 24);
+      t.equal(day.body.impact.coverageDelta.understaffedAgentHours, 8);
+
+      // Leave on a day off touches no shift and costs nothing.
+      const off = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-24T00:00', end: '2026-03-25T00:00', type: 'annual' });
+      t.equal(off.status, 201);
+      t.same(off.body.impact.shifts, []);
+      t.equal(off.body.hours, 0);
+
+      t.equal((await call(app, 'POST', base, keys.a1, { ...morningLeave, end: '2026-03-23T08:00' })).status, 422, 'end must be after start');
+      t.equal((await call(app, 'POST', base, keys.a1, { ...morningLeave, end: 'tomorrow' })).status, 400, 'not a date-time');
+      t.equal((await call(app, 'POST', base, keys.planner, { ...morningLeave, agentId: 'zz' })).status, 422, 'unknown agent');
+      t.equal((await call(app, 'POST', base, keys.a1, { ...morningLeave, agentId: 'a2' })).status, 403, 'an agent asks for itself only');
+
+      const list = await call(app, 'GET', base, keys.planner);
+      t.equal(list.body.length, 5);
+      t.equal((await call(app, 'GET', `${base}?agentId=a1&status=pending`, keys.planner)).body.length, 5);
+      t.equal((await call(app, 'GET', `${base}?status=approved`, keys.planner)).body.length, 0);
+      t.equal((await call(app, 'GET', base, keys.a2)).body.length, 0, 'agents see only their own');
+      t.equal((await call(app, 'GET', `${base}?agentId=a1`, keys.a2)).body.length, 0);
+      t.equal((await call(app, 'GET', base, keys.a1)).body.length, 5);
+    });
+
+    t.test('approval shortens the shift, adds the leave to the scenario and debits the balance', async (t) => {
+      await setBalance('a1', 40);
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a1, morningLeave, { 'idempotency-key': 'leave-1' });
+      const again = await call(app, 'POST', base, keys.a1, morningLeave, { 'idempotency-key': 'leave-1' });
+      t.same(again.body, r.body, 'a retry gets the first response');
+      t.equal(again.res.headers['idempotent-replayed'], 'true');
+      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner, undefined, { 'if-match': `"${s.version}"` });
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      t.equal(ok.body.status, 'approved');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.appliedVersion, s.version + 1);
+      t.equal(ok.body.balanceHours, 36);
+      const after = await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner);
+      t.equal(after.body.version, s.version + 1);
+      const a1 = after.body.roster.assignments.filter((a: Json) => a.agentId === 'a1');
+      t.equal(a1.length, 2);
+      t.match(a1[0], { start: '2026-03-23T12:00:00Z', end: '2026-03-23T16:00:00Z', template: 'day' });
+      t.equal(after.body.roster.assignments.length, smallRoster().assignments.length);
+      const agent = after.body.scenario.agents.find((a: Json) => a.id === 'a1');
+      t.same(agent.leave, [{ start: morningLeave.start, end: morningLeave.end, type: 'annual' }], 'the leave is in the scenario');
+      const balance = await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.a1);
+      t.equal(balance.status, 200);
+      t.equal(balance.body.agentId, 'a1');
+      t.equal(balance.body.balanceHours, 36);
+      t.match(balance.body.entries.at(-1), { deltaHours: -4, balanceHours: 36, reason: 'leave', leaveRequestId: r.body.id, scheduleId: s.id });
+      t.match(balance.body.entries.at(-2), { deltaHours: 40, balanceHours: 40, reason: 'set' });
+      // Every later check knows the leave: extending the shortened shift back into it is refused by the leave rule.
+      const back = await call(app, 'POST', `/v1/schedules/${s.id}/extension-requests`, keys.a1, {
+        agentId: 'a1',
+        shift: { start: '2026-03-23T12:00', end: '2026-03-23T16:00' },
+        extendMinutes: 60,
+        at: 'start',
+      });
+      t.equal(back.status, 201, JSON.stringify(back.body));
+      t.equal(back.body.check.allowed, false);
+      t.ok(back.body.check.violations.some((v: Json) => v.rule === 'leave'), JSON.stringify(back.body.check));
+      // Overlapping leave once approved is 422; deciding twice is 409.
+      t.equal((await call(app, 'POST', base, keys.a1, morningLeave)).status, 422, 'already on leave');
+      t.equal((await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner)).status, 409);
+      t.equal((await call(app, 'POST', `${base}/${r.body.id}/reject`, keys.planner)).status, 409);
+      t.equal((await call(app, 'GET', `${base}?status=approved`, keys.a1)).body.length, 1);
+      const audit = await call(app, 'GET', '/v1/audit?limit=1000', keys.planner);
+      const applied = (audit.body as unknown as Json[]).find((e) => e.action === 'schedule.leave.apply' && e.entityId === s.id);
+      t.ok(applied, 'audit row for the schedule change');
+      t.ok((audit.body as unknown as Json[]).some((e) => e.action === 'leave-balance.set'), 'audit row for the balance');
+    });
+
+    t.test('stale version is 409; a rejected request changes nothing', async (t) => {
+      await setBalance('a1', 40);
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a1, morningLeave);
+      await call(app, 'POST', `/v1/schedules/${s.id}/publish`, keys.planner); // moves the version on
+      const stale = await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner, undefined, { 'if-match': `"${s.version}"` });
+      t.equal(stale.status, 409);
+      t.equal(stale.body.type, 'urn:flexroster:problem:stale-version');
+      t.equal((await call(app, 'GET', `${base}/${r.body.id}`, keys.a1)).body.status, 'pending', 'still pending');
+      t.equal((await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.a1)).body.balanceHours, 40, 'nothing debited');
+      const rejected = await call(app, 'POST', `${base}/${r.body.id}/reject`, keys.planner);
+      t.equal(rejected.status, 200);
+      t.equal(rejected.body.status, 'rejected');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.version, s.version + 1);
+    });
+
+    t.test('a balance that would go negative is 422 and changes nothing', async (t) => {
+      await setBalance('a1', 2);
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a1, morningLeave);
+      const refused = await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner);
+      t.equal(refused.status, 422);
+      t.equal(refused.body.type, 'urn:flexroster:problem:insufficient-leave-balance');
+      t.match(refused.body.detail, /2 h of leave left; this leave needs 4 h/);
+      const after = await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner);
+      t.equal(after.body.version, s.version);
+      t.same(after.body.roster, smallRoster());
+      t.equal((await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.planner)).body.balanceHours, 2);
+      t.equal((await call(app, 'PUT', '/v1/agents/a1/leave-balance', keys.planner, { balanceHours: -1 })).status, 400, 'no negative allowance');
+    });
+
+    t.test('leave across the DST change (Europe/London, 29 March 2026): impact and ICS feed', async (t) => {
+      await setBalance('a1', 40);
+      const scenario: Scenario = { ...leaveScenario(), name: 'dst', horizon: { startDate: '2026-03-27', days: 7, timeZone: 'Europe/London', intervalMinutes: 60 }, demand: [] };
+      const roster: Roster = { assignments: [shift('a1', '2026-03-29', '08:00', '16:00'), shift('a2', '2026-03-30', '08:00', '16:00')] };
+      const s = await createSchedule(w, scenario, roster);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      // Local midnight to noon on the day the clocks go forward: 00:00Z to 11:00Z, 11 real hours.
+      const r = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-29T00:00', end: '2026-03-29T12:00', type: 'annual' });
+      t.equal(r.status, 201, JSON.stringify(r.body));
+      t.equal(r.body.impact.spanHours, 11);
+      t.equal(r.body.hours, 4, '08:00–12:00 local of the shift');
+      t.same(r.body.impact.shifts[0].after, { start: '2026-03-29T12:00:00+01:00', end: '2026-03-29T16:00:00+01:00', skill: 'voice', template: 'day', minutes: 240 });
+      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner);
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      const ics = (await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1/calendar.ics`, keys.a1)).res.body;
+      t.match(ics, /DTSTART:20260329T110000Z\r\nDTEND:20260329T150000Z/, 'the shortened shift: 12:00–16:00 BST is 11:00Z–15:00Z');
+      t.notMatch(ics, /DTSTART:20260329T070000Z/, 'the original start is gone');
+      const view = await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1`, keys.a1);
+      t.equal(view.body.shifts[0].startLocal, '2026-03-29T12:00:00+01:00');
+      t.equal((await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.a1)).body.balanceHours, 36);
+    });
+
+    t.test('shift extensions: allowed (shift-templates not blocking), refused by rest, auto-approval', async (t) => {
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/extension-requests`;
+      const ok = await call(app, 'POST', base, keys.a1, { agentId: 'a1', shift: a1Day1, extendMinutes: 60, at: 'end' }, { 'idempotency-key': 'ext-1' });
+      t.equal(ok.status, 201, JSON.stringify(ok.body));
+      t.equal(ok.body.status, 'awaiting-approval');
+      t.equal(ok.body.applied, false);
+      t.equal(ok.body.check.allowed, true);
+      t.match(ok.body.check.extended, { start: '2026-03-23T08:00:00Z', end: '2026-03-23T17:00:00Z', minutes: 540 });
+      t.ok(ok.body.check.violations.some((v: Json) => v.rule === 'shift-templates'), 'the 9-hour shift matches no template');
+      t.ok(ok.body.check.reasons.some((x: string) => /shift-templates.*not blocking/.test(x)), JSON.stringify(ok.body.check.reasons));
+      const replay = await call(app, 'POST', base, keys.a1, { agentId: 'a1', shift: a1Day1, extendMinutes: 60, at: 'end' }, { 'idempotency-key': 'ext-1' });
+      t.same(replay.body, ok.body);
+      const approved = await call(app, 'POST', `${base}/${ok.body.id}/approve`, keys.planner, {}, { 'if-match': `"${s.version}"` });
+      t.equal(approved.status, 200, JSON.stringify(approved.body));
+      t.equal(approved.body.status, 'approved');
+      t.equal(approved.body.scheduleVersion, s.version + 1);
+      let sched = await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner);
+      t.ok(sched.body.roster.assignments.some((a: Json) => a.agentId === 'a1' && a.start === '2026-03-23T08:00:00Z' && a.end === '2026-03-23T17:00:00Z'));
+
+      // a2 works 14:00–22:00 and 10:00–18:00 the next day: 2 more hours leave 10 h of rest (< 11).
+      const bad = await call(app, 'POST', base, keys.a2, { agentId: 'a2', shift: { start: '2026-03-23T14:00', end: '2026-03-23T22:00' }, extendMinutes: 120, at: 'end' });
+      t.equal(bad.status, 201);
+      t.equal(bad.body.check.allowed, false);
+      t.ok(bad.body.check.violations.some((v: Json) => v.rule === 'rest'), JSON.stringify(bad.body.check.violations));
+      t.ok(bad.body.check.reasons.some((x: string) => x.startsWith('a2: rest:')));
+      const refused = await call(app, 'POST', `${base}/${bad.body.id}/approve`, keys.planner, {});
+      t.equal(refused.status, 422);
+      t.match(refused.body.detail, /rest/);
+      t.equal((await call(app, 'POST', `${base}/${bad.body.id}/reject`, keys.planner)).body.status, 'rejected');
+      t.equal((await call(app, 'POST', base, keys.a1, { agentId: 'a1', shift: { start: '2026-03-24T08:00', end: '2026-03-24T16:00' }, extendMinutes: 60, at: 'end' })).status, 422, 'no such shift');
+
+      // With autoApproveSwaps a passing extension is applied at once; a failing one still waits.
+      t.equal((await call(app, 'PUT', '/v1/policy', keys.planner, { autoApproveSwaps: true })).status, 200);
+      t.teardown(() => call(app, 'PUT', '/v1/policy', keys.planner, { autoApproveSwaps: false }));
+      const auto = await call(app, 'POST', base, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 60, at: 'start' });
+      t.equal(auto.status, 201, JSON.stringify(auto.body));
+      t.equal(auto.body.status, 'approved');
+      t.equal(auto.body.applied, true);
+      const bad2 = await call(app, 'POST', base, keys.a2, { agentId: 'a2', shift: { start: '2026-03-23T14:00', end: '2026-03-23T22:00' }, extendMinutes: 120, at: 'end' });
+      t.equal(bad2.body.status, 'awaiting-approval');
+      t.equal(bad2.body.applied, false);
+      sched = await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner);
+      t.equal(sched.body.version, s.version + 2);
+      t.ok(sched.body.roster.assignments.some((a: Json) => a.agentId === 'a1' && a.start === '2026-03-25T07:00:00Z' && a.end === '2026-03-25T16:00:00Z'));
+      t.equal((await call(app, 'GET', base, keys.a1)).body.length, 2, 'a1 sees its own two');
+      t.equal((await call(app, 'GET', `${base}?status=awaiting-approval`, keys.planner)).body.length, 1);
+    });
+
+    t.test('role matrix: route × role × own / other agent / other tenant', async (t) => {
+      await setBalance('a1', 1000);
+      const s = await createSchedule(w);
+      const id = s.id as string;
+      const leave = `/v1/schedules/${id}/leave-requests`;
+      const ext = `/v1/schedules/${id}/extension-requests`;
+      const toApprove = await call(app, 'POST', leave, keys.a1, morningLeave);
+      const toReject = await call(app, 'POST', leave, keys.a1, { ...morningLeave, start: '2026-03-25T08:00', end: '2026-03-25T10:00' });
+      const extToApprove = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 60, at: 'end' });
+      const extToReject = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 30, at: 'end' });
+      const extBody = { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 15, at: 'start' };
+      type Who = 'none' | 'admin' | 'planner' | 'own' | 'otherAgent' | 'otherTenant';
+      const who: Record<Who, string | undefined> = { none: undefined, admin: keys.admin, planner: keys.planner, own: keys.a1, otherAgent: keys.a2, otherTenant: keys.plannerB };
+      const order: Who[] = ['none', 'admin', 'otherAgent', 'otherTenant', 'own', 'planner'];
+      const matrix: [string, string, unknown, Record<Who, number>][] = [
+        ['POST', leave, morningLeave, { none: 401, admin: 403, planner: 201, own: 201, otherAgent: 403, otherTenant: 404 }],
+        ['GET', leave, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
+        ['GET', `${leave}/${toApprove.body.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],
+        ['POST', `${leave}/${toApprove.body.id}/approve`, undefined, { none: 401, admin: 403, planner: 200, own: 403, otherAgent: 403, otherTenant: 404 }],
+        ['POST', `${leave}/${toReject.body.id}/reject`, undefined, { none: 401, admin: 403, planner: 200, own: 403, otherAgent: 403, otherTenant: 404 }],
+        ['GET', '/v1/agents/a1/leave-balance', undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 403, otherTenant: 200 }],
+        ['PUT', '/v1/agents/a1/leave-balance', { balanceHours: 1000 }, { none: 401, admin: 403, planner: 200, own: 403, otherAgent: 403, otherTenant: 200 }],
+        ['POST', ext, extBody, { none: 401, admin: 403, planner: 201, own: 201, otherAgent: 403, otherTenant: 404 }],
+        ['GET', ext, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
+        ['GET', `${ext}/${extToApprove.body.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],
+        ['POST', `${ext}/${extToApprove.body.id}/approve`, {}, { none: 401, admin: 403, planner: 200, own: 403, otherAgent: 403, otherTenant: 404 }],
+        ['POST', `${ext}/${extToReject.body.id}/reject`, undefined, { none: 401, admin: 403, planner: 200, own: 403, otherAgent: 403, otherTenant: 404 }],
+      ];
+      for (const [method, url, body, expected] of matrix)
+        for (const role of order) {
+          const r = await call(app, method, url, who[role], body);
+          t.equal(r.status, expected[role], `${method} ${url.replace(id, '{id}')} as ${role}: ${r.status === expected[role] ? '' : JSON.stringify(r.body)}`);
+        }
+      // Tenant B's pot for a1 is its own: tenant A's balance is untouched by B's PUT.
+      t.equal((await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.plannerB)).body.balanceHours, 1000);
+      t.equal((await call(app, 'GET', '/v1/agents/a1/leave-balance', keys.a1)).body.entries.at(-1).reason, 'set');
+      t.equal((await call(app, 'GET', `${leave}?agentId=a1`, keys.a2)).body.length, 0, 'an agent never lists another agent’s leave');
+    });
+  };
+}
+
+t.test('PGlite', suite(pgliteBackend));
+
+const url = process.env.TEST_DATABASE_URL;
+t.test('PostgreSQL', { skip: url ? false : 'TEST_DATABASE_URL is not set' }, suite(async () => postgresBackend(url!)));
