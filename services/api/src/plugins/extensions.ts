@@ -14,7 +14,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ShiftRef, judgeChanges, shiftsToRoster, time, type Problem, type Roster, type Shift, type SwapCheck, type SwapPolicy } from '@flexroster/core';
 import { ProblemError, notFound } from '../problem.js';
-import { audit, mutate } from '../store/ops.js';
+import { audit, listAgentRequests, mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, type ScheduleRow } from '../store/schedules.js';
 import { iso, jsonb, type Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
@@ -218,13 +218,7 @@ const extensions: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
     async (request) => {
       const actor = request.principal!;
       const schedule = await loadSchedule(store, actor, request.params.id);
-      const { status, agentId } = request.query;
-      if (actor.role === 'agent' && agentId !== undefined && agentId !== actor.agentId) return [];
-      const who = actor.role === 'agent' ? actor.agentId : (agentId ?? null);
-      const rows = await store.query(
-        `SELECT ${COLUMNS} FROM extension_requests WHERE tenant_id = $1 AND schedule_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agent_id = $4) ORDER BY created_at, id`,
-        [actor.tenantId, schedule.id, status ?? null, who],
-      );
+      const rows = await listAgentRequests(store, actor, schedule.id, 'extension_requests', COLUMNS, request.query);
       return rows.map(toRow).map(view);
     },
   );

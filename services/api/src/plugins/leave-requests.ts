@@ -42,7 +42,7 @@ import {
   type SwapPolicy,
 } from '@flexroster/core';
 import { ProblemError, guardScenario, inputProblem, notFound } from '../problem.js';
-import { audit, mutate } from '../store/ops.js';
+import { audit, listAgentRequests, mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, staleVersion, type ScheduleRow } from '../store/schedules.js';
 import { iso, jsonb, type Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
@@ -351,13 +351,7 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
     async (request) => {
       const actor = request.principal!;
       const schedule = await loadSchedule(store, actor, request.params.id);
-      const { status, agentId } = request.query;
-      if (actor.role === 'agent' && agentId !== undefined && agentId !== actor.agentId) return [];
-      const who = actor.role === 'agent' ? actor.agentId : (agentId ?? null);
-      const rows = await store.query(
-        `SELECT ${COLUMNS} FROM leave_requests WHERE tenant_id = $1 AND schedule_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agent_id = $4) ORDER BY created_at, id`,
-        [actor.tenantId, schedule.id, status ?? null, who],
-      );
+      const rows = await listAgentRequests(store, actor, schedule.id, 'leave_requests', COLUMNS, request.query);
       return rows.map(toRow).map(view);
     },
   );
