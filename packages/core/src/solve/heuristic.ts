@@ -246,6 +246,22 @@ export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicRe
         }
       }
     }
+    // Re-plan two or three consecutive days at once for agents still off feasibility: runs of work or of
+    // days off that are too short cannot be repaired one day at a time.
+    for (let ai = 0; ai < p.agents.length && !out(); ai++) {
+      if (search.state[ai]!.infeasibility === 0) continue;
+      const days = search.days(ai).sort((x, y) => x - y);
+      for (const first of days) {
+        for (const length of [2, 3]) {
+          if (out() || search.state[ai]!.infeasibility === 0) break;
+          const window = days.filter((d) => d >= first && d < first + length);
+          if (window.length < 2) continue;
+          const perDay = window.map((d) => search.dayOptions(ai, d, 4).filter((o) => o.length <= 1));
+          const combos = perDay.reduce<Shift[][]>((acc, opts) => acc.flatMap((a) => opts.map((o) => [...a, ...o])), [[]]);
+          if (search.improve(ai, window, combos)) changed = true;
+        }
+      }
+    }
     passes++;
     report();
     if (!changed) {
