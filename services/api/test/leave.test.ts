@@ -4,91 +4,13 @@
  * run, dropped afterwards).
  */
 import t, { type Test } from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Roster, Scenario } from '@flexroster/core';
-import { buildApp, type App } from '../dist/index.js';
-import { openPglite, openPostgres, migrate, type Store } from '../dist/store/store.js';
+import type { Store } from '../dist/store/store.js';
 import { smallRoster, smallScenario, shift } from './fixtures.js';
-
-type Json = Record<string, any>;
-
-interface Backend {
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-async function pgliteBackend(): Promise<Backend> {
-  const dir = await mkdtemp(join(tmpdir(), 'flexroster-leave-'));
-  return {
-    async open() {
-      const s = await openPglite(dir);
-      await migrate(s);
-      return s;
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresBackend(url: string): Backend {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  return {
-    async open() {
-      const s = await openPostgres(url, { schema, poolSize: 10 });
-      await migrate(s);
-      return s;
-    },
-    async cleanup() {
-      const s = await openPostgres(url);
-      await s.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await s.close();
-    },
-  };
-}
+import { call, pgliteBackend, postgresBackend, setupWorld, type Backend, type Json, type World } from './world.js';
 
 const ADMIN = 'root-admin-key-for-leave-tests';
-
-async function call(app: App, method: string, url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
-    ...(payload !== undefined ? { payload: payload as Json } : {}),
-  });
-  const type = String(res.headers['content-type'] ?? '');
-  return { res, status: res.statusCode, body: (type.includes('json') ? res.json() : res.body) as Json };
-}
-
-interface World {
-  app: App;
-  keys: { admin: string; planner: string; a1: string; a2: string; a3: string; adminB: string; plannerB: string };
-}
-
-async function setup(store: Store): Promise<World> {
-  const app = await buildApp({ store, adminKey: ADMIN, solvePool: { size: 1, maxQueue: 4 } });
-  const key = async (admin: string, body: Json) => {
-    const r = await call(app, 'POST', '/v1/keys', admin, body);
-    if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.key as string;
-  };
-  const tenantB = await call(app, 'POST', '/v1/tenants', ADMIN, { name: 'other' });
-  if (tenantB.status !== 201) throw new Error(JSON.stringify(tenantB.body));
-  const adminB = tenantB.body.adminKey as string;
-  return {
-    app,
-    keys: {
-      admin: ADMIN,
-      planner: await key(ADMIN, { role: 'planner' }),
-      a1: await key(ADMIN, { role: 'agent', agentId: 'a1' }),
-      a2: await key(ADMIN, { role: 'agent', agentId: 'a2' }),
-      a3: await key(ADMIN, { role: 'agent', agentId: 'a3' }),
-      adminB,
-      plannerB: await key(adminB, { role: 'planner' }),
-    },
-  };
-}
+const setup = (store: Store) => setupWorld(store, ADMIN);
 
 /** The small scenario over a week, with a 4-hour length added to the template so that leave can shorten a shift. */
 function leaveScenario(): Scenario {
