@@ -1,6 +1,9 @@
 /**
  * pnpm bench:cq -- --instances 1-24 --time-limit 60 --out <dir> [--backend highs|jslp] [--data <dir>]
+ *                  [--time-limits 13-20:300,21-24:600] [--strategy auto|direct|decompose]
  *                  [--heuristic-share <0..1>] [--markdown <file>]
+ *
+ * `--time-limits` gives some instances their own limit (seconds), overriding `--time-limit` for them.
  *
  * Solves each Curtois & Qu instance through the core (`solve()` on the mapped scenario, see scenario.ts), one
  * child process per instance (so a big instance's memory is released and a crash or overrun of one instance
@@ -27,8 +30,11 @@ export const BEST_KNOWN: Record<number, number> = {
 interface Options {
   instances: number[];
   timeLimit: number;
+  /** Per-instance limits from `--time-limits`, overriding `timeLimit`. */
+  timeLimits: Map<number, number>;
   out: string;
   backend: 'highs' | 'jslp';
+  strategy?: 'auto' | 'direct' | 'decompose';
   data: string;
   heuristicShare?: number;
   markdown?: string;
@@ -39,6 +45,7 @@ export interface InstanceResult {
   instance: number;
   objective?: number;
   seconds: number;
+  limitSeconds?: number;
   hardViolations?: number;
   status: string;
   detail?: string;
@@ -67,7 +74,7 @@ function parseRange(text: string): number[] {
 
 function parseArgs(argv: readonly string[]): Options & { child?: number } {
   const args = argv.filter((a) => a !== '--');
-  const o: Options & { child?: number } = { instances: parseRange('1-24'), timeLimit: 60, out: 'benchmarks/results/curtois-qu', backend: 'highs', data: DEFAULT_DATA };
+  const o: Options & { child?: number } = { instances: parseRange('1-24'), timeLimit: 60, timeLimits: new Map(), out: 'benchmarks/results/curtois-qu', backend: 'highs', data: DEFAULT_DATA };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {
@@ -83,11 +90,24 @@ function parseArgs(argv: readonly string[]): Options & { child?: number } {
     switch (flag) {
       case '--instances': o.instances = parseRange(value()); break;
       case '--time-limit': o.timeLimit = num(); break;
+      case '--time-limits':
+        for (const part of value().split(',')) {
+          const m = /^([\d-]+):(\d+(?:\.\d+)?)$/.exec(part.trim());
+          if (!m) throw new Error(`--time-limits: "${part}" is not <instances>:<seconds>, e.g. 13-20:300`);
+          for (const n of parseRange(m[1]!)) o.timeLimits.set(n, Number(m[2]));
+        }
+        break;
       case '--out': o.out = value(); break;
       case '--data': o.data = value(); break;
       case '--markdown': o.markdown = value(); break;
       case '--heuristic-share': o.heuristicShare = num(); break;
       case '--child': o.child = num(); break;
+      case '--strategy': {
+        const v = value();
+        if (v !== 'auto' && v !== 'direct' && v !== 'decompose') throw new Error('--strategy is auto, direct or decompose');
+        o.strategy = v;
+        break;
+      }
       case '--backend': {
         const b = value();
         if (b !== 'highs' && b !== 'jslp') throw new Error('--backend is highs or jslp');
@@ -112,6 +132,7 @@ async function runChild(o: Options, n: number): Promise<InstanceResult> {
     timeLimitSeconds: remaining,
     backend,
     ...(o.heuristicShare !== undefined ? { heuristicShare: o.heuristicShare } : {}),
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
   });
   const seconds = Math.round((performance.now() - t0) / 10) / 100;
   const assignments = rosterToAssignments(result.roster);
@@ -137,37 +158,56 @@ async function runChild(o: Options, n: number): Promise<InstanceResult> {
 /** Parent side: one child per instance, killed at limit + 30 s. */
 function runInChild(o: Options, n: number): Promise<InstanceResult> {
   const t0 = performance.now();
-  const passOn = ['--child', String(n), '--time-limit', String(o.timeLimit), '--out', o.out, '--backend', o.backend, '--data', o.data];
+  const limit = limitOf(o, n);
+  const passOn = ['--child', String(n), '--time-limit', String(limit), '--out', o.out, '--backend', o.backend, '--data', o.data, ...(o.strategy ? ['--strategy', o.strategy] : [])];
   if (o.heuristicShare !== undefined) passOn.push('--heuristic-share', String(o.heuristicShare));
   return new Promise((done) => {
     const child = fork(fileURLToPath(import.meta.url), passOn, { execArgv: ['--max-old-space-size=12288'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: InstanceResult | undefined;
     let why = '';
     const killTimer = setTimeout(() => {
-      why = `killed after ${o.timeLimit + 30} s`;
+      why = `killed after ${limit + 30} s`;
       child.kill('SIGKILL');
-    }, (o.timeLimit + 30) * 1000);
-    child.on('message', (m) => (result = m as InstanceResult));
+    }, (limit + 30) * 1000);
+    child.on('message', (m) => (result = { ...(m as InstanceResult), limitSeconds: limit }));
     child.on('exit', (code, signal) => {
       clearTimeout(killTimer);
       const seconds = Math.round((performance.now() - t0) / 10) / 100;
-      done(result ?? { instance: n, seconds, status: 'failed', detail: why || `child exited with ${signal ?? `code ${code}`}` });
+      done(result ?? { instance: n, seconds, limitSeconds: limit, status: 'failed', detail: why || `child exited with ${signal ?? `code ${code}`}` });
     });
   });
+}
+
+/** `13-20:300,21-24:600` back from the map. */
+function compactLimits(limits: ReadonlyMap<number, number>): string {
+  const parts: string[] = [];
+  const sorted = [...limits].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1]![0] === sorted[j]![0] + 1 && sorted[j + 1]![1] === sorted[i]![1]) j++;
+    parts.push(`${sorted[i]![0]}${j > i ? `-${sorted[j]![0]}` : ''}:${sorted[i]![1]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function limitOf(o: Options, n: number): number {
+  return o.timeLimits.get(n) ?? o.timeLimit;
 }
 
 const pad = (s: string, w: number, right = false): string => (right ? s.padEnd(w) : s.padStart(w));
 
 export function formatTable(results: readonly InstanceResult[]): string {
-  const head = ['instance', 'objective', 'best known', 'gap %', 'seconds', 'hard violations', 'core status'];
+  const head = ['instance', 'objective', 'best known', 'gap %', 'limit s', 'seconds', 'hard violations', 'core status'];
+  const left = (i: number) => i === 0 || i === 7;
   const rows = results.map((r) => {
     const best = BEST_KNOWN[r.instance]!;
     const gap = r.objective === undefined ? '–' : ((100 * (r.objective - best)) / best).toFixed(2);
-    return [`Instance${r.instance}`, r.objective === undefined ? '–' : String(r.objective), String(best), gap, r.seconds.toFixed(1), r.hardViolations === undefined ? '–' : String(r.hardViolations), r.status];
+    return [`Instance${r.instance}`, r.objective === undefined ? '–' : String(r.objective), String(best), gap, r.limitSeconds === undefined ? '–' : String(r.limitSeconds), r.seconds.toFixed(1), r.hardViolations === undefined ? '–' : String(r.hardViolations), r.status];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i === 0 || i === 6)).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 0 || i === 6 ? ':' : '') + '-'.repeat(w + (i === 0 || i === 6 ? 1 : 1)) + (i === 0 || i === 6 ? '' : ':')).join('|')}|`, ...rows.map(line)].join('\n');
+  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, left(i))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (left(i) ? ':' : '') + '-'.repeat(w + 1) + (left(i) ? '' : ':')).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 export function machineLine(): string {
@@ -191,7 +231,8 @@ async function main(): Promise<void> {
   o.out = resolve(o.out);
   o.data = resolve(o.data);
   await mkdir(o.out, { recursive: true });
-  console.log(`Curtois–Qu via core solve(): backend ${o.backend}, time limit ${o.timeLimit} s, out ${o.out}`);
+  const limits = [...o.timeLimits].map(([n, l]) => `${n}:${l}`).join(',');
+  console.log(`Curtois–Qu via core solve(): backend ${o.backend}, time limit ${o.timeLimit} s${limits ? ` (${limits})` : ''}, out ${o.out}`);
   console.log(machineLine());
   const results: InstanceResult[] = [];
   for (const n of o.instances) {
@@ -207,7 +248,7 @@ async function main(): Promise<void> {
   console.log('\n' + table);
   if (o.markdown) {
     const notes = results.map((r) => `- Instance${r.instance}: ${r.status}${r.candidates !== undefined ? `; ${r.candidates} candidate shifts, model ${r.columns} columns × ${r.rows} rows, built in ${r.buildSeconds?.toFixed(1)} s, child RSS ${r.rssMb} MB` : ''}; ${r.detail ?? ''}`.trim());
-    const md = `# Curtois & Qu instances through the core\n\n${machineLine()}\n\nCommand: \`pnpm bench:cq -- --instances ${o.instances.join(',')} --time-limit ${o.timeLimit} --backend ${o.backend}${o.heuristicShare !== undefined ? ` --heuristic-share ${o.heuristicShare}` : ''}\`\n\n${table}\n\nObjective and hard violations come from evaluateCq (independent of the core).\n\n${notes.join('\n')}\n`;
+    const md = `# Curtois & Qu instances through the core\n\n${machineLine()}\n\nCommand: \`pnpm bench:cq -- --instances ${o.instances.join(',')} --time-limit ${o.timeLimit}${o.timeLimits.size ? ` --time-limits ${compactLimits(o.timeLimits)}` : ''} --backend ${o.backend}${o.strategy ? ` --strategy ${o.strategy}` : ''}${o.heuristicShare !== undefined ? ` --heuristic-share ${o.heuristicShare}` : ''}\`\n\n${table}\n\nObjective and hard violations come from evaluateCq (independent of the core).\n\n${notes.join('\n')}\n`;
     await writeFile(o.markdown, md, 'utf8');
   }
 }

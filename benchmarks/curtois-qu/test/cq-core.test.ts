@@ -144,3 +144,20 @@ t.test('solving Instance1 through the core gives a roster the official evaluator
   t.equal(ev.objective, result.cost, 'core cost = official objective');
   t.ok(ev.objective >= 607, 'not below the proven optimum 607');
 });
+
+t.test('agents the local search leaves breaking minimum runs are re-planned alone on the backend (Instance11)', async (t) => {
+  const instance = await loadInstance(join(DATA_DIR, 'Instance11.txt'));
+  const scenario = toScenario(instance);
+  const p = expandProblem(scenario);
+  generateCandidates(p);
+  // The precondition that makes this test mean something: the heuristic's moves alone do not get there.
+  const heuristic = runHeuristic(p, { deadline: performance.now() + 3000, seed: 1 });
+  t.ok(heuristic.infeasibility > 0, `the heuristic alone leaves hard rules broken (${heuristic.infeasibility})`);
+  const result = await solve(scenario, { timeLimitSeconds: 45, backend: highsBackend() });
+  t.match(result.stats.backendMessage ?? '', /re-planned alone/, result.stats.backendMessage);
+  const ev = evaluateCq(instance, rosterToAssignments(result.roster));
+  t.same(ev.hardViolations, [], 'the official evaluator finds no hard violation');
+  t.equal(result.status, 'feasible');
+  t.equal(ev.objective, result.cost, 'core cost = official objective');
+  t.ok(ev.objective >= 3443, 'not below the proven optimum 3443');
+});

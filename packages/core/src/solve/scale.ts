@@ -72,10 +72,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     signal,
     onImprove: (cost, inf) => (inf === 0 ? options.onImprove?.('heuristic', cost, undefined) : undefined),
   });
-  const search = new RosterSearch(p, heuristic.shifts);
-  let bestCost = search.totalCost();
-  let bestInf = search.totalInfeasibility();
-  const heuristicCost = bestInf === 0 ? bestCost : undefined;
+  const main = incumbent(new RosterSearch(p, heuristic.shifts));
+  const search = main.search;
+  const heuristicCost = main.inf === 0 ? main.cost : undefined;
   let bound: number | undefined;
   let relaxation: LpSolution | undefined;
   let relaxationDone = relaxationPromise === undefined;
@@ -85,7 +84,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     relaxationDone = true;
     if (r.status === 'optimal' && r.objective !== undefined) bound = r.objective;
     else notes.push(`LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
-    options.onImprove?.('relaxation', bestInf === 0 ? bestCost : undefined, bound);
+    options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
   });
   const decision = new Uint8Array(lp.variables.length);
   for (const cols of built.model.columns) for (const j of cols) decision[j] = 1;
@@ -94,31 +93,31 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   let windows = 0;
   let improving = 0;
 
-  /** Replaces the given agents' shifts if the roster gets no worse; returns whether it did. */
-  const tryShifts = (changes: Map<number, Shift[]>): boolean => {
+  /** Replaces the given agents' shifts in `target` if its roster gets no worse; returns whether it got better. */
+  const tryShifts = (changes: Map<number, Shift[]>, target: Incumbent = main): boolean => {
     const saved = new Map<number, Shift[]>();
     for (const [ai, shifts] of changes) {
-      saved.set(ai, search.state[ai]!.shifts);
-      search.setShifts(ai, shifts);
+      saved.set(ai, target.search.state[ai]!.shifts);
+      target.search.setShifts(ai, shifts);
     }
-    const cost = search.totalCost();
-    const inf = search.totalInfeasibility();
-    if (inf < bestInf - 1e-9 || (Math.abs(inf - bestInf) <= 1e-9 && cost <= bestCost + 1e-9)) {
-      const better = inf < bestInf - 1e-9 || cost < bestCost - 1e-9;
-      bestCost = cost;
-      bestInf = inf;
-      if (better && inf === 0) options.onImprove?.('lns', cost, bound);
+    const cost = target.search.totalCost();
+    const inf = target.search.totalInfeasibility();
+    if (inf < target.inf - 1e-9 || (Math.abs(inf - target.inf) <= 1e-9 && cost <= target.cost + 1e-9)) {
+      const better = inf < target.inf - 1e-9 || cost < target.cost - 1e-9;
+      target.cost = cost;
+      target.inf = inf;
+      if (better && inf === 0 && target === main) options.onImprove?.('lns', cost, bound);
       return better;
     }
-    for (const [ai, shifts] of saved) search.setShifts(ai, shifts);
+    for (const [ai, shifts] of saved) target.search.setShifts(ai, shifts);
     return false;
   };
 
   /** Solves the window in which `free` (candidate indices per agent) are open and every other shift is fixed. */
-  const solveWindow = async (free: Map<number, number[]>, fixedToIncumbent: boolean, timeLimit: number): Promise<LpSolution | undefined> => {
+  const solveWindow = async (free: Map<number, number[]>, fixedToIncumbent: boolean, timeLimit: number, mipRelativeGap = 1e-6, target: Incumbent = main): Promise<LpSolution | undefined> => {
     const inRoster = new Uint8Array(lp.variables.length);
     if (fixedToIncumbent)
-      search.state.forEach((st, ai) => {
+      target.search.state.forEach((st, ai) => {
         const cols = built.model.columns[ai]!;
         const pos = new Map(p.agents[ai]!.candidates.map((s, i) => [s, i]));
         for (const s of st.shifts) {
@@ -132,7 +131,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (backend.maxModelSize !== undefined && sub.model.variables.length * Math.max(1, sub.model.rows.length) > backend.maxModelSize) return undefined;
     // The current roster, restricted to the window, as a MIP start (shift columns only; slacks are left to the backend).
     const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inRoster[j]! : NaN));
-    const result = await backend.solve(sub.model, { timeLimitSeconds: timeLimit, mipRelativeGap: 1e-6, signal, initialSolution: start });
+    const result = await backend.solve(sub.model, { timeLimitSeconds: timeLimit, mipRelativeGap, signal, initialSolution: start });
     windows++;
     if (!result.values || (result.status !== 'optimal' && result.status !== 'feasible')) return result;
     const value = new Map<number, number>();
@@ -142,12 +141,12 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       const cands = p.agents[ai]!.candidates;
       const freeShifts = new Set(list.map((i) => cands[i]!));
       const cols = built.model.columns[ai]!;
-      const kept = fixedToIncumbent ? search.state[ai]!.shifts.filter((s) => !freeShifts.has(s)) : [];
+      const kept = fixedToIncumbent ? target.search.state[ai]!.shifts.filter((s) => !freeShifts.has(s)) : [];
       const chosen = list.filter((i) => (value.get(cols[i]!) ?? 0) > 0.5).map((i) => cands[i]!);
       changes.set(ai, [...kept, ...chosen]);
     }
     if (!fixedToIncumbent) p.agents.forEach((_, ai) => changes.has(ai) || changes.set(ai, []));
-    if (tryShifts(changes)) improving++;
+    if (tryShifts(changes, target)) improving++;
     return result;
   };
 
@@ -155,6 +154,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const small = backend.maxModelSize !== undefined;
   let target = small ? 60 : 800;
   const agentOrder = p.agents.map((_, i) => i);
+  const candidatesPerDay = p.agents.reduce((n, a) => n + a.candidates.length, 0) / Math.max(1, p.agents.length * p.days);
   let round = 0;
   const lnsUntil = async (done: () => boolean) => {
   while (!stopped() && !done() && p.agents.length > 0) {
@@ -167,7 +167,11 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
     }
     const byDays = small || round % 2 === 0;
-    const span = small ? 1 + Math.floor(random() * 3) : 1 + Math.floor(random() * 2);
+    // One or two days of many agents where a day holds many candidate shifts (contact centres: dozens per
+    // agent-day); where it holds few (shift-type planning: two to five per agent-day), enough days to make a
+    // window of about the target size, so runs of days can change inside one window.
+    const daysForTarget = Math.max(1, Math.round(target / Math.max(1, candidatesPerDay * p.agents.length)));
+    const span = small ? 1 + Math.floor(random() * 3) : Math.min(p.days, Math.max(1 + Math.floor(random() * 2), Math.round(daysForTarget * (0.5 + random()))));
     const firstDay = Math.floor(random() * Math.max(1, p.days - span + 1));
     for (const ai of shuffled) {
       if (count >= target) break;
@@ -180,11 +184,11 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     }
     if (free.size === 0) continue;
     const perWindow = Math.max(0.05, Math.min(left() - 0.05, small ? 3 : Math.max(1, total * 0.08)));
-    const before = bestCost;
+    const before = main.cost;
     const t = performance.now();
     const r = await solveWindow(free, true, perWindow);
     const took = (performance.now() - t) / 1000;
-    if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${bestCost}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
     if (!r) target = Math.max(10, target * 0.6);
     else if (r.status === 'optimal' && took < perWindow / 4) target = Math.min(small ? 2000 : 60000, target * 1.3);
     else if (r.status !== 'optimal') target = Math.max(10, target * 0.6);
@@ -219,10 +223,32 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     });
     const t = performance.now();
     const r = await solveWindow(free, false, Math.max(0.05, Math.min(left() * 0.5, total * 0.35)));
-    if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${bestCost}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
     notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
   };
+  // Agents the heuristic left breaking a hard rule (long minimum runs of days on or off, say, which its
+  // moves of one to three days cannot reach) are re-planned one at a time over the whole horizon on the
+  // backend, every other agent fixed: the window holds all of that agent's rows, so the backend either finds
+  // a roster that keeps them or shows there is none. This runs before waiting on the relaxation: a roster
+  // that keeps every hard rule comes first.
+  let replanned = 0;
+  const repairAgents = async (target: Incumbent) => {
+    for (let pass = 0; pass < 3 && target.inf > 0 && !stopped(); pass++) {
+      const broken = target.search.state.flatMap((st, ai) => (st.infeasibility > 0 ? [ai] : []));
+      // Two at a time (one per core): on a year-long instance each agent's window takes seconds and many
+      // agents need one. A 2 % gap: a roster that keeps the rules matters here, the windows polish it later.
+      await mapWithLimit(broken, 2, async (ai) => {
+        if (stopped() || target.search.state[ai]!.infeasibility === 0) return;
+        const before = target.search.state[ai]!.infeasibility;
+        const perAgent = Math.max(0.05, Math.min(left() - 0.05, Math.max(5, left() / broken.length)));
+        await solveWindow(new Map([[ai, p.agents[ai]!.candidates.map((_, i) => i)]]), true, perAgent, 0.02, target);
+        if (target.search.state[ai]!.infeasibility < before) replanned++;
+      });
+    }
+  };
+  await repairAgents(main);
+  if (replanned > 0) notes.push(`${replanned} agents re-planned alone to keep their hard rules`);
   // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
   // thread's bookkeeping on two cores) slowed it about twofold and gained little; the deadline aborts it.
   // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
@@ -266,10 +292,22 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     });
     const changes = new Map<number, Shift[]>();
     repaired.shifts.forEach((sh, ai) => changes.set(ai, sh));
-    const before = bestCost;
+    const before = main.cost;
     const took = tryShifts(changes);
     notes.push(`rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${bestCost}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
+    if (repaired.infeasibility > 0 && repaired.cost < main.cost && !stopped()) {
+      // The local search could not make the rounded roster keep every rule, but it is cheaper than the
+      // incumbent (on year-long instances many times cheaper, as its coverage follows the relaxation):
+      // re-plan its broken agents alone, as above, and take it if it then keeps every rule and is cheaper.
+      const rounding = incumbent(new RosterSearch(p, repaired.shifts));
+      await repairAgents(rounding);
+      const all = new Map<number, Shift[]>();
+      rounding.search.state.forEach((st, ai) => all.set(ai, st.shifts));
+      const kept = rounding.inf === 0 && tryShifts(all);
+      notes.push(`rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
+      if (process.env.FLEXROSTER_DEBUG) console.error(`rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
+    }
   }
   // On larger models the restricted MIP found no roster better than the rounded one in our runs (HiGHS
   // gets no start solution), so it only runs where it pays: models of up to 20,000 columns.
@@ -285,6 +323,17 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     windows,
     improvingWindows: improving,
   };
+}
+
+/** A roster under improvement with the standing it is judged by: hard-rule shortfall first, then cost. */
+interface Incumbent {
+  readonly search: RosterSearch;
+  cost: number;
+  inf: number;
+}
+
+function incumbent(search: RosterSearch): Incumbent {
+  return { search, cost: search.totalCost(), inf: search.totalInfeasibility() };
 }
 
 /** Models with more columns than this, over two weeks or more, are relaxed week by week (in parallel). */
@@ -305,7 +354,8 @@ async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimi
   const split = partitionRelaxation(lp, part, p.weeks.length);
   if (!split) return backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
   notes.push(`relaxation split into ${p.weeks.length} weekly LPs (${split.droppedRows} linking rows dropped)`);
-  const parts = await Promise.all(split.models.map((m) => backend.solve(m, { timeLimitSeconds, relaxIntegrality: true, signal })));
+  // Two at a time: one worker per core (a year of weeks at once would start 52 workers).
+  const parts = await mapWithLimit(split.models, 2, (m) => backend.solve(m, { timeLimitSeconds, relaxIntegrality: true, signal }));
   const seconds = (performance.now() - started) / 1000;
   const failed = parts.find((r) => r.status !== 'optimal' || r.objective === undefined || !r.values);
   if (failed) return { ...failed, seconds, message: `weekly relaxation: ${failed.status}${failed.message ? ` (${failed.message})` : ''}` };
@@ -331,4 +381,18 @@ export async function runHeuristicYielding(p: Problem, options: HeuristicOptions
     await new Promise((resolve) => setTimeout(resolve, 0));
   } while (performance.now() < options.deadline && options.signal?.aborted !== true);
   return result;
+}
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls running at once; results keep the items' order. */
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }

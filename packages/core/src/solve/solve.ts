@@ -19,6 +19,14 @@ import { solveByDecomposition } from './scale.js';
 
 /** Models with more columns than this go the decomposition way under `strategy: 'auto'` (measured: on S, 8,948 columns, the direct MIP proved the optimum in 17 s while decomposition ended 1.2 % above it; on M, 36,942 columns, the direct MIP found nothing better than the heuristic in 60 s, decomposition 9.6 % better). */
 export const DIRECT_MIP_MAX_COLUMNS = 20_000;
+/**
+ * The same limit for scenarios planned at shift-type level (shift demand, as in the Curtois–Qu benchmark),
+ * whose runs-of-days rules make the whole MIP much harder for the backend. Measured with HiGHS, 60 s each:
+ * direct was better up to 1,279 columns (instances 4–6: 1716/1243/2144 against 1722/1258/2440) and
+ * decomposition from 1,494 columns on (instances 7–11: 1473/3547/663/5080/3570 against
+ * 1857/4796/748/11610/no roster keeping every hard rule).
+ */
+export const DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL = 1_400;
 
 export interface SolveProgress {
   /** The decomposition's relaxation, restricted MIP and windows report as `backend`. */
@@ -44,7 +52,8 @@ export interface SolveOptions {
   /**
    * `direct`: heuristic, then the whole MIP on the backend. `decompose`: LP relaxation (bound) + restricted
    * MIP + fix-and-optimise windows (see scale.ts), for large models or size-limited backends. `auto` (default):
-   * direct for models of up to DIRECT_MIP_MAX_COLUMNS columns that the backend takes, decompose otherwise.
+   * direct for models of up to DIRECT_MIP_MAX_COLUMNS columns (DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL with shift
+   * demand) that the backend takes, decompose otherwise.
    */
   readonly strategy?: 'auto' | 'direct' | 'decompose';
 }
@@ -83,7 +92,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit.
   const reserveMs = Math.min(1000, 50 + limit * 20);
   const strategy = options.strategy ?? 'auto';
-  const decompose = strategy === 'decompose' || (strategy === 'auto' && (!backendTakesIt || variables > DIRECT_MIP_MAX_COLUMNS) && p.agents.length > 0);
+  const directLimit = p.shiftDemand.length > 0 ? DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL : DIRECT_MIP_MAX_COLUMNS;
+  const decompose = strategy === 'decompose' || (strategy === 'auto' && (!backendTakesIt || variables > directLimit) && p.agents.length > 0);
   if (decompose && !options.signal?.aborted) {
     let lastCost: number | undefined;
     let lastBound: number | undefined;
