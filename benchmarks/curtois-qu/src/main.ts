@@ -231,8 +231,7 @@ async function main(): Promise<void> {
   o.out = resolve(o.out);
   o.data = resolve(o.data);
   await mkdir(o.out, { recursive: true });
-  const limits = [...o.timeLimits].map(([n, l]) => `${n}:${l}`).join(',');
-  console.log(`Curtois–Qu via core solve(): backend ${o.backend}, time limit ${o.timeLimit} s${limits ? ` (${limits})` : ''}, out ${o.out}`);
+  console.log(`Curtois–Qu via core solve(): backend ${o.backend}, time limit ${o.timeLimit} s${o.timeLimits.size ? ` (${compactLimits(o.timeLimits)})` : ''}, out ${o.out}`);
   console.log(machineLine());
   const results: InstanceResult[] = [];
   for (const n of o.instances) {

@@ -752,3 +752,24 @@ t.test('solution JSON: canonical form, round trip, strict reader', async (t) => 
     await rm(dir, { recursive: true });
   }
 });
+
+// The committed run (benchmarks/results/curtois-qu/ and its table in curtois-qu.md): every solution file
+// keeps every hard rule, its objective is the official objective recomputed from its assignments, and the
+// table's first row for each instance says the same.
+t.test('committed results: all 24 solutions keep every hard rule and report the official objective', async (t) => {
+  const results = fileURLToPath(new URL('../../results/', import.meta.url));
+  const table = await readFile(join(results, 'curtois-qu.md'), 'utf8');
+  for (let n = 1; n <= 24; n++) {
+    const solution = await readSolutionJson(join(results, 'curtois-qu', `Instance${n}.solution.json`));
+    const instance = await loadInstance(join(DATA_DIR, `Instance${n}.txt`));
+    t.equal(solution.instance, `Instance${n}`);
+    const ev = evaluateCq(instance, solution.assignments);
+    t.same(ev.hardViolations, [], `Instance${n}: no hard violation`);
+    t.equal(solution.objective, ev.objective, `Instance${n}: reported objective ${solution.objective} = recomputed ${ev.objective}`);
+    // First table row of the instance: | InstanceN | objective | best | gap | limit | seconds | hard violations | status |
+    const row = new RegExp(`^\\| Instance${n} +\\| +(\\d+) \\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\| +(\\d+) \\|`, 'm').exec(table);
+    t.ok(row, `Instance${n} has a row in curtois-qu.md`);
+    t.equal(Number(row?.[1]), ev.objective, `Instance${n}: table objective`);
+    t.equal(Number(row?.[2]), 0, `Instance${n}: table hard violations`);
+  }
+});

@@ -152,7 +152,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
 
   // 3. Fix-and-optimise windows until the deadline.
   const small = backend.maxModelSize !== undefined;
-  let target = small ? 60 : 800;
+  /** Columns a window aims at; grows while windows are proved optimal quickly, shrinks when they are not. */
+  let windowColumns = small ? 60 : 800;
   const agentOrder = p.agents.map((_, i) => i);
   const candidatesPerDay = p.agents.reduce((n, a) => n + a.candidates.length, 0) / Math.max(1, p.agents.length * p.days);
   let round = 0;
@@ -169,12 +170,12 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const byDays = small || round % 2 === 0;
     // One or two days of many agents where a day holds many candidate shifts (contact centres: dozens per
     // agent-day); where it holds few (shift-type planning: two to five per agent-day), enough days to make a
-    // window of about the target size, so runs of days can change inside one window.
-    const daysForTarget = Math.max(1, Math.round(target / Math.max(1, candidatesPerDay * p.agents.length)));
+    // window of about `windowColumns`, so runs of days can change inside one window.
+    const daysForTarget = Math.max(1, Math.round(windowColumns / Math.max(1, candidatesPerDay * p.agents.length)));
     const span = small ? 1 + Math.floor(random() * 3) : Math.min(p.days, Math.max(1 + Math.floor(random() * 2), Math.round(daysForTarget * (0.5 + random()))));
     const firstDay = Math.floor(random() * Math.max(1, p.days - span + 1));
     for (const ai of shuffled) {
-      if (count >= target) break;
+      if (count >= windowColumns) break;
       const list = byDays
         ? Array.from({ length: span }, (_, k) => built.model.candidatesOnDay(ai, firstDay + k)).flat()
         : p.agents[ai]!.candidates.map((_, i) => i);
@@ -189,9 +190,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const r = await solveWindow(free, true, perWindow);
     const took = (performance.now() - t) / 1000;
     if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
-    if (!r) target = Math.max(10, target * 0.6);
-    else if (r.status === 'optimal' && took < perWindow / 4) target = Math.min(small ? 2000 : 60000, target * 1.3);
-    else if (r.status !== 'optimal') target = Math.max(10, target * 0.6);
+    if (!r) windowColumns = Math.max(10, windowColumns * 0.6);
+    else if (r.status === 'optimal' && took < perWindow / 4) windowColumns = Math.min(small ? 2000 : 60000, windowColumns * 1.3);
+    else if (r.status !== 'optimal') windowColumns = Math.max(10, windowColumns * 0.6);
   }
   };
   // 2. Restricted MIP over the shifts the relaxation and the heuristic point at.
