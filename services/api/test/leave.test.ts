@@ -5,12 +5,10 @@
  */
 import t, { type Test } from 'tap';
 import type { Roster, Scenario } from '@flexroster/core';
-import type { Store } from '../dist/store/store.js';
 import { smallRoster, smallScenario, shift } from './fixtures.js';
-import { call, pgliteBackend, postgresBackend, setupWorld, type Backend, type Json, type World } from './world.js';
+import { call, pgliteBackend, postgresBackend, openWorld, type Backend, type Json, type World } from './world.js';
 
 const ADMIN = 'root-admin-key-for-leave-tests';
-const setup = (store: Store) => setupWorld(store, ADMIN);
 
 /** The small scenario over a week, with a 4-hour length added to the template so that leave can shorten a shift. */
 function leaveScenario(): Scenario {
@@ -32,13 +30,7 @@ const morningLeave = { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-2
 function suite(backendFactory: () => Promise<Backend>) {
   return async (t: Test) => {
     const backend = await backendFactory();
-    const store = await backend.open();
-    const w = await setup(store);
-    t.teardown(async () => {
-      await w.app.close();
-      await store.close();
-      await backend.cleanup();
-    });
+    const w = await openWorld(t, backend, ADMIN);
     const { app, keys } = w;
     const setBalance = async (agentId: string, hours: number) => {
       const r = await call(app, 'PUT', `/v1/agents/${agentId}/leave-balance`, keys.planner, { balanceHours: hours });

@@ -9,13 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Roster, Scenario } from '@flexroster/core';
 import { buildApp } from '../dist/index.js';
-import type { Store } from '../dist/store/store.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
 import { smallRoster, smallScenario, shift } from './fixtures.js';
-import { call, pgliteBackend, postgresBackend, setupWorld, type Backend, type Json, type World } from './world.js';
+import { call, pgliteBackend, postgresBackend, openWorld, type Backend, type Json, type World } from './world.js';
 
 const ADMIN = 'root-admin-key-for-tests';
-const setup = (store: Store) => setupWorld(store, ADMIN);
 
 /** The small scenario over a whole week, so that contract hours are not prorated down to three days. */
 const weekScenario = (): Scenario => ({ ...smallScenario(), horizon: { ...smallScenario().horizon, days: 7 } });
@@ -37,13 +35,8 @@ const giveA1toA3 = { kind: 'give-away', fromAgent: 'a1', shift: a1Day1, toAgent:
 function suite(backendFactory: () => Promise<Backend>) {
   return async (t: Test) => {
     const backend = await backendFactory();
-    const store = await backend.open();
-    const w = await setup(store);
-    t.teardown(async () => {
-      await w.app.close();
-      await store.close();
-      await backend.cleanup();
-    });
+    const w = await openWorld(t, backend, ADMIN);
+    const { store } = w;
     const { app, keys } = w;
 
     t.test('keys are stored hashed; bootstrap admin works; unknown key 401', async (t) => {

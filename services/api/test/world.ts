@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Test } from 'tap';
 import { buildApp, type App } from '../dist/index.js';
 import { openPglite, openPostgres, migrate, type Store } from '../dist/store/store.js';
 
@@ -89,4 +90,16 @@ export async function setupWorld(store: Store, ADMIN: string): Promise<World> {
       plannerB: await key(adminB, { role: 'planner' }),
     },
   };
+}
+
+/** A world on a fresh store of `backend`, closed (app, store, files) when `t` ends. */
+export async function openWorld(t: Test, backend: Backend, ADMIN: string): Promise<World> {
+  const store = await backend.open();
+  const world = await setupWorld(store, ADMIN);
+  t.teardown(async () => {
+    await world.app.close();
+    await store.close();
+    await backend.cleanup();
+  });
+  return world;
 }
