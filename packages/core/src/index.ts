@@ -1,4 +1,5 @@
 export * from './lp/model.js';
+export { reducedCostFixing, type ReducedCostFixing } from './lp/reduced-cost.js';
 export type * from './lp/backend.js';
 export { jslpBackend } from './lp/jslp.js';
 export * from './demand/erlang.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { evaluate, jslpBackend, solve, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, evaluate, expandProblem, generateCandidates, jslpBackend, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -49,3 +49,58 @@ t.test('javascript-lp-solver: fix-and-optimise windows on a small generated scen
   t.ok(r.stats.totalSeconds <= 8.5, `took ${r.stats.totalSeconds} s`);
   t.match(r.reason, /windows/);
 });
+
+t.test('decomposition proves the optimum by reduced-cost fixing: same cost as the direct MIP, status optimal', async (t) => {
+  const small = generateScenario({ agents: 15, days: 7 }, 5);
+  const direct = await solve(small, { timeLimitSeconds: 40, backend: highsBackend(), strategy: 'direct' });
+  t.equal(direct.status, 'optimal', `direct MIP: ${direct.reason}`);
+  const progress: SolveProgress[] = [];
+  const decomposed = await solve(small, { timeLimitSeconds: 40, backend: highsBackend(), strategy: 'decompose', onProgress: (p) => progress.push(p) });
+  t.equal(decomposed.status, 'optimal', decomposed.reason);
+  t.match(decomposed.reason, /within the MIP gap of the lower bound/);
+  // Both are optimal within the default relative gap of 1e-4, so their costs differ by no more than that.
+  t.ok(Math.abs(decomposed.cost - direct.cost) <= 1e-4 * direct.cost + 1e-6, `decomposition ${decomposed.cost} vs direct ${direct.cost}`);
+  t.ok(decomposed.lowerBound! <= direct.cost + 1e-6, `bound ${decomposed.lowerBound} never above the direct optimum ${direct.cost}`);
+  t.ok(decomposed.gap! <= 1e-4, `gap ${decomposed.gap}`);
+  t.ok(decomposed.stats.totalSeconds < 39, `stopped once proven (${decomposed.stats.totalSeconds} s of 40)`);
+  const ev = evaluate(small, decomposed.roster);
+  t.equal(ev.violations.length, 0);
+  t.ok(Math.abs(ev.costs.total - decomposed.cost) <= 1e-6, 'cost = evaluator cost');
+  t.equal(progress[progress.length - 1]!.gap, decomposed.gap, 'the last progress report carries the final gap');
+});
+
+t.test('reduced-cost fixing never fixes a column an optimal roster uses, and the MIP over the rest has the same optimum', async (t) => {
+  // A scenario whose LP bound is close to its optimum (577.5 against 582.5), so fixing has room to act.
+  const scenario = generateScenario({ agents: 20, days: 7 }, 7);
+  const p = expandProblem(parseScenario(scenario));
+  generateCandidates(p);
+  const built = buildRosterModel(p);
+  const highs = highsBackend();
+  const relaxation = await highs.solve(built.lp, { timeLimitSeconds: 30, relaxIntegrality: true });
+  t.equal(relaxation.status, 'optimal');
+  t.equal(relaxation.reducedCosts?.length, built.lp.variables.length, 'one reduced cost per column');
+  const optimum = await highs.solve(built.lp, { timeLimitSeconds: 60, mipRelativeGap: 0 });
+  t.equal(optimum.status, 'optimal');
+  const heuristic = runHeuristic(p, { deadline: performance.now() + 1000, seed: 2 });
+  t.equal(heuristic.infeasibility, 0);
+  const decision = new Uint8Array(built.lp.variables.length);
+  for (const cols of built.model.columns) for (const j of cols) decision[j] = 1;
+  const start = built.encode(heuristic.shifts);
+  const keep = Uint8Array.from(start, (v) => (v === 1 ? 1 : 0));
+  // Upper bounds from the heuristic's roster down to the optimum itself: fewer columns stay open each time.
+  let lastOpen = Infinity;
+  for (const upper of [heuristic.cost, (heuristic.cost + optimum.objective!) / 2, optimum.objective!]) {
+    const fixing = reducedCostFixing(built.lp, relaxation, decision, upper === heuristic.cost ? keep : new Uint8Array(keep.length), upper)!;
+    const usedButFixed = [...fixing.pins.keys()].filter((j) => optimum.values![j]! > 0.5);
+    t.same(usedButFixed, [], `upper ${upper}: ${fixing.open} of ${fixing.candidates} open, none of the optimum's shifts fixed`);
+    t.ok(fixing.open <= lastOpen, 'a tighter upper bound leaves no more columns open');
+    lastOpen = fixing.open;
+    const rest = await highs.solve(pinColumns(built.lp, fixing.pins).model, { timeLimitSeconds: 60, mipRelativeGap: 0 });
+    t.ok(Math.abs(rest.objective! - optimum.objective!) <= 1e-6, `MIP over the open columns: ${rest.objective} = ${optimum.objective}`);
+  }
+  t.ok(lastOpen < decisionCount(decision), 'fixing at the optimum closes some columns');
+});
+
+function decisionCount(decision: Uint8Array): number {
+  return decision.reduce((n, d) => n + d, 0);
+}

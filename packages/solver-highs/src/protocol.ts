@@ -42,6 +42,8 @@ export interface WorkerResult {
   readonly objective?: number;
   readonly bound?: number;
   readonly values?: Float64Array;
+  /** Column duals of an LP solved to optimality. */
+  readonly reducedCosts?: Float64Array;
   readonly message?: string;
 }
 

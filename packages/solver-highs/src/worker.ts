@@ -41,9 +41,9 @@ const STATUS_TEXT: Record<ModelStatusCode, string> = {
 const port = parentPort;
 if (!port) throw new Error('@flexroster/solver-highs: worker.js must be started as a worker thread');
 
-function send(message: WorkerMessage, values?: Float64Array): void {
-  // Hand over the vector's memory instead of copying it when the array owns its whole buffer.
-  const transfer = values && values.byteOffset === 0 && values.byteLength === values.buffer.byteLength ? [values.buffer as ArrayBuffer] : [];
+function send(message: WorkerMessage, ...vectors: (Float64Array | undefined)[]): void {
+  // Hand over the vectors' memory instead of copying it when an array owns its whole buffer.
+  const transfer = vectors.filter((v): v is Float64Array => v !== undefined && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength).map((v) => v.buffer as ArrayBuffer);
   port!.postMessage(message, transfer);
 }
 
@@ -111,7 +111,8 @@ function result(model: Model, highs: Highs, status: ModelStatusCode, isMip: bool
   switch (status) {
     case s.optimal: {
       const found = solution();
-      return { status: 'optimal', ...found, bound: mipBound() ?? found.objective, message };
+      const reducedCosts = isMip ? undefined : Float64Array.from(model.getSolution().colDual);
+      return { status: 'optimal', ...found, bound: mipBound() ?? found.objective, ...(reducedCosts && reducedCosts.length === found.values.length ? { reducedCosts } : {}), message };
     }
     case s.infeasible:
       return { status: 'infeasible', message };
@@ -189,6 +190,6 @@ async function solve(input: WorkerInput): Promise<WorkerResult> {
 }
 
 solve(workerData as WorkerInput).then(
-  (outcome) => send({ kind: 'done', result: outcome }, outcome.values),
+  (outcome) => send({ kind: 'done', result: outcome }, outcome.values, outcome.reducedCosts),
   (error: unknown) => send({ kind: 'done', result: { status: 'error', message: `HiGHS: ${errorText(error)}` } }),
 );

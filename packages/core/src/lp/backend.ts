@@ -37,6 +37,12 @@ export interface LpSolution {
   readonly bound?: number;
   /** One value per model column, in column order. */
   readonly values?: Float64Array;
+  /**
+   * Reduced cost of every column, for an LP (or relaxation) solved to optimality, where the backend can
+   * tell them. A column at 0 with reduced cost d appears in no solution cheaper than `objective + d`:
+   * the decomposition uses this to leave out columns that cannot improve a known roster.
+   */
+  readonly reducedCosts?: Float64Array;
   readonly seconds: number;
   /** Why: the backend's own status text, time limit hit, error message. */
   readonly message?: string;

@@ -101,6 +101,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       deadline: deadline - reserveMs - 300,
       seed: options.seed ?? 1,
       heuristicShare: options.heuristicShare ?? 0.15,
+      mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.signal ? { signal: options.signal } : {}),
       onImprove: (phase, cost, bound) => {
         if (cost !== undefined) lastCost = cost;
@@ -119,6 +120,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       note: `decomposition: ${d.notes.join('; ')}`,
       heuristicCost: d.heuristicCost,
       solveStart: t0 + buildSeconds * 1000,
+      provenBy: d.provenOptimal ? `the cost is within the MIP gap of the lower bound proved on ${backend.name} (LP relaxation; reduced-cost fixing and a MIP over the shifts that could still improve the roster)` : undefined,
     });
   }
   const heuristic = runHeuristic(p, {
@@ -161,7 +163,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   }
   return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note: backendNote, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
 
-  function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number }): SolveResult {
+  function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
     const bestEval = r.ev;
     const best = { shifts: r.shifts, source: r.source };
@@ -182,6 +184,9 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     } else if (lp?.status === 'optimal' && best.source === backend.name && Math.abs((lp.objective ?? NaN) - cost) <= 1e-6 * Math.max(1, Math.abs(cost))) {
       status = 'optimal';
       reason = `optimal: ${backend.name} proved it${gap !== undefined && gap > 0 ? ` within a relative gap of ${round(gap * 100, 4)} %` : ''}`;
+    } else if (r.provenBy !== undefined && gap !== undefined) {
+      status = 'optimal';
+      reason = `optimal: ${r.provenBy}${gap > 1e-9 ? ` (within a relative gap of ${round(gap * 100, 4)} %)` : ''}`;
     } else if (gap !== undefined && gap <= 1e-9) {
       status = 'optimal';
       reason = 'optimal: the cost equals a proven lower bound';
