@@ -12,6 +12,7 @@ import {
   expandProblem,
   generateCandidates,
   buildRosterModel,
+  LpModelBuilder,
   jslpBackend,
   checkSwap,
   swapCandidates,
@@ -352,4 +353,24 @@ t.test('every solve ends within its time limit', async (t) => {
   t.not(r.status, 'infeasible');
   t.equal(evaluate(s, r.roster).violations.length, 0);
   t.match(r.reason, /beyond javascript-lp-solver's limit|gap/);
+});
+
+t.test('LpModelBuilder: long rows merge repeats like short ones, and a built model is final', async (t) => {
+  const b = new LpModelBuilder();
+  const cols = Array.from({ length: 100 }, (_, i) => b.addBinary(`x${i}`));
+  // 100 distinct entries: taken as they are.
+  b.addRow('long', cols, cols.map(() => 1), 1, 1);
+  // 101 entries with one repeat: merged (x0 twice → coefficient 2), and zeros dropped.
+  b.addRow('long-repeat', [...cols, cols[0]!], [...cols.map((_, i) => (i === 5 ? 0 : 1)), 1], 0, 3);
+  const model = b.build();
+  t.equal(model.rows[0]!.indices.length, 100);
+  const repeat = model.rows[1]!;
+  t.equal(repeat.indices.length, 99, 'the repeat merged and the zero dropped');
+  t.equal(repeat.coefficients[repeat.indices.indexOf(cols[0]!)], 2);
+  t.throws(() => b.addBinary('late'), /already built/);
+  t.throws(() => b.build(), /called twice/);
+  t.throws(() => b.addRow('r', [], [], 0, 0), /already built/);
+  const twice = new LpModelBuilder();
+  twice.addBinary('z');
+  t.throws(() => twice.addBinary('z'), /defined twice/);
 });

@@ -40,6 +40,7 @@ export class LpModelBuilder {
   private readonly rowList: LpRow[] = [];
   private readonly names = new Set<string>();
   private offset = 0;
+  private built = false;
 
   get variableCount(): number {
     return this.vars.length;
@@ -50,6 +51,7 @@ export class LpModelBuilder {
   }
 
   addVariable(v: { name: string; lower?: number; upper?: number; cost?: number; integer?: boolean }): number {
+    if (this.built) throw new Error('LpModelBuilder: the model is already built');
     if (this.names.has(v.name)) throw new Error(`LP variable ${v.name} defined twice`);
     this.names.add(v.name);
     this.vars.push({ name: v.name, lower: v.lower ?? 0, upper: v.upper ?? Infinity, cost: v.cost ?? 0, integer: v.integer ?? false });
@@ -76,7 +78,14 @@ export class LpModelBuilder {
    * an empty row is only kept if it is infeasible on its own (so the backend reports it).
    */
   addRow(name: string, indices: readonly number[], coefficients: readonly number[], lower: number, upper: number): void {
+    if (this.built) throw new Error('LpModelBuilder: the model is already built');
     if (indices.length !== coefficients.length) throw new Error(`row ${name}: ${indices.length} indices but ${coefficients.length} coefficients`);
+    if (indices.length > 64 && distinctNonZero(indices, coefficients)) {
+      // Long rows (coverage: one entry per shift touching an interval) are usually built duplicate-free;
+      // taking the arrays as they are saves a merge map and two copies per row on models of millions of entries.
+      this.rowList.push({ name, indices, coefficients, lower, upper });
+      return;
+    }
     const merged = new Map<number, number>();
     for (let i = 0; i < indices.length; i++) {
       const j = indices[i]!;
@@ -94,9 +103,23 @@ export class LpModelBuilder {
     this.rowList.push({ name, indices: idx, coefficients: coef, lower, upper });
   }
 
+  /** The model. The builder hands over its arrays (no copy: a model can hold millions of columns), so it is finished after this. */
   build(): LpModel {
-    return { sense: 'minimize', variables: this.vars.map((v) => ({ ...v })), rows: [...this.rowList], objectiveOffset: this.offset };
+    if (this.built) throw new Error('LpModelBuilder.build() called twice');
+    this.built = true;
+    this.names.clear();
+    return { sense: 'minimize', variables: this.vars, rows: this.rowList, objectiveOffset: this.offset };
   }
+}
+
+/** Whether a row's indices are all distinct and its coefficients all non-zero (then it needs no merging). */
+function distinctNonZero(indices: readonly number[], coefficients: readonly number[]): boolean {
+  const seen = new Set<number>();
+  for (let i = 0; i < indices.length; i++) {
+    if (coefficients[i] === 0 || seen.has(indices[i]!)) return false;
+    seen.add(indices[i]!);
+  }
+  return true;
 }
 
 /** The objective value of an assignment of values to the model's columns. */

@@ -105,7 +105,10 @@ export const coverageRule: RuleModule = {
         // scheduled + under − over = required; both slacks are priced, so at the optimum they are the gaps.
         const under = m.slack(`under[${skill}#${t}]`, h * p.weights.understaffedPerAgentHour, req);
         const over = m.slack(`over[${skill}#${t}]`, h * p.weights.overstaffedPerAgentHour);
-        m.lp.addRow(`${COVERAGE}:${skill}:${t}`, [...cell.idx, under, over], [...cell.coef, 1, -1], req, req);
+        // The cell's own arrays become the row (each is used once): no copy of millions of entries on large models.
+        cell.idx.push(under, over);
+        cell.coef.push(1, -1);
+        m.lp.addRow(`${COVERAGE}:${skill}:${t}`, cell.idx, cell.coef, req, req);
       }
     });
   },

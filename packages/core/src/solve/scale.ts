@@ -77,7 +77,11 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const fitsWhole = backend.maxModelSize === undefined || size <= backend.maxModelSize;
 
   // 1. Relaxation in the backend's worker, heuristic here, in parallel.
-  const relaxationPromise = fitsWhole ? relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes) : undefined;
+  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length);
+  // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing.
+  const relaxationHopeless = relaxSeconds > 2 * total;
+  if (fitsWhole && relaxationHopeless) notes.push(`no LP relaxation (so no bound): on ${lp.variables.length} columns it would take about ${Math.round(relaxSeconds)} s, beyond the ${Math.round(total)} s left`);
+  const relaxationPromise = fitsWhole && !relaxationHopeless ? relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes) : undefined;
   const heuristic = await runHeuristicYielding(p, {
     deadline: Math.min(options.deadline, start + Math.max(0.05, total * options.heuristicShare) * 1000),
     seed: options.seed,
@@ -90,7 +94,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   let bound: number | undefined;
   let relaxation: LpSolution | undefined;
   let relaxationDone = relaxationPromise === undefined;
-  if (!relaxationPromise) notes.push(`model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
+  if (!fitsWhole) notes.push(`model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
   void relaxationPromise?.then((r) => {
     relaxation = r;
     relaxationDone = true;
@@ -419,6 +423,19 @@ export const PRICE_AND_FIX_MAX_COLUMNS = 40_000;
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/**
+ * A rough forecast of the relaxation's wall time on HiGHS (WebAssembly, one thread), from measurements on
+ * generated contact-centre models on 2 × EPYC: 3 s for one LP of 36,942 columns (M), 15–17 s for a weekly
+ * LP of 78,600 (L), i.e. about 5× per doubling; weekly LPs run two at a time. Only used to skip relaxations
+ * that would clearly not finish (XL: four weekly LPs of 360,000 columns, about 19 minutes).
+ */
+export function predictedRelaxationSeconds(p: Problem, columns: number): number {
+  const split = columns > SPLIT_RELAXATION_COLUMNS && p.weeks.length >= 2;
+  const perPart = split ? columns / p.weeks.length : columns;
+  const rounds = split ? Math.ceil(p.weeks.length / 2) : 1;
+  return rounds * 3 * Math.pow(perPart / 37_000, 2.3);
 }
 
 /** Models with more columns than this, over two weeks or more, are relaxed week by week (in parallel). */

@@ -1,0 +1,12 @@
+import { generateScenario } from './dist/generate.js';
+import { expandProblem, generateCandidates, buildRosterModel, parseScenario } from '@flexroster/core';
+const size = process.argv[2] ?? 'XL';
+let t = performance.now();
+const p = expandProblem(parseScenario(generateScenario(size, 1))); generateCandidates(p);
+console.log('expand+candidates', ((performance.now()-t)/1000).toFixed(1), 'rss', (process.memoryUsage().rss/1e6).toFixed(0), 'heap', (process.memoryUsage().heapUsed/1e6).toFixed(0));
+t = performance.now();
+const built = buildRosterModel(p); const lp = built.lp;
+const nnz = lp.rows.reduce((n, r) => n + r.indices.length, 0);
+global.gc?.();
+console.log('build', ((performance.now()-t)/1000).toFixed(1), 'cols', lp.variables.length, 'rows', lp.rows.length, 'nnz', nnz, 'rss', (process.memoryUsage().rss/1e6).toFixed(0), 'heap', (process.memoryUsage().heapUsed/1e6).toFixed(0));
+const kinds = {}; for (const r of lp.rows) { const k = r.name.split(':')[0]; kinds[k] = (kinds[k]??0)+r.indices.length; } console.log(kinds);
