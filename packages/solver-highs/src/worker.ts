@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import highsModule from 'highs';
 import type { Highs, HighsCallbackMap, InitOptions, Model, ModelStatusCode } from 'highs';
-import type { HighsArrays, WorkerInput, WorkerMessage, WorkerResult } from './protocol.js';
+import { provenBound, type HighsArrays, type WorkerInput, type WorkerMessage, type WorkerResult } from './protocol.js';
 
 // highs' types.d.ts sits in a "type": "commonjs" package, so TypeScript reads its `export default` as a property
 // of the CommonJS module object; at run time Node picks the package's "import" condition (highs.mjs), whose
@@ -75,10 +75,10 @@ function progressCallbacks(highs: Highs, input: WorkerInput): HighsCallbackMap {
     const values = event.data.mip_solution;
     const objective = finite(event.data.objective_function_value);
     if (!values || objective === undefined) return;
-    send({ kind: 'incumbent', objective, bound: finite(event.data.mip_dual_bound), values, elapsedSeconds: (Date.now() - input.startedAt) / 1000 }, values);
+    send({ kind: 'incumbent', objective, bound: provenBound(event.data), values, elapsedSeconds: (Date.now() - input.startedAt) / 1000 }, values);
   };
   const onCheckpoint: HighsCallbackMap[6] = (event) => {
-    const bound = finite(event.data.mip_dual_bound);
+    const bound = provenBound(event.data);
     const now = Date.now();
     if (bound === undefined || bound <= lastBound || now - lastBoundSentAt < BOUND_REPORT_INTERVAL_MS) return;
     lastBound = bound;

@@ -3,6 +3,7 @@ import { LpModelBuilder, objectiveValue, violatedRows, type LpModel, type LpProg
 import { highsBackend } from '@flexroster/solver-highs';
 // Internal entry point, only to let HiGHS overrun its limit so that the watchdog has to act.
 import { solveWithHighs } from '../dist/backend.js';
+import { provenBound } from '../dist/protocol.js';
 
 const highs = highsBackend();
 const TOL = 1e-6;
@@ -313,4 +314,27 @@ t.test('initialSolution is a MIP start: with almost no time, HiGHS still returns
   const k = await highs.solve(knapsack(), { timeLimitSeconds: 5, initialSolution: wrong.subarray(0, 4) });
   t.equal(k.status, 'optimal');
   near(t, k.objective, -29, 'knapsack optimum with an infeasible start');
+});
+
+t.test('a MIP dual bound counts only once HiGHS has solved an LP', async (t) => {
+  // HiGHS reports the incumbent's objective as dual bound when it takes a MIP start, before any LP.
+  t.equal(provenBound({ mip_dual_bound: 4409, mip_total_lp_iterations: 0n }), undefined);
+  t.equal(provenBound({ mip_dual_bound: 4409 }), undefined);
+  t.equal(provenBound({ mip_dual_bound: 3140, mip_total_lp_iterations: 812n }), 3140);
+  t.equal(provenBound({ mip_dual_bound: -Infinity, mip_total_lp_iterations: 5n }), undefined);
+});
+
+t.test('LP relaxations come with one reduced cost per column, signed as for a minimisation', async (t) => {
+  // min x + 2y + 3z  s.t. x + y + z >= 1: x = 1 in the optimum, y and z at 0 with reduced costs 1 and 2.
+  const cover = () => {
+    const b = new LpModelBuilder();
+    const cols = [b.addBinary('x', 1), b.addBinary('y', 2), b.addBinary('z', 3)];
+    b.addRow('cover', cols, [1, 1, 1], 1, Infinity);
+    return b.build();
+  };
+  const r = await highs.solve(cover(), { timeLimitSeconds: 10, relaxIntegrality: true });
+  t.equal(r.status, 'optimal');
+  t.same(Array.from(r.reducedCosts ?? [], (d) => Math.round(d * 1e6) / 1e6), [0, 1, 2]);
+  const mip = await highs.solve(cover(), { timeLimitSeconds: 10 });
+  t.equal(mip.reducedCosts, undefined, 'a MIP solve has no reduced costs');
 });

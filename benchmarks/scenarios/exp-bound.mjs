@@ -1,0 +1,12 @@
+import { generateScenario } from './dist/generate.js';
+import { expandProblem, generateCandidates, buildRosterModel, parseScenario, runHeuristic } from '@flexroster/core';
+import { highsBackend } from '@flexroster/solver-highs';
+const p = expandProblem(parseScenario(generateScenario('M', 1))); generateCandidates(p);
+const built = buildRosterModel(p); const lp = built.lp;
+const heur = runHeuristic(p, { deadline: performance.now() + 2000, seed: 1 });
+console.log('heuristic', heur.cost, heur.infeasibility);
+const h = highsBackend();
+const t = performance.now();
+const o = await h.solve(lp, { timeLimitSeconds: Number(process.argv[2] ?? 5), mipRelativeGap: 1e-4, initialSolution: built.encode(heur.shifts), onProgress: (pr) => console.log('progress', ((performance.now()-t)/1000).toFixed(1), pr.objective, pr.bound) });
+console.log('result', o.status, o.objective, o.bound, o.message);
+process.exit(0);
