@@ -1,6 +1,6 @@
 /**
  * Scenario benchmark runner: `pnpm bench [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver]
- * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--json out.json] [--md out.md]`.
+ * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--heap-mb N] [--json out.json] [--md out.md]`.
  *
  * Each solve runs in its own child process (so peak memory is per run): it generates the scenario, solves
  * it, and re-checks the roster with the public evaluator (`evaluate(scenario, roster)`). The table shows
@@ -83,9 +83,9 @@ async function child(task: ChildTask): Promise<RunRecord> {
   };
 }
 
-function runChild(task: ChildTask): Promise<RunRecord> {
+function runChild(task: ChildTask, heapMB: number): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
-    const cp = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    const cp = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [`--max-old-space-size=${heapMB}`] });
     let record: RunRecord | undefined;
     cp.on('message', (m) => (record = m as RunRecord));
     cp.on('exit', (code) => (record ? resolve(record) : reject(new Error(`run ${JSON.stringify(task)} exited with code ${code}`))));
@@ -148,13 +148,16 @@ async function main(argv: string[]): Promise<void> {
   const seed = Number(opt('seed') ?? 1);
   const strategy = (opt('strategy') ?? 'auto') as ChildTask['strategy'];
   const limitArg = opt('time-limit');
+  // V8 lets its heap grow toward this limit before collecting hard, so it shapes the peak RSS a run shows.
+  const heapMB = Number(opt('heap-mb') ?? 4096);
+  if (!Number.isInteger(heapMB) || heapMB < 256) throw new Error(`--heap-mb must be a whole number of megabytes, at least 256 (got ${opt('heap-mb')})`);
   const records: RunRecord[] = [];
   console.error(`machine: ${machine()}`);
   for (const size of sizes)
     for (const backend of backends)
       for (let k = 0; k < runs; k++) {
         const task: ChildTask = { size, backend, strategy, seed: seed + k, timeLimitSeconds: limitArg ? Number(limitArg) : DEFAULT_LIMITS[size] };
-        const r = await runChild(task);
+        const r = await runChild(task, heapMB);
         console.error(`${size} ${backend} seed ${task.seed}: ${r.status} cost ${r.cost} bound ${fmt(r.lowerBound)} gap ${fmt(r.gap === null ? null : r.gap * 100, 2)} % in ${fmt(r.totalSeconds)} s, ${r.hardViolations} hard violations, ${fmt(r.peakRssMB, 0)} MB`);
         records.push(r);
       }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, evaluate, expandProblem, generateCandidates, jslpBackend, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, classAggregation, evaluate, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -51,13 +51,14 @@ t.test('javascript-lp-solver: fix-and-optimise windows on a small generated scen
 });
 
 t.test('decomposition proves the optimum by reduced-cost fixing: same cost as the direct MIP, status optimal', async (t) => {
-  const small = generateScenario({ agents: 15, days: 7 }, 5);
+  // LP bound 577.5, optimum 582.5: the relaxation alone cannot prove it, reduced-cost fixing must.
+  const small = generateScenario({ agents: 20, days: 7 }, 7);
   const direct = await solve(small, { timeLimitSeconds: 40, backend: highsBackend(), strategy: 'direct' });
   t.equal(direct.status, 'optimal', `direct MIP: ${direct.reason}`);
   const progress: SolveProgress[] = [];
   const decomposed = await solve(small, { timeLimitSeconds: 40, backend: highsBackend(), strategy: 'decompose', onProgress: (p) => progress.push(p) });
   t.equal(decomposed.status, 'optimal', decomposed.reason);
-  t.match(decomposed.reason, /within the MIP gap of the lower bound/);
+  t.match(decomposed.reason, /optimal: reduced-cost fixing left \d+ of \d+ shifts able to beat/);
   // Both are optimal within the default relative gap of 1e-4, so their costs differ by no more than that.
   t.ok(Math.abs(decomposed.cost - direct.cost) <= 1e-4 * direct.cost + 1e-6, `decomposition ${decomposed.cost} vs direct ${direct.cost}`);
   t.ok(decomposed.lowerBound! <= direct.cost + 1e-6, `bound ${decomposed.lowerBound} never above the direct optimum ${direct.cost}`);
@@ -104,3 +105,54 @@ t.test('reduced-cost fixing never fixes a column an optimal roster uses, and the
 function decisionCount(decision: Uint8Array): number {
   return decision.reduce((n, d) => n + d, 0);
 }
+
+t.test('the class-aggregated LP is a relaxation: an optimal roster summed per class keeps its rows at no higher cost; identical agents lose nothing', async (t) => {
+  const highs = highsBackend();
+  for (const [agents, seed] of [
+    [20, 7],
+    [30, 2],
+  ] as const) {
+    const p = expandProblem(parseScenario(generateScenario({ agents, days: 7 }, seed)));
+    generateCandidates(p);
+    const built = buildRosterModel(p);
+    const aggregation = classAggregation(p, built);
+    t.ok(aggregation.classes < agents, `${agents} agents fall into ${aggregation.classes} classes`);
+    const optimum = await highs.solve(built.lp, { timeLimitSeconds: 60, mipRelativeGap: 0 });
+    t.equal(optimum.status, 'optimal');
+    // The per-agent optimum (every column, slacks included) summed into class columns.
+    const summed = new Float64Array(aggregation.model.variables.length);
+    optimum.values!.forEach((v, j) => (summed[aggregation.classColumn[j]!]! += v));
+    t.same(violatedRows(aggregation.model, summed, 1e-6).filter((r) => !r.startsWith('integrality')), [], `${agents}×7: the summed optimum keeps every class row`);
+    t.ok(objectiveValue(aggregation.model, summed) <= optimum.objective! + 1e-6, `${agents}×7: summed cost ${objectiveValue(aggregation.model, summed)} ≤ ${optimum.objective}`);
+    const classLp = await highs.solve(aggregation.model, { timeLimitSeconds: 30, relaxIntegrality: true });
+    const agentLp = await highs.solve(built.lp, { timeLimitSeconds: 30, relaxIntegrality: true });
+    t.ok(classLp.objective! <= agentLp.objective! + 1e-6, `${agents}×7: class LP ${classLp.objective} ≤ agent LP ${agentLp.objective}`);
+  }
+  // Without leave and personal rules, agents of a class are interchangeable: the two LPs agree.
+  const scenario = generateScenario({ agents: 24, days: 7 }, 4);
+  const plain = { ...scenario, agents: scenario.agents.map(({ leave: _leave, rules: _rules, ...a }) => a) };
+  const p = expandProblem(parseScenario(plain));
+  generateCandidates(p);
+  const built = buildRosterModel(p);
+  const aggregation = classAggregation(p, built);
+  const classLp = await highs.solve(aggregation.model, { timeLimitSeconds: 30, relaxIntegrality: true });
+  const agentLp = await highs.solve(built.lp, { timeLimitSeconds: 30, relaxIntegrality: true });
+  t.ok(Math.abs(classLp.objective! - agentLp.objective!) <= 1e-6 * Math.max(1, agentLp.objective!), `identical agents: class LP ${classLp.objective} = agent LP ${agentLp.objective}`);
+  t.ok(aggregation.model.variables.length < built.lp.variables.length, `${aggregation.model.variables.length} class columns for ${built.lp.variables.length}`);
+});
+
+t.test('decomposition over the class relaxation: valid bound from the class LP/MIP, a roster from the class plan', async (t) => {
+  const scenario = generateScenario({ agents: 30, days: 7 }, 2);
+  const direct = await solve(scenario, { timeLimitSeconds: 60, backend: highsBackend(), strategy: 'direct' });
+  t.equal(direct.status, 'optimal', direct.reason);
+  const r = await solve(scenario, { timeLimitSeconds: 20, backend: highsBackend(), strategy: 'decompose', relaxation: 'classes' });
+  t.match(r.reason, /class relaxation asked for; class relaxation \(\d+ classes/);
+  t.match(r.reason, /class MIP: /);
+  t.ok(r.lowerBound! > 0 && r.lowerBound! <= direct.cost + 1e-6, `class bound ${r.lowerBound} ≤ optimum ${direct.cost}`);
+  const ev = evaluate(scenario, r.roster);
+  t.equal(ev.violations.length, 0);
+  t.ok(Math.abs(ev.costs.total - r.cost) <= 1e-6, 'cost = evaluator cost');
+  t.match(r.reason, /rounded relaxation: \d/, 'the class plan, handed out to agents, became a roster keeping every hard rule');
+  t.ok(r.stats.heuristicCost === undefined || r.cost <= r.stats.heuristicCost + 1e-9, `no worse than the heuristic (${r.cost} against ${r.stats.heuristicCost})`);
+  t.ok(r.stats.totalSeconds <= 20.5, `took ${r.stats.totalSeconds} s of 20`);
+});

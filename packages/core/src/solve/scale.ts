@@ -20,6 +20,8 @@ import type { LpBackend, LpSolution } from '../lp/backend.js';
 import { columnIndex, partitionRelaxation, windowModel } from '../lp/window.js';
 import { pinColumns } from '../lp/model.js';
 import { reducedCostFixing } from '../lp/reduced-cost.js';
+import type { AgentAggregation } from '../lp/aggregate.js';
+import { classAggregation, disaggregate } from './class-bound.js';
 import type { Problem, Shift } from '../expand/problem.js';
 import type { BuiltModel } from '../model/build.js';
 import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
@@ -31,6 +33,8 @@ export interface DecomposeOptions {
   readonly heuristicShare: number;
   readonly signal?: AbortSignal;
   readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
+  /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time. */
+  readonly relaxation?: 'auto' | 'agents' | 'classes';
   /** Relative gap for the MIPs over reduced-cost-fixed models (default 1e-4). */
   readonly mipRelativeGap?: number;
   /** Largest number of shift columns left after reduced-cost fixing that is still handed over as one MIP. */
@@ -43,8 +47,8 @@ export interface DecomposeResult {
   /** LP relaxation bound (only when the relaxation was solved to optimality). */
   readonly bound?: number;
   readonly relaxation?: LpSolution;
-  /** The roster was proved optimal (within the MIP gap) by reduced-cost fixing and a MIP over what was left. */
-  readonly provenOptimal: boolean;
+  /** How the roster was proved optimal (within the MIP gap), when it was. */
+  readonly proof?: string;
   readonly notes: string[];
   readonly windows: number;
   readonly improvingWindows: number;
@@ -79,9 +83,30 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // 1. Relaxation in the backend's worker, heuristic here, in parallel.
   const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length);
   // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing.
-  const relaxationHopeless = relaxSeconds > 2 * total;
-  if (fitsWhole && relaxationHopeless) notes.push(`no LP relaxation (so no bound): on ${lp.variables.length} columns it would take about ${Math.round(relaxSeconds)} s, beyond the ${Math.round(total)} s left`);
-  const relaxationPromise = fitsWhole && !relaxationHopeless ? relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes) : undefined;
+  const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && relaxSeconds > 2 * total);
+  // Then the bound comes from the LP aggregated over agent classes, and its plan gives a first roster.
+  let classPlan: { aggregation: AgentAggregation; values: Float64Array } | undefined;
+  const relaxByClasses = async (): Promise<LpSolution> => {
+    const t = performance.now();
+    const aggregation = classAggregation(p, built);
+    const r = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, left() - 0.2), relaxIntegrality: true, signal });
+    notes.push(
+      (options.relaxation === 'classes' ? 'class relaxation asked for; ' : `per-agent relaxation skipped (about ${Math.round(relaxSeconds)} s on ${lp.variables.length} columns, ${Math.round(total)} s left); `) +
+        `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2((performance.now() - t) / 1000)} s`,
+    );
+    if (r.status !== 'optimal' || r.objective === undefined) return { status: r.status, seconds: r.seconds, ...(r.message ? { message: r.message } : {}) };
+    classPlan = r.values ? { aggregation, values: r.values } : undefined;
+    // Class counts are sums of binaries, so the class MIP is a relaxation as well: its bound is at least the
+    // LP's, and its plan has whole numbers of agents per shift (nothing lost to rounding when handed out).
+    const m = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, Math.min(left() - 0.2, total * 0.2)), mipRelativeGap: 1e-3, signal });
+    const mipBound = m.bound !== undefined && Number.isFinite(m.bound) ? Math.max(r.objective, m.bound) : r.objective;
+    if (m.values && (m.status === 'optimal' || m.status === 'feasible')) classPlan = { aggregation, values: m.values };
+    notes.push(`class MIP: ${m.status}${m.objective !== undefined ? ` ${round2(m.objective)}` : ''}, bound ${round2(mipBound)}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`class LP ${r.objective}, class MIP ${m.status} ${m.objective} bound ${m.bound} at ${(total - left()).toFixed(1)} s`);
+    // Its values are per class, not per agent column: only the objective (the bound) goes on.
+    return { status: 'optimal', objective: mipBound, seconds: r.seconds + m.seconds };
+  };
+  const relaxationPromise = !fitsWhole ? undefined : relaxationHopeless ? relaxByClasses() : relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes);
   const heuristic = await runHeuristicYielding(p, {
     deadline: Math.min(options.deadline, start + Math.max(0.05, total * options.heuristicShare) * 1000),
     seed: options.seed,
@@ -251,11 +276,36 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
    * problem, and its bound, capped at UB, is a bound of the whole problem. Returns whether it proved the
    * optimum (within the MIP gap).
    */
+  /** Per agent-day the relaxation's strongest shift, where the day is worked at least half. */
+  const roundRelaxation = (values: Float64Array): Shift[][] =>
+    p.agents.map((_, ai) => {
+      const cols = built.model.columns[ai]!;
+      const out: Shift[] = [];
+      for (const d of built.model.daysWithCandidates(ai)) {
+        let sum = 0;
+        let best = -1;
+        let bestValue = 0;
+        for (const i of built.model.candidatesOnDay(ai, d)) {
+          const v = values[cols[i]!] ?? 0;
+          sum += v;
+          if (v > bestValue) {
+            bestValue = v;
+            best = i;
+          }
+        }
+        if (sum >= 0.5 && best >= 0) out.push(p.agents[ai]!.candidates[best]!);
+      }
+      return out;
+    });
   const mipGap = options.mipRelativeGap ?? 1e-4;
+  let proof: string | undefined;
   /** The incumbent keeps every hard rule and is within the MIP gap of the bound: nothing left to gain. */
   const closeEnough = () => bound !== undefined && main.inf === 0 && main.cost - bound <= mipGap * Math.max(1e-9, Math.abs(main.cost)) + 1e-9;
   const priceAndFix = async (): Promise<boolean> => {
-    if (closeEnough()) return true;
+    if (closeEnough()) {
+      proof = `the roster's cost is within the MIP gap of the LP relaxation's bound`;
+      return true;
+    }
     if (!relaxation || bound === undefined || main.inf > 0 || stopped()) return false;
     const upper = main.cost;
     const lower = bound;
@@ -286,7 +336,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     options.onImprove?.('lns', main.inf === 0 ? main.cost : undefined, bound);
     notes.push(`${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(bound)}`);
     if (process.env.FLEXROSTER_DEBUG) console.error(`${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);
-    return closeEnough() || (r.status === 'optimal' && main.cost <= (r.objective ?? Infinity) + 1e-6 * Math.max(1, Math.abs(main.cost)));
+    const proved = closeEnough() || (r.status === 'optimal' && main.cost <= (r.objective ?? Infinity) + 1e-6 * Math.max(1, Math.abs(main.cost)));
+    if (proved) proof = `reduced-cost fixing left ${open} of ${fixing.candidates} shifts able to beat ${round2(upper)}, and ${backend.name} solved the MIP over them`;
+    return proved;
   };
 
   // Agents the heuristic left breaking a hard rule (long minimum runs of days on or off, say, which its
@@ -332,32 +384,19 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     await restricted();
     if (await priceAndFix()) {
       notes.push(`${windows} windows solved, ${improving} improved the roster`);
-      return finish(true);
+      return finish();
     }
   }
-  if (relaxation?.values && !stopped()) {
-    // Round the relaxation (per agent-day its strongest shift, where the day is worked at least half) and let
-    // the local search repair and polish it; keep it if it beats the incumbent.
-    const values = relaxation.values;
-    const rounded = p.agents.map((_, ai) => {
-      const cols = built.model.columns[ai]!;
-      const out: Shift[] = [];
-      for (const d of built.model.daysWithCandidates(ai)) {
-        let sum = 0;
-        let best = -1;
-        let bestValue = 0;
-        for (const i of built.model.candidatesOnDay(ai, d)) {
-          const v = values[cols[i]!] ?? 0;
-          sum += v;
-          if (v > bestValue) {
-            bestValue = v;
-            best = i;
-          }
-        }
-        if (sum >= 0.5 && best >= 0) out.push(p.agents[ai]!.candidates[best]!);
-      }
-      return out;
-    });
+  // Round the relaxation (per agent-day its strongest shift, where the day is worked at least half; or, from
+  // the class LP, each class shift handed to as many class agents as it holds) and let the local search repair
+  // and polish it; keep it if it beats the incumbent.
+  const values = relaxation?.values;
+  const rounded = values
+    ? roundRelaxation(values)
+    : classPlan
+      ? disaggregate(p, built, classPlan.aggregation, classPlan.values)
+      : undefined;
+  if (rounded && !stopped()) {
     const repaired = await runHeuristicYielding(p, {
       deadline: Math.min(options.deadline, performance.now() + Math.max(0.05, total * 0.15) * 1000),
       seed: options.seed + 1,
@@ -388,15 +427,16 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   if (!lpFirst && lp.variables.length <= 20_000) await restricted();
   await lnsUntil(closeEnough);
   notes.push(`${windows} windows solved, ${improving} improved the roster`);
-  return finish(closeEnough());
+  if (closeEnough()) proof = `the roster's cost is within the MIP gap of the LP relaxation's bound`;
+  return finish();
 
-  function finish(provenOptimal: boolean): DecomposeResult {
+  function finish(): DecomposeResult {
     return {
       shifts: search.shifts(),
       ...(heuristicCost !== undefined ? { heuristicCost } : {}),
       ...(bound !== undefined ? { bound } : {}),
       ...(relaxation ? { relaxation } : {}),
-      provenOptimal,
+      ...(proof !== undefined ? { proof } : {}),
       notes,
       windows,
       improvingWindows: improving,

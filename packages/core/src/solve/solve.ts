@@ -56,6 +56,12 @@ export interface SolveOptions {
    * demand) that the backend takes, decompose otherwise.
    */
   readonly strategy?: 'auto' | 'direct' | 'decompose';
+  /**
+   * The decomposition's LP relaxation: `agents` (one column per agent and shift), `classes` (aggregated over
+   * agents with the same contract, skills, opt-ins and time zone: much smaller, still a valid bound, no
+   * reduced-cost fixing), or `auto` (default): classes only when the per-agent one would not finish in time.
+   */
+  readonly relaxation?: 'auto' | 'agents' | 'classes';
 }
 
 export const DEFAULT_TIME_LIMIT_SECONDS = 30;
@@ -102,6 +108,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       seed: options.seed ?? 1,
       heuristicShare: options.heuristicShare ?? 0.15,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
+      ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onImprove: (phase, cost, bound) => {
         if (cost !== undefined) lastCost = cost;
@@ -120,7 +127,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       note: `decomposition: ${d.notes.join('; ')}`,
       heuristicCost: d.heuristicCost,
       solveStart: t0 + buildSeconds * 1000,
-      provenBy: d.provenOptimal ? `the cost is within the MIP gap of the lower bound proved on ${backend.name} (LP relaxation; reduced-cost fixing and a MIP over the shifts that could still improve the roster)` : undefined,
+      provenBy: d.proof,
     });
   }
   const heuristic = runHeuristic(p, {
@@ -145,6 +152,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
       timeLimitSeconds: Math.max(0.05, remaining - 0.3 - reserveMs / 1000),
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
+      ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       // The heuristic's roster as a MIP start: the backend begins from it instead of searching for a first roster.
       ...(heuristic.infeasibility === 0 ? { initialSolution: built.encode(heuristic.shifts) } : {}),
