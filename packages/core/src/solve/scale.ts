@@ -368,6 +368,13 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
   // one-second rounds, yielding between rounds so the relaxation's answer is seen as soon as it comes.
   let round0 = 0;
+  // Weekly relaxations run two workers at once, one per core: this thread then only waits (measured on L,
+  // whose weekly LPs take about half of the minute: the heuristic beside them slowed them by about a third,
+  // for rosters the restricted MIP replaces anyway).
+  // Interval-demand models only: on shift-type models (Curtois–Qu) the heuristic's rounds during long yearly
+  // relaxations are what the measured results were made with.
+  const workersFillCores = p.shiftDemand.length === 0 && !relaxationHopeless && lp.variables.length > SPLIT_RELAXATION_COLUMNS && p.weeks.length >= 2;
+  while (relaxationPromise && !relaxationDone && !stopped() && workersFillCores && main.inf === 0) await new Promise((resolve) => setTimeout(resolve, 50));
   while (relaxationPromise && !relaxationDone && !stopped()) {
     const more = runHeuristic(p, { deadline: Math.min(options.deadline, performance.now() + 1000), seed: options.seed + 100 + round0++, initial: search.shifts(), signal });
     const changes = new Map<number, Shift[]>();
