@@ -152,15 +152,17 @@ export function violatedRows(model: LpModel, values: ArrayLike<number>, toleranc
  * bounds and the objective offset. Used to pin assignments (minimal-change re-solves, consistency checks)
  * so a backend only sees the free part. `expand` maps the reduced model's values back to full length.
  */
-export function pinColumns(model: LpModel, pins: ReadonlyMap<number, number>): { model: LpModel; expand(values: ArrayLike<number>): Float64Array } {
+export function pinColumns(model: LpModel, pins: ReadonlyMap<number, number>): { model: LpModel; columns: Int32Array; expand(values: ArrayLike<number>): Float64Array } {
   const newIndex = new Int32Array(model.variables.length).fill(-1);
   const variables: LpVariable[] = [];
+  const kept: number[] = [];
   let offset = model.objectiveOffset;
   model.variables.forEach((v, j) => {
     const pinned = pins.get(j);
     if (pinned === undefined) {
       newIndex[j] = variables.length;
       variables.push(v);
+      kept.push(j);
     } else offset += v.cost * pinned;
   });
   const rows: LpRow[] = [];
@@ -183,6 +185,8 @@ export function pinColumns(model: LpModel, pins: ReadonlyMap<number, number>): {
   }
   return {
     model: { sense: 'minimize', variables, rows, objectiveOffset: offset },
+    /** Full-model column of each reduced-model column (as `WindowModel.columns`). */
+    columns: Int32Array.from(kept),
     expand(values) {
       const full = new Float64Array(model.variables.length);
       model.variables.forEach((_, j) => {

@@ -154,18 +154,26 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     return false;
   };
 
+  /** Position of each candidate shift in its agent's list, built once per agent on first use (not per window). */
+  const candidatePositions: (Map<Shift, number> | undefined)[] = [];
+  /** 1 on the shift columns of `target`'s roster. */
+  const rosterColumns = (target: Incumbent): Uint8Array => {
+    const inRoster = new Uint8Array(lp.variables.length);
+    target.search.state.forEach((st, ai) => {
+      const cols = built.model.columns[ai]!;
+      const pos = (candidatePositions[ai] ??= new Map(p.agents[ai]!.candidates.map((s, i) => [s, i])));
+      for (const s of st.shifts) {
+        const i = pos.get(s);
+        if (i !== undefined) inRoster[cols[i]!] = 1;
+      }
+    });
+    return inRoster;
+  };
+
   /** Solves the window in which `free` (candidate indices per agent) are open and every other shift is fixed. */
   const solveWindow = async (free: Map<number, number[]>, fixedToIncumbent: boolean, timeLimit: number, mipRelativeGap = 1e-6, target: Incumbent = main): Promise<LpSolution | undefined> => {
     // The incumbent's shift columns: pinned values when the window is fixed to it, and the MIP start either way.
-    const inRoster = new Uint8Array(lp.variables.length);
-    target.search.state.forEach((st, ai) => {
-        const cols = built.model.columns[ai]!;
-        const pos = new Map(p.agents[ai]!.candidates.map((s, i) => [s, i]));
-        for (const s of st.shifts) {
-          const i = pos.get(s);
-          if (i !== undefined) inRoster[cols[i]!] = 1;
-        }
-      });
+    const inRoster = rosterColumns(target);
     const freeCols: number[] = [];
     for (const [ai, list] of free) for (const i of list) freeCols.push(built.model.columns[ai]![i]!);
     const sub = windowModel(lp, index, decision, freeCols, (j) => (fixedToIncumbent ? inRoster[j]! : 0));
@@ -304,18 +312,18 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     });
   const mipGap = options.mipRelativeGap ?? 1e-4;
   let proof: string | undefined;
+  const withinGapProof = "the roster's cost is within the MIP gap of the LP relaxation's bound";
   /** The incumbent keeps every hard rule and is within the MIP gap of the bound: nothing left to gain. */
   const closeEnough = () => bound !== undefined && main.inf === 0 && main.cost - bound <= mipGap * Math.max(1e-9, Math.abs(main.cost)) + 1e-9;
   const priceAndFix = async (): Promise<boolean> => {
     if (closeEnough()) {
-      proof = `the roster's cost is within the MIP gap of the LP relaxation's bound`;
+      proof = withinGapProof;
       return true;
     }
     if (!relaxation || bound === undefined || main.inf > 0 || stopped()) return false;
     const upper = main.cost;
     const lower = bound;
-    const start = built.encode(search.shifts());
-    const inRoster = Uint8Array.from(start, (v) => (v === 1 ? 1 : 0));
+    const inRoster = rosterColumns(main);
     const fixing = reducedCostFixing(lp, relaxation, decision, inRoster, upper);
     if (!fixing) return false;
     const { pins, open } = fixing;
@@ -325,9 +333,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       return false;
     }
     const sub = pinColumns(lp, pins);
-    const subStart = Float64Array.from({ length: sub.model.variables.length }, () => NaN);
-    let k = 0;
-    for (let j = 0; j < lp.variables.length; j++) if (!pins.has(j)) subStart[k++] = decision[j] ? inRoster[j]! : NaN;
+    const subStart = Float64Array.from(sub.columns, (j) => (decision[j] ? inRoster[j]! : NaN));
     const t = performance.now();
     const r = await backend.solve(sub.model, { timeLimitSeconds: Math.max(0.05, left() - 0.05), mipRelativeGap: mipGap, signal, initialSolution: subStart });
     windows++;
@@ -439,7 +445,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   if (!lpFirst && lp.variables.length <= 20_000) await restricted();
   await lnsUntil(closeEnough);
   notes.push(`${windows} windows solved, ${improving} improved the roster`);
-  if (closeEnough()) proof = `the roster's cost is within the MIP gap of the LP relaxation's bound`;
+  if (closeEnough()) proof = withinGapProof;
   return finish();
 
   function finish(): DecomposeResult {
