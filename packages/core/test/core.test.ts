@@ -7,6 +7,7 @@ import {
   parseScenario,
   ScenarioValidationError,
   RosterInputError,
+  FlexrosterInputError,
   solve,
   evaluate,
   expandProblem,
@@ -373,4 +374,19 @@ t.test('LpModelBuilder: long rows merge repeats like short ones, and a built mod
   const twice = new LpModelBuilder();
   twice.addBinary('z');
   t.throws(() => twice.addBinary('z'), /defined twice/);
+});
+
+t.test('misspelt solve options are named, not silently replaced by the default', async (t) => {
+  const bad = { relaxation: 'clases', strategy: 'fast' } as unknown as Parameters<typeof solve>[1];
+  const error = await solve(smallScenario(), bad).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.ok(error instanceof FlexrosterInputError, 'a typed input error');
+  const issues = (error as FlexrosterInputError).issues;
+  t.same(
+    issues.map((i) => i.path),
+    ['/strategy', '/relaxation'],
+  );
+  t.match(issues[1]!.message, /must be one of auto, agents, classes \(got "clases"\)/);
 });

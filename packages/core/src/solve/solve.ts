@@ -16,6 +16,7 @@ import type { SolveResult, SolveStatus } from '../schema/roster.js';
 import { diagnoseAgents } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
+import { FlexrosterInputError } from '../schema/errors.js';
 
 /** Models with more columns than this go the decomposition way under `strategy: 'auto'` (measured: on S, 8,948 columns, the direct MIP proved the optimum in 17 s while decomposition ended 1.2 % above it; on M, 36,942 columns, the direct MIP found nothing better than the heuristic in 60 s, decomposition 9.6 % better). */
 export const DIRECT_MIP_MAX_COLUMNS = 20_000;
@@ -66,7 +67,20 @@ export interface SolveOptions {
 
 export const DEFAULT_TIME_LIMIT_SECONDS = 30;
 
+const OPTION_CHOICES = { strategy: ['auto', 'direct', 'decompose'], relaxation: ['auto', 'agents', 'classes'] } as const;
+
+/** Options typed as unions can still arrive misspelt from JavaScript: name the field rather than fall back silently. */
+function checkSolveOptions(options: SolveOptions): void {
+  const issues = (Object.keys(OPTION_CHOICES) as (keyof typeof OPTION_CHOICES)[]).flatMap((field) => {
+    const value: unknown = options[field];
+    const allowed: readonly string[] = OPTION_CHOICES[field];
+    return value === undefined || allowed.includes(value as string) ? [] : [{ path: `/${field}`, message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})` }];
+  });
+  if (issues.length > 0) throw new FlexrosterInputError('invalid solve options', issues);
+}
+
 export async function solve(input: unknown, options: SolveOptions = {}): Promise<SolveResult> {
+  checkSolveOptions(options);
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
   const limit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
