@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, classAggregation, evaluate, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -141,18 +141,57 @@ t.test('the class-aggregated LP is a relaxation: an optimal roster summed per cl
   t.ok(aggregation.model.variables.length < built.lp.variables.length, `${aggregation.model.variables.length} class columns for ${built.lp.variables.length}`);
 });
 
-t.test('decomposition over the class relaxation: valid bound from the class LP/MIP, a roster from the class plan', async (t) => {
+t.test('decomposition over the class relaxation: valid bound from the class LP, a roster that follows the class plan', async (t) => {
   const scenario = generateScenario({ agents: 30, days: 7 }, 2);
   const direct = await solve(scenario, { timeLimitSeconds: 60, backend: highsBackend(), strategy: 'direct' });
   t.equal(direct.status, 'optimal', direct.reason);
   const r = await solve(scenario, { timeLimitSeconds: 20, backend: highsBackend(), strategy: 'decompose', relaxation: 'classes' });
-  t.match(r.reason, /class relaxation asked for; class relaxation \(\d+ classes/);
-  t.match(r.reason, /class MIP: /);
+  const story = r.stats.backendMessage ?? '';
+  t.match(story, /class relaxation asked for; class relaxation \(\d+ classes/);
+  t.match(story, /class plan followed in 1 chunks \(1 solved\).*\(kept\)/, 'the class plan was followed (30 agents: one chunk) and kept');
+  // One chunk is the MIP over the plan's shifts of every agent at once: near the optimum.
+  t.ok(r.cost <= direct.cost * 1.05, `cost ${r.cost} within 5 % of the optimum ${direct.cost}`);
   t.ok(r.lowerBound! > 0 && r.lowerBound! <= direct.cost + 1e-6, `class bound ${r.lowerBound} ≤ optimum ${direct.cost}`);
   const ev = evaluate(scenario, r.roster);
   t.equal(ev.violations.length, 0);
   t.ok(Math.abs(ev.costs.total - r.cost) <= 1e-6, 'cost = evaluator cost');
-  t.match(r.reason, /rounded relaxation: \d/, 'the class plan, handed out to agents, became a roster keeping every hard rule');
   t.ok(r.stats.heuristicCost === undefined || r.cost <= r.stats.heuristicCost + 1e-9, `no worse than the heuristic (${r.cost} against ${r.stats.heuristicCost})`);
   t.ok(r.stats.totalSeconds <= 20.5, `took ${r.stats.totalSeconds} s of 20`);
+});
+
+t.test('following the class plan chunk by chunk: every chunk solved, every agent keeps its hard rules, a deadline keeps the base', async (t) => {
+  const highs = highsBackend();
+  for (const [agents, seed] of [
+    [30, 2],
+    [60, 5],
+  ] as const) {
+    const p = expandProblem(parseScenario(generateScenario({ agents, days: 7 }, seed)));
+    generateCandidates(p);
+    const built = buildRosterModel(p);
+    const aggregation = classAggregation(p, built);
+    const plan = await highs.solve(aggregation.model, { timeLimitSeconds: 30, relaxIntegrality: true });
+    t.equal(plan.status, 'optimal');
+    const base = p.agents.map(() => []);
+    const chunks: { agents: number; status: string }[] = [];
+    // Small chunks, so that later chunks see earlier ones' rosters and the shares of those still to come.
+    const r = await followClassPlan(p, built, aggregation, plan.values!, { backend: highs, base, deadline: performance.now() + 60_000, signal: new AbortController().signal, chunkColumns: 150, onChunk: (c) => chunks.push(c) });
+    t.ok(r.chunks >= 3, `${agents}×7: ${r.chunks} chunks`);
+    t.equal(r.solved, r.chunks, `${agents}×7: every chunk's MIP gave a roster`);
+    t.equal(chunks.length, r.chunks);
+    r.shifts.forEach((shifts, ai) => {
+      const own = new Set(p.agents[ai]!.candidates);
+      if (!shifts.every((s) => own.has(s))) t.fail(`agent ${ai} got a shift that is not one of its candidates`);
+      const hard = checkAgent(p, ai, shifts).filter((f) => f.hard);
+      if (hard.length > 0) t.fail(`agent ${p.agents[ai]!.id} breaks ${hard.map((f) => f.rule).join(', ')}`);
+    });
+    // Chunks that round against the fractional shares of the agents to come are far from optimal (many small
+    // chunks here: about twice the LP); what they give is a roster keeping every hard rule, well below the base.
+    const cost = evaluateShifts(p, r.shifts).costs.total;
+    const baseCost = evaluateShifts(p, base).costs.total;
+    t.ok(cost >= plan.objective! - 1e-6 && cost < baseCost, `${agents}×7: roster ${cost} between the class LP ${plan.objective} and the empty roster's ${baseCost}`);
+    // With the deadline gone, nothing is solved and the base roster comes back.
+    const late = await followClassPlan(p, built, aggregation, plan.values!, { backend: highs, base, deadline: performance.now() - 1, signal: new AbortController().signal });
+    t.equal(late.solved, 0);
+    t.ok(late.shifts.every((s) => s.length === 0), 'past its deadline, the base roster (here empty) is kept');
+  }
 });

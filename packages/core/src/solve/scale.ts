@@ -22,6 +22,8 @@ import { pinColumns } from '../lp/model.js';
 import { reducedCostFixing } from '../lp/reduced-cost.js';
 import type { AgentAggregation } from '../lp/aggregate.js';
 import { classAggregation, disaggregate } from './class-bound.js';
+import { followClassPlan } from './follow-plan.js';
+import { mapWithLimit } from './map-with-limit.js';
 import type { Problem, Shift } from '../expand/problem.js';
 import type { BuiltModel } from '../model/build.js';
 import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
@@ -95,22 +97,23 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
         `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2((performance.now() - t) / 1000)} s`,
     );
     if (r.status !== 'optimal' || r.objective === undefined) return { status: r.status, seconds: r.seconds, ...(r.message ? { message: r.message } : {}) };
+    // The plan is the LP's (fractional) one, followed chunk by chunk (follow-plan.ts). The class MIP was tried
+    // for the plan and the bound: on XL its 60 s gave a plan 3.7 % above the LP and no bound above the LP's.
     classPlan = r.values ? { aggregation, values: r.values } : undefined;
-    // Class counts are sums of binaries, so the class MIP is a relaxation as well: its bound is at least the
-    // LP's, and its plan has whole numbers of agents per shift (nothing lost to rounding when handed out).
-    const m = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, Math.min(left() - 0.2, total * 0.2)), mipRelativeGap: 1e-3, signal });
-    const mipBound = m.bound !== undefined && Number.isFinite(m.bound) ? Math.max(r.objective, m.bound) : r.objective;
-    if (m.values && (m.status === 'optimal' || m.status === 'feasible')) classPlan = { aggregation, values: m.values };
-    notes.push(`class MIP: ${m.status}${m.objective !== undefined ? ` ${round2(m.objective)}` : ''}, bound ${round2(mipBound)}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`class LP ${r.objective}, class MIP ${m.status} ${m.objective} bound ${m.bound} at ${(total - left()).toFixed(1)} s`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`class LP ${r.objective} at ${(total - left()).toFixed(1)} s`);
     // Its values are per class, not per agent column: only the objective (the bound) goes on.
-    return { status: 'optimal', objective: mipBound, seconds: r.seconds + m.seconds };
+    return { status: 'optimal', objective: r.objective, seconds: r.seconds };
   };
   const relaxationPromise = !fitsWhole ? undefined : relaxationHopeless ? relaxByClasses() : relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes);
+  // With a class plan coming, the heuristic only gives the chunks a fallback: it stops when the plan is in.
+  const heuristicStop = new AbortController();
+  const stopHeuristic = () => heuristicStop.abort();
+  signal.addEventListener('abort', stopHeuristic, { once: true });
+  if (relaxationHopeless) void relaxationPromise?.then(stopHeuristic, stopHeuristic);
   const heuristic = await runHeuristicYielding(p, {
     deadline: Math.min(options.deadline, start + Math.max(0.05, total * options.heuristicShare) * 1000),
     seed: options.seed,
-    signal,
+    signal: heuristicStop.signal,
     onImprove: (cost, inf) => (inf === 0 ? options.onImprove?.('heuristic', cost, undefined) : undefined),
   });
   const main = incumbent(new RosterSearch(p, heuristic.shifts));
@@ -206,6 +209,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // growth to useful sizes took the first quarter of the windows' time: start nearer where they settle.
   const huge = lp.variables.length > HUGE_MODEL_COLUMNS;
   let windowColumns = small ? 60 : huge ? 8000 : 800;
+  /** Whether the roster came from following a class plan (follow-plan.ts). */
+  let followed = false;
   const agentOrder = p.agents.map((_, i) => i);
   const candidatesPerDay = p.agents.reduce((n, a) => n + a.candidates.length, 0) / Math.max(1, p.agents.length * p.days);
   let round = 0;
@@ -221,7 +226,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     }
     // Windows of many agents over a day or two improve about three times more per second than windows of a
     // few agents over the whole horizon on XL (measured over 25 windows); there, three in four are by days.
-    const byDays = small || (huge ? round % 4 !== 0 : round % 2 === 0);
+    // After a followed class plan, windows of a few agents over the whole horizon gain most (XL: about 670 a
+    // second against 300 for days: they let agents re-place hours the chunks' rounding put where nobody was short).
+    const byDays = small || (huge && !followed ? round % 4 !== 0 : round % 2 === 0);
     // One or two days of many agents where a day holds many candidate shifts (contact centres: dozens per
     // agent-day); where it holds few (shift-type planning: two to five per agent-day), enough days to make a
     // window of about `windowColumns`, so runs of days can change inside one window.
@@ -277,7 +284,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       count += keep.size;
     });
     const t = performance.now();
-    const r = await solveWindow(free, false, Math.max(0.05, Math.min(left() * 0.5, total * 0.35)));
+    // Most of what is left: it usually proves its subset optimal early, and a machine 1.6× slower than the one
+    // M was tuned on (LP 5 s, not 3 s) left it 1.9 s, which ended with a roster 44 % above the bound.
+    const r = await solveWindow(free, false, Math.max(0.05, Math.min(left() * 0.8, total * 0.35)));
     if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
     notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
@@ -372,20 +381,23 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       });
     }
   };
-  await repairAgents(main);
+  // A class plan's chunks re-plan every agent under all of its rows anyway: the repair waits for what they leave.
+  const planComing = relaxationHopeless && relaxationPromise !== undefined;
+  if (!planComing) await repairAgents(main);
   if (replanned > 0) notes.push(`${replanned} agents re-planned alone to keep their hard rules`);
   // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
   // thread's bookkeeping on two cores) slowed it about twofold and gained little; the deadline aborts it.
   // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
   // one-second rounds, yielding between rounds so the relaxation's answer is seen as soon as it comes.
   let round0 = 0;
-  // Weekly relaxations run two workers at once, one per core: this thread then only waits (measured on L,
-  // whose weekly LPs take about half of the minute: the heuristic beside them slowed them by about a third,
-  // for rosters the restricted MIP replaces anyway).
+  // Once the heuristic's roster keeps every hard rule, this thread only waits for the relaxation (measured on
+  // L, whose two weekly LPs at once fill both cores: the heuristic beside them slowed them by about a third;
+  // on M, with one LP, waiting brought the restricted MIP's proof 0.6–1.2 s sooner, out of 10). The rosters
+  // the heuristic would find meanwhile are replaced by the restricted MIP's anyway.
   // Interval-demand models only: on shift-type models (Curtois–Qu) the heuristic's rounds during long yearly
   // relaxations are what the measured results were made with.
-  const workersFillCores = p.shiftDemand.length === 0 && !relaxationHopeless && lp.variables.length > SPLIT_RELAXATION_COLUMNS && p.weeks.length >= 2;
-  while (relaxationPromise && !relaxationDone && !stopped() && workersFillCores && main.inf === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  const waitForRelaxation = p.shiftDemand.length === 0 && !relaxationHopeless;
+  while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && main.inf === 0) await new Promise((resolve) => setTimeout(resolve, 50));
   while (relaxationPromise && !relaxationDone && !stopped()) {
     const more = runHeuristic(p, { deadline: Math.min(options.deadline, performance.now() + 1000), seed: options.seed + 100 + round0++, initial: search.shifts(), signal });
     const changes = new Map<number, Shift[]>();
@@ -408,8 +420,30 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // Round the relaxation (per agent-day its strongest shift, where the day is worked at least half; or, from
   // the class LP, each class shift handed to as many class agents as it holds) and let the local search repair
   // and polish it; keep it if it beats the incumbent.
+  if (classPlan && !stopped()) {
+    const t = performance.now();
+    const plan = await followClassPlan(p, built, classPlan.aggregation, classPlan.values, {
+      backend,
+      index,
+      decision,
+      base: search.shifts(),
+      // The rest of the time goes to the windows, which also see the coverage as it ends up.
+      deadline: performance.now() + left() * 0.75 * 1000,
+      signal,
+      ...(process.env.FLEXROSTER_DEBUG ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => console.error(`chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
+    });
+    const changes = new Map<number, Shift[]>();
+    plan.shifts.forEach((sh, ai) => changes.set(ai, sh));
+    const before = main.cost;
+    followed = tryShifts(changes);
+    notes.push(`class plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
+  }
+  if (planComing) await repairAgents(main);
   const values = relaxation?.values;
-  const rounded = values
+  const rounded = followed
+    ? undefined
+    : values
     ? roundRelaxation(values)
     : classPlan
       ? disaggregate(p, built, classPlan.aggregation, classPlan.values)
@@ -547,18 +581,4 @@ export async function runHeuristicYielding(p: Problem, options: HeuristicOptions
     await new Promise((resolve) => setTimeout(resolve, 0));
   } while (performance.now() < options.deadline && options.signal?.aborted !== true);
   return result;
-}
-
-/** `Promise.all(items.map(fn))` with at most `limit` calls running at once; results keep the items' order. */
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const k = next++;
-      out[k] = await fn(items[k]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }
