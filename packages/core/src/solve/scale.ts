@@ -14,6 +14,9 @@
  *    window's sub-model exactly on the backend, keep it when the roster is not worse. Window sizes adapt to
  *    how quickly the backend proves the windows optimal.
  *
+ * Where the per-agent relaxation cannot finish in time (XL), the bound is the class LP's (class-bound.ts) and
+ * its plan is followed chunk by chunk of agents (follow-plan.ts) before step 3.
+ *
  * Every roster is judged by the rule modules (the evaluator's arithmetic), never by the LP objective.
  */
 import type { LpBackend, LpSolution } from '../lp/backend.js';
