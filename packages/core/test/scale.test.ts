@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type LpBackend, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -102,6 +102,13 @@ t.test('reduced-cost fixing never fixes a column an optimal roster uses, and the
   t.ok(lastOpen < decisionCount(decision), 'fixing at the optimum closes some columns');
 });
 
+/** A generated week of `agents` agents: its problem, per-agent model and class aggregation. */
+function classModel(agents: number, seed: number) {
+  const p = expandProblemOf(generateScenario({ agents, days: 7 }, seed));
+  const built = buildRosterModel(p);
+  return { p, built, aggregation: classAggregation(p, built) };
+}
+
 function decisionCount(decision: Uint8Array): number {
   return decision.reduce((n, d) => n + d, 0);
 }
@@ -112,10 +119,7 @@ t.test('the class-aggregated LP is a relaxation: an optimal roster summed per cl
     [20, 7],
     [30, 2],
   ] as const) {
-    const p = expandProblem(parseScenario(generateScenario({ agents, days: 7 }, seed)));
-    generateCandidates(p);
-    const built = buildRosterModel(p);
-    const aggregation = classAggregation(p, built);
+    const { p, built, aggregation } = classModel(agents, seed);
     t.ok(aggregation.classes < agents, `${agents} agents fall into ${aggregation.classes} classes`);
     const optimum = await highs.solve(built.lp, { timeLimitSeconds: 60, mipRelativeGap: 0 });
     t.equal(optimum.status, 'optimal');
@@ -165,10 +169,7 @@ t.test('following the class plan chunk by chunk: every chunk solved, every agent
     [30, 2],
     [60, 5],
   ] as const) {
-    const p = expandProblem(parseScenario(generateScenario({ agents, days: 7 }, seed)));
-    generateCandidates(p);
-    const built = buildRosterModel(p);
-    const aggregation = classAggregation(p, built);
+    const { p, built, aggregation } = classModel(agents, seed);
     const plan = await highs.solve(aggregation.model, { timeLimitSeconds: 30, relaxIntegrality: true });
     t.equal(plan.status, 'optimal');
     const base = p.agents.map(() => []);
@@ -195,3 +196,34 @@ t.test('following the class plan chunk by chunk: every chunk solved, every agent
     t.ok(late.shifts.every((s) => s.length === 0), 'past its deadline, the base roster (here empty) is kept');
   }
 });
+
+t.test('a per-agent relaxation that does not finish in time: the class LP gives the bound late in the limit', async (t) => {
+  // A backend that holds the per-agent relaxation back until the solve's deadline stands in for a machine too
+  // slow to finish it (L seed 2's weekly LPs on a machine 1.6× slower than the one L was tuned on).
+  const scenario = generateScenario({ agents: 80, days: 14 }, 2);
+  const highs = highsBackend();
+  const heldBack: LpBackend = {
+    name: 'highs, per-agent relaxation held back',
+    solve: (model, options) =>
+      options.relaxIntegrality && !model.variables.some((v) => v.name.includes('|x|'))
+        ? new Promise((resolve) => options.signal?.addEventListener('abort', () => resolve({ status: 'no-solution', seconds: 0 }), { once: true }))
+        : // The class LP (its columns are named class|x|shift) and every MIP go through.
+          highs.solve(model, options),
+  };
+  const r = await solve(scenario, { timeLimitSeconds: 15, backend: heldBack, strategy: 'decompose' });
+  const story = r.stats.backendMessage ?? '';
+  t.match(story, /per-agent relaxation unfinished at 85 % of the time: class LP bound \d/, story);
+  const p = expandProblemOf(scenario);
+  const classLp = await highs.solve(classAggregation(p, buildRosterModel(p)).model, { timeLimitSeconds: 30, relaxIntegrality: true });
+  t.ok(r.lowerBound !== undefined && Math.abs(r.lowerBound - classLp.objective!) <= 1e-6 * Math.max(1, classLp.objective!), `bound ${r.lowerBound} = class LP ${classLp.objective}`);
+  t.ok(r.lowerBound! <= r.cost + 1e-6, `bound ≤ cost ${r.cost}`);
+  t.equal(evaluate(scenario, r.roster).violations.length, 0);
+  t.ok(r.stats.totalSeconds <= 15.5, `took ${r.stats.totalSeconds} s of 15`);
+});
+
+/** The expanded problem of a scenario, with its candidate shifts. */
+function expandProblemOf(scenario: unknown) {
+  const p = expandProblem(parseScenario(scenario));
+  generateCandidates(p);
+  return p;
+}

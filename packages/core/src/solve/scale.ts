@@ -400,7 +400,25 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // Interval-demand models only: on shift-type models (Curtois–Qu) the heuristic's rounds during long yearly
   // relaxations are what the measured results were made with.
   const waitForRelaxation = p.shiftDemand.length === 0 && !relaxationHopeless;
-  while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && main.inf === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  // A per-agent relaxation still running late in the limit (L seed 2 on a machine 1.6× slower: its weekly LPs
+  // took more than the whole minute) would leave the roster without a bound: the class LP, which gives the
+  // per-agent LP's value on S, M and L in a second or two, then gives it one.
+  let classBoundAsked = false;
+  const classBoundIfLate = () => {
+    if (classBoundAsked || relaxationDone || !waitForRelaxation || left() > total * (1 - LATE_RELAXATION_SHARE)) return;
+    classBoundAsked = true;
+    const t = performance.now();
+    void backend.solve(classAggregation(p, built).model, { timeLimitSeconds: Math.max(0.05, left() - 0.1), relaxIntegrality: true, signal }).then((r) => {
+      notes.push(`per-agent relaxation unfinished at ${Math.round(LATE_RELAXATION_SHARE * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2((performance.now() - t) / 1000)} s`);
+      if (r.status !== 'optimal' || r.objective === undefined || relaxationDone) return;
+      bound = Math.max(bound ?? -Infinity, r.objective);
+      options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
+    });
+  };
+  while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && main.inf === 0) {
+    classBoundIfLate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   while (relaxationPromise && !relaxationDone && !stopped()) {
     const more = runHeuristic(p, { deadline: Math.min(options.deadline, performance.now() + 1000), seed: options.seed + 100 + round0++, initial: search.shifts(), signal });
     const changes = new Map<number, Shift[]>();
@@ -532,6 +550,9 @@ export function predictedRelaxationSeconds(p: Problem, columns: number): number 
   const rounds = split ? Math.ceil(p.weeks.length / 2) : 1;
   return rounds * 3 * Math.pow(perPart / 37_000, 2.3);
 }
+
+/** Share of the time after which a per-agent relaxation still running gets the class LP's bound beside it. */
+export const LATE_RELAXATION_SHARE = 0.85;
 
 /** Models with more columns than this get larger first windows, mostly over days (see `lnsUntil`). */
 export const HUGE_MODEL_COLUMNS = 500_000;
