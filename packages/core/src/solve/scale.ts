@@ -129,7 +129,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   void relaxationPromise?.then((r) => {
     relaxation = r;
     relaxationDone = true;
-    if (r.status === 'optimal' && r.objective !== undefined) bound = r.objective;
+    // The max: a class LP bound given while this one was late may be the higher of two valid bounds.
+    if (r.status === 'optimal' && r.objective !== undefined) bound = Math.max(bound ?? -Infinity, r.objective);
     else notes.push(`LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
     options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
   });
@@ -294,13 +295,6 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
   };
-  /**
-   * Reduced-cost fixing. With the relaxation's bound LB and reduced costs d, a shift column at 0 in the LP
-   * costs at least LB + d in any roster that uses it; with a roster of cost UB in hand, every column with
-   * d > UB − LB can be fixed to 0 without losing any better roster. The MIP over the columns left is the whole
-   * problem, and its bound, capped at UB, is a bound of the whole problem. Returns whether it proved the
-   * optimum (within the MIP gap).
-   */
   /** Per agent-day the relaxation's strongest shift, where the day is worked at least half. */
   const roundRelaxation = (values: Float64Array): Shift[][] =>
     p.agents.map((_, ai) => {
@@ -327,6 +321,13 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const withinGapProof = "the roster's cost is within the MIP gap of the LP relaxation's bound";
   /** The incumbent keeps every hard rule and is within the MIP gap of the bound: nothing left to gain. */
   const closeEnough = () => bound !== undefined && main.inf === 0 && main.cost - bound <= mipGap * Math.max(1e-9, Math.abs(main.cost)) + 1e-9;
+  /**
+   * Reduced-cost fixing. With the relaxation's bound LB and reduced costs d, a shift column at 0 in the LP
+   * costs at least LB + d in any roster that uses it; with a roster of cost UB in hand, every column with
+   * d > UB − LB can be fixed to 0 without losing any better roster. The MIP over the columns left is the whole
+   * problem, and its bound, capped at UB, is a bound of the whole problem. Returns whether it proved the
+   * optimum (within the MIP gap).
+   */
   const priceAndFix = async (): Promise<boolean> => {
     if (closeEnough()) {
       proof = withinGapProof;
@@ -410,7 +411,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const t = performance.now();
     void backend.solve(classAggregation(p, built).model, { timeLimitSeconds: Math.max(0.05, left() - 0.1), relaxIntegrality: true, signal }).then((r) => {
       notes.push(`per-agent relaxation unfinished at ${Math.round(LATE_RELAXATION_SHARE * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2((performance.now() - t) / 1000)} s`);
-      if (r.status !== 'optimal' || r.objective === undefined || relaxationDone) return;
+      if (r.status !== 'optimal' || r.objective === undefined) return;
       bound = Math.max(bound ?? -Infinity, r.objective);
       options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
     });
@@ -438,9 +439,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       return finish();
     }
   }
-  // Round the relaxation (per agent-day its strongest shift, where the day is worked at least half; or, from
-  // the class LP, each class shift handed to as many class agents as it holds) and let the local search repair
-  // and polish it; keep it if it beats the incumbent.
+  // A class plan (no per-agent relaxation in time) is followed chunk by chunk; keep the roster if it is better.
   if (classPlan && !stopped()) {
     const t = performance.now();
     const plan = await followClassPlan(p, built, classPlan.aggregation, classPlan.values, {
@@ -461,6 +460,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (process.env.FLEXROSTER_DEBUG) console.error(`plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
   }
   if (planComing) await repairAgents(main);
+  // Otherwise round the relaxation (per agent-day its strongest shift, where the day is worked at least half;
+  // or, from the class LP, each class shift handed to as many class agents as it holds) and let the local
+  // search repair and polish it; keep it if it beats the incumbent.
   const values = relaxation?.values;
   const rounded = followed
     ? undefined
