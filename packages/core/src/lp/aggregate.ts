@@ -20,6 +20,8 @@ export interface AgentAggregation {
   readonly model: LpModel;
   /** Class-model column of every column of the per-agent model. */
   readonly classColumn: Int32Array;
+  /** How many per-agent columns each class column sums (for a shift: the class agents who have it). */
+  readonly members: Int32Array;
   readonly classes: number;
   readonly droppedRows: number;
 }
@@ -162,5 +164,5 @@ export function aggregateAgents(model: LpModel, owner: Int32Array, shiftKey: (co
     rows.push({ name: key, ...entries, lower, upper });
   }
   const classes = new Set(agentClass).size;
-  return { model: { sense: 'minimize', variables: variables as LpVariable[], rows, objectiveOffset: model.objectiveOffset }, classColumn, classes, droppedRows: dropped };
+  return { model: { sense: 'minimize', variables: variables as LpVariable[], rows, objectiveOffset: model.objectiveOffset }, classColumn, members: Int32Array.from(members), classes, droppedRows: dropped };
 }

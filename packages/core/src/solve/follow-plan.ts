@@ -69,12 +69,15 @@ export async function followClassPlan(p: Problem, built: BuiltModel, aggregation
   built.model.columns.forEach((cols, ai) => cols.forEach((j) => (owner[j] = ai)));
   const index = options.index ?? columnIndex(lp);
   const decision = options.decision ?? Uint8Array.from(owner, (a) => (a >= 0 ? 1 : 0));
-  // Each agent's share of its class's plan: the class value over the class agents who have that shift.
-  const holders = new Int32Array(aggregation.model.variables.length);
-  for (let j = 0; j < n; j++) if (owner[j]! >= 0) holders[aggregation.classColumn[j]!]!++;
-  /** What each shift column counts for in coverage: its plan share while its agent is to come, its roster value once done. */
+  /**
+   * What each shift column counts for in coverage: its plan share while its agent is to come (the class value
+   * over the class agents who have that shift), its roster value once done.
+   */
   const expected = new Float64Array(n);
-  for (let j = 0; j < n; j++) if (owner[j]! >= 0) expected[j] = (classValues[aggregation.classColumn[j]!] ?? 0) / holders[aggregation.classColumn[j]!]!;
+  for (let j = 0; j < n; j++) {
+    const c = aggregation.classColumn[j]!;
+    if (owner[j]! >= 0) expected[j] = (classValues[c] ?? 0) / aggregation.members[c]!;
+  }
   // What each agent may take: the shifts its class's plan uses, and its base roster's.
   const inBase = new Uint8Array(n);
   const open = p.agents.map((a, ai) => {
