@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, type LpBackend, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -163,7 +163,7 @@ t.test('decomposition over the class relaxation: valid bound from the class LP, 
   t.ok(r.stats.totalSeconds <= 20.5, `took ${r.stats.totalSeconds} s of 20`);
 });
 
-t.test('following the class plan chunk by chunk: every chunk solved, every agent keeps its hard rules, a deadline keeps the base', async (t) => {
+t.test('following the class plan chunk by chunk: every chunk solved, every agent keeps its hard rules, a deadline keeps the base, bad arguments are refused by name', async (t) => {
   const highs = highsBackend();
   for (const [agents, seed] of [
     [30, 2],
@@ -194,6 +194,25 @@ t.test('following the class plan chunk by chunk: every chunk solved, every agent
     const late = await followClassPlan(p, built, aggregation, plan.values!, { backend: highs, base, deadline: performance.now() - 1, signal: new AbortController().signal });
     t.equal(late.solved, 0);
     t.ok(late.shifts.every((s) => s.length === 0), 'past its deadline, the base roster (here empty) is kept');
+    if (agents === 30) {
+      // Arguments that do not fit each other or make no sense are refused by name, before any work.
+      const signal = new AbortController().signal;
+      const deadline = performance.now() + 60_000;
+      const refused = async (args: Parameters<typeof followClassPlan>, path: string) => {
+        const error = await followClassPlan(...args).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        t.ok(error instanceof FlexrosterInputError && error.issues.some((i) => i.path === path), `refused, naming ${path}: ${(error as Error | undefined)?.message}`);
+      };
+      await refused([p, built, aggregation, plan.values!.subarray(1), { backend: highs, base, deadline, signal }], '/classValues');
+      await refused([p, built, aggregation, plan.values!, { backend: highs, base: base.slice(1), deadline, signal }], '/options/base');
+      await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline, signal, parallel: 0 }], '/options/parallel');
+      await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline, signal, chunkColumns: -5 }], '/options/chunkColumns');
+      await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline: Number.NaN, signal }], '/options/deadline');
+      const other = classModel(20, 7);
+      await refused([p, built, other.aggregation, plan.values!, { backend: highs, base, deadline, signal }], '/aggregation');
+    }
   }
 });
 

@@ -34,6 +34,7 @@ import type { Problem, Shift } from '../expand/problem.js';
 import type { BuiltModel } from '../model/build.js';
 import { agentClasses } from './class-bound.js';
 import { mapWithLimit } from './map-with-limit.js';
+import { FlexrosterInputError } from '../schema/errors.js';
 
 export interface FollowPlanOptions {
   readonly backend: LpBackend;
@@ -62,7 +63,23 @@ export interface FollowPlanResult {
   readonly solved: number;
 }
 
+/** Arguments that would make the chunks wrong or silently do nothing are refused before any work, by name. */
+function checkFollowPlanInput(p: Problem, built: BuiltModel, aggregation: AgentAggregation, classValues: ArrayLike<number>, options: FollowPlanOptions): void {
+  const issues: { path: string; message: string }[] = [];
+  if (aggregation.classColumn.length !== built.lp.variables.length)
+    issues.push({ path: '/aggregation', message: `maps ${aggregation.classColumn.length} columns, but the model has ${built.lp.variables.length}: it is not this model's aggregation` });
+  if (classValues.length !== aggregation.model.variables.length)
+    issues.push({ path: '/classValues', message: `has ${classValues.length} values, but the class model has ${aggregation.model.variables.length} columns` });
+  if (options.base.length !== p.agents.length) issues.push({ path: '/options/base', message: `has rosters for ${options.base.length} agents, but the problem has ${p.agents.length}` });
+  if (!Number.isFinite(options.deadline)) issues.push({ path: '/options/deadline', message: `must be a finite performance.now() value (got ${options.deadline})` });
+  if (options.chunkColumns !== undefined && !(options.chunkColumns > 0 && Number.isFinite(options.chunkColumns))) issues.push({ path: '/options/chunkColumns', message: `must be a positive number (got ${options.chunkColumns})` });
+  if (options.parallel !== undefined && !(Number.isInteger(options.parallel) && options.parallel >= 1)) issues.push({ path: '/options/parallel', message: `must be a whole number of at least 1 (got ${options.parallel})` });
+  if (options.mipRelativeGap !== undefined && !(options.mipRelativeGap >= 0 && Number.isFinite(options.mipRelativeGap))) issues.push({ path: '/options/mipRelativeGap', message: `must be a finite number of at least 0 (got ${options.mipRelativeGap})` });
+  if (issues.length > 0) throw new FlexrosterInputError('invalid arguments to followClassPlan', issues);
+}
+
 export async function followClassPlan(p: Problem, built: BuiltModel, aggregation: AgentAggregation, classValues: ArrayLike<number>, options: FollowPlanOptions): Promise<FollowPlanResult> {
+  checkFollowPlanInput(p, built, aggregation, classValues, options);
   const lp = built.lp;
   const n = lp.variables.length;
   const owner = new Int32Array(n).fill(-1);
