@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type LpSolution, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -238,6 +238,42 @@ t.test('a per-agent relaxation that does not finish in time: the class LP gives 
   t.ok(r.lowerBound! <= r.cost + 1e-6, `bound ≤ cost ${r.cost}`);
   t.equal(evaluate(scenario, r.roster).violations.length, 0);
   t.ok(r.stats.totalSeconds <= 15.5, `took ${r.stats.totalSeconds} s of 15`);
+});
+
+t.test('a lone relaxation is raced with and without presolve where the backend can switch it; the runner-up stops with the solve', async (t) => {
+  // Proved optimal by reduced-cost fixing well within the limit (as in the test above): the solve then returns
+  // with the held-back runner-up still pending.
+  const scenario = generateScenario({ agents: 20, days: 7 }, 7);
+  const p = expandProblemOf(scenario);
+  const lpOptimum = (await highsBackend().solve(buildRosterModel(p).lp, { timeLimitSeconds: 30, relaxIntegrality: true })).objective!;
+  for (const presolveSwitch of [true, false]) {
+    const highs = highsBackend();
+    const relaxations: { presolve: boolean | undefined; settled: boolean }[] = [];
+    const recording: LpBackend = {
+      name: 'highs, recording its relaxations',
+      ...(presolveSwitch ? { presolveSwitch } : {}),
+      solve: (model, options) => {
+        if (!options.relaxIntegrality || model.variables.some((v) => v.name.includes('|x|'))) return highs.solve(model, options);
+        const call = { presolve: options.presolve, settled: false };
+        relaxations.push(call);
+        // The relaxation without presolve is held back until aborted: it stands in for a runner-up still running.
+        const solving: Promise<LpSolution> =
+          options.presolve === false
+            ? new Promise((resolve) => options.signal?.addEventListener('abort', () => resolve({ status: 'no-solution', seconds: 0 }), { once: true }))
+            : highs.solve(model, options);
+        return solving.finally(() => (call.settled = true));
+      },
+    };
+    const r = await solve(scenario, { timeLimitSeconds: 40, backend: recording, strategy: 'decompose' });
+    t.same(relaxations.map((c) => c.presolve).sort(), presolveSwitch ? [false, true] : [undefined], `presolveSwitch ${presolveSwitch}: relaxations asked for`);
+    t.ok(r.lowerBound !== undefined && r.lowerBound >= lpOptimum - 1e-6 * Math.max(1, lpOptimum) && r.lowerBound <= r.cost + 1e-6, `bound ${r.lowerBound}: at least the LP's ${lpOptimum}, at most the cost ${r.cost}`);
+    t.equal(evaluate(scenario, r.roster).violations.length, 0);
+    t.equal(r.status, 'optimal', r.reason);
+    t.ok(r.stats.totalSeconds < 39, `returned before its deadline (${r.stats.totalSeconds} s of 40)`);
+    // The solve aborts what it no longer waits for: the runner-up's worker is stopped, not left running.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.ok(relaxations.every((c) => c.settled), 'no relaxation still running after the solve returned');
+  }
 });
 
 /** The expanded problem of a scenario, with its candidate shifts. */

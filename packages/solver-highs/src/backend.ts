@@ -32,6 +32,7 @@ export function highsBackend(options: HighsBackendOptions = {}): LpBackend {
   const graceSeconds = grace !== undefined && grace >= 0 && Number.isFinite(grace) ? grace : DEFAULT_GRACE_SECONDS;
   return {
     name: 'highs',
+    presolveSwitch: true,
     solve: (model, solveOptions) => solveWithHighs(model, solveOptions, { graceSeconds }),
   };
 }
@@ -56,6 +57,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions, se
       timeLimitSeconds: settings.highsTimeLimitSeconds ?? limit,
       mipRelativeGap: options.mipRelativeGap ?? DEFAULT_MIP_RELATIVE_GAP,
       reportBounds: options.onProgress !== undefined,
+      presolve: options.presolve ?? true,
       ...(options.initialSolution ? { initialSolution: options.initialSolution } : {}),
     };
     return await runWorker(input, options, settings.graceSeconds, startedAt);

@@ -32,6 +32,8 @@ export interface WorkerInput {
   readonly mipRelativeGap: number;
   /** Whether the caller wants bound progress (costs a callback at every MIP checkpoint, so only when asked). */
   readonly reportBounds: boolean;
+  /** HiGHS `presolve` on or off. */
+  readonly presolve: boolean;
   /** A start for HiGHS (`setSolution`): a value per column, NaN where unknown. */
   readonly initialSolution?: Float64Array;
 }

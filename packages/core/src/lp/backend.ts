@@ -25,6 +25,11 @@ export interface LpSolveOptions {
    * feasible, e.g. the heuristic's roster. Backends that cannot use one ignore it.
    */
   readonly initialSolution?: Float64Array;
+  /**
+   * Whether the backend may presolve (simplify) the model first (default true). Backends without a presolve
+   * ignore it. On some LPs the simplex is faster on the model as it is: see `LpBackend.presolveSwitch`.
+   */
+  readonly presolve?: boolean;
   /** Called whenever the backend finds a better integer solution or bound (if it can report them). */
   readonly onProgress?: (progress: LpProgress) => void;
 }
@@ -56,5 +61,10 @@ export interface LpBackend {
   readonly name: string;
   /** Rough size beyond which this backend should not be tried (columns × rows), if it has one. */
   readonly maxModelSize?: number;
+  /**
+   * Whether `presolve: false` changes how the backend solves. The decomposition then solves a lone LP
+   * relaxation both ways at once, on two workers, and takes the first answer (relax() in solve/scale.ts).
+   */
+  readonly presolveSwitch?: boolean;
   solve(model: LpModel, options: LpSolveOptions): Promise<LpSolution>;
 }
