@@ -133,7 +133,9 @@ export function partitionRelaxation(model: LpModel, decisionPart: Int32Array, pa
   // Rows of auxiliary columns only, never reached: give them (and their columns) to part 0 if that is consistent.
   model.rows.forEach((r, i) => {
     if (rowPart[i] !== -1) return;
-    if (r.indices.every((j) => part[j]! < 0 || part[j] === 0)) {
+    let inPartZero = true;
+    for (const j of r.indices) if (part[j]! > 0) inPartZero = false;
+    if (inPartZero) {
       rowPart[i] = 0;
       for (const j of r.indices) part[j] = 0;
     } else rowPart[i] = -2;
@@ -165,7 +167,7 @@ export function partitionRelaxation(model: LpModel, decisionPart: Int32Array, pa
       droppedRows++;
       return;
     }
-    rowLists[k]!.push({ name: r.name, indices: r.indices.map((j) => newIndex[j]!), coefficients: r.coefficients, lower: r.lower, upper: r.upper });
+    rowLists[k]!.push({ name: r.name, indices: Int32Array.from(r.indices, (j) => newIndex[j]!), coefficients: r.coefficients, lower: r.lower, upper: r.upper });
   });
   return {
     models: colLists.map((cols, k) => ({ sense: 'minimize', variables: cols.map((j) => model.variables[j]!), rows: rowLists[k]!, objectiveOffset: 0 })),
