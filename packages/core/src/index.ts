@@ -2,7 +2,7 @@ export * from './lp/model.js';
 export { reducedCostFixing, type ReducedCostFixing } from './lp/reduced-cost.js';
 export { aggregateAgents, type AgentAggregation } from './lp/aggregate.js';
 export { agentClasses, classAggregation, disaggregate } from './solve/class-bound.js';
-export { followClassPlan, type FollowPlanOptions, type FollowPlanResult } from './solve/follow-plan.js';
+export { followAgentPlan, followClassPlan, type FollowPlanOptions, type FollowPlanResult } from './solve/follow-plan.js';
 export type * from './lp/backend.js';
 export { jslpBackend } from './lp/jslp.js';
 export * from './demand/erlang.js';

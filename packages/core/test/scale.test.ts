@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type LpSolution, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followAgentPlan, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type Shift, type LpSolution, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -145,14 +145,18 @@ t.test('the class-aggregated LP is a relaxation: an optimal roster summed per cl
   t.ok(aggregation.model.variables.length < built.lp.variables.length, `${aggregation.model.variables.length} class columns for ${built.lp.variables.length}`);
 });
 
-t.test('decomposition over the class relaxation: valid bound from the class LP, a roster that follows the class plan', async (t) => {
+t.test('decomposition over the class relaxation: valid bound from the class LP, a roster that follows the per-agent plan over its shifts', async (t) => {
   const scenario = generateScenario({ agents: 30, days: 7 }, 2);
   const direct = await solve(scenario, { timeLimitSeconds: 60, backend: highsBackend(), strategy: 'direct' });
   t.equal(direct.status, 'optimal', direct.reason);
   const r = await solve(scenario, { timeLimitSeconds: 20, backend: highsBackend(), strategy: 'decompose', relaxation: 'classes' });
   const story = r.stats.backendMessage ?? '';
   t.match(story, /class relaxation asked for; class relaxation \(\d+ classes/);
-  t.match(story, /class plan followed in 1 chunks \(1 solved\).*\(kept\)/, 'the class plan was followed (30 agents: one chunk) and kept');
+  // The per-agent LP over the class plan's shifts comes first; it is a restriction of the per-agent LP, so its
+  // value is at least the class LP's (one week: no linking rows dropped).
+  const agentPlan = /per-agent LP over the class plan's shifts: ([\d.]+) over \d+ shift columns/.exec(story);
+  t.ok(agentPlan && Number(agentPlan[1]) >= r.lowerBound! - 1e-6 * Math.max(1, r.lowerBound!), `per-agent plan ${agentPlan?.[1]} at least the class bound ${r.lowerBound}: ${story}`);
+  t.match(story, /per-agent plan followed in 1 chunks \(1 solved\).*\(kept\)/, 'the per-agent plan was followed (30 agents: one chunk) and kept');
   // One chunk is the MIP over the plan's shifts of every agent at once: near the optimum.
   t.ok(r.cost <= direct.cost * 1.05, `cost ${r.cost} within 5 % of the optimum ${direct.cost}`);
   t.ok(r.lowerBound! > 0 && r.lowerBound! <= direct.cost + 1e-6, `class bound ${r.lowerBound} ≤ optimum ${direct.cost}`);
@@ -163,7 +167,7 @@ t.test('decomposition over the class relaxation: valid bound from the class LP, 
   t.ok(r.stats.totalSeconds <= 20.5, `took ${r.stats.totalSeconds} s of 20`);
 });
 
-t.test('following the class plan chunk by chunk: every chunk solved, every agent keeps its hard rules, a deadline keeps the base, bad arguments are refused by name', async (t) => {
+t.test('following the class plan or a per-agent plan chunk by chunk: every chunk solved, every agent keeps its hard rules, a deadline keeps the base, bad arguments are refused by name', async (t) => {
   const highs = highsBackend();
   for (const [agents, seed] of [
     [30, 2],
@@ -179,17 +183,27 @@ t.test('following the class plan chunk by chunk: every chunk solved, every agent
     t.ok(r.chunks >= 3, `${agents}×7: ${r.chunks} chunks`);
     t.equal(r.solved, r.chunks, `${agents}×7: every chunk's MIP gave a roster`);
     t.equal(chunks.length, r.chunks);
-    r.shifts.forEach((shifts, ai) => {
-      const own = new Set(p.agents[ai]!.candidates);
-      if (!shifts.every((s) => own.has(s))) t.fail(`agent ${ai} got a shift that is not one of its candidates`);
-      const hard = checkAgent(p, ai, shifts).filter((f) => f.hard);
-      if (hard.length > 0) t.fail(`agent ${p.agents[ai]!.id} breaks ${hard.map((f) => f.rule).join(', ')}`);
-    });
+    const keepsOwnShiftsAndHardRules = (roster: Shift[][], plan: string) =>
+      roster.forEach((shifts, ai) => {
+        const own = new Set(p.agents[ai]!.candidates);
+        if (!shifts.every((s) => own.has(s))) t.fail(`${plan}: agent ${ai} got a shift that is not one of its candidates`);
+        const hard = checkAgent(p, ai, shifts).filter((f) => f.hard);
+        if (hard.length > 0) t.fail(`${plan}: agent ${p.agents[ai]!.id} breaks ${hard.map((f) => f.rule).join(', ')}`);
+      });
+    keepsOwnShiftsAndHardRules(r.shifts, 'class plan');
     // Chunks that round against the fractional shares of the agents to come are far from optimal (many small
     // chunks here: about twice the LP); what they give is a roster keeping every hard rule, well below the base.
     const cost = evaluateShifts(p, r.shifts).costs.total;
     const baseCost = evaluateShifts(p, base).costs.total;
     t.ok(cost >= plan.objective! - 1e-6 && cost < baseCost, `${agents}×7: roster ${cost} between the class LP ${plan.objective} and the empty roster's ${baseCost}`);
+    // A per-agent plan (here the per-agent LP's own values) is followed the same way, agent by agent.
+    const agentLp = await highs.solve(built.lp, { timeLimitSeconds: 30, relaxIntegrality: true });
+    t.equal(agentLp.status, 'optimal');
+    const byAgent = await followAgentPlan(p, built, agentLp.values!, { backend: highs, base, deadline: performance.now() + 60_000, signal: new AbortController().signal, chunkColumns: 150 });
+    t.ok(byAgent.chunks >= 2 && byAgent.solved === byAgent.chunks, `${agents}×7, per-agent plan: ${byAgent.solved} of ${byAgent.chunks} chunks solved`);
+    keepsOwnShiftsAndHardRules(byAgent.shifts, 'per-agent plan');
+    const agentCost = evaluateShifts(p, byAgent.shifts).costs.total;
+    t.ok(agentCost >= agentLp.objective! - 1e-6 && agentCost < baseCost, `${agents}×7: roster ${agentCost} between the per-agent LP ${agentLp.objective} and the empty roster's ${baseCost}`);
     // With the deadline gone, nothing is solved and the base roster comes back.
     const late = await followClassPlan(p, built, aggregation, plan.values!, { backend: highs, base, deadline: performance.now() - 1, signal: new AbortController().signal });
     t.equal(late.solved, 0);
@@ -212,6 +226,11 @@ t.test('following the class plan chunk by chunk: every chunk solved, every agent
       await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline: Number.NaN, signal }], '/options/deadline');
       const other = classModel(20, 7);
       await refused([p, built, other.aggregation, plan.values!, { backend: highs, base, deadline, signal }], '/aggregation');
+      const agentRefusal = await followAgentPlan(p, built, agentLp.values!.subarray(1), { backend: highs, base, deadline, signal }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.ok(agentRefusal instanceof FlexrosterInputError && agentRefusal.issues.some((i) => i.path === '/values'), `per-agent plan of the wrong length refused, naming /values`);
     }
   }
 });
