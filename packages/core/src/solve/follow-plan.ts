@@ -26,8 +26,9 @@
  * A per-agent plan (`followAgentPlan`) is followed the same way, each agent still to come counting with its
  * own planned values. The decomposition gets one from the per-agent LP over the class plan's shifts
  * (`agentPlanOverClassPlan` in scale.ts): on XL it is 0.23 % above the class LP and 65 % of the columns it uses
- * are whole, so the chunks round far less: 182,539–183,117 after the chunks, against 212,000–217,000 from the
- * class plan's shares (2-core Xeon, one run each).
+ * are whole, so the chunks round far less: 181,659–183,117 after the chunks, against 212,460.5–217,894.5 from the
+ * class plan's shares (2-core Xeon: five runs with the per-agent plan, four of seed 1 and one of seed 2;
+ * four of seed 1 with the shares).
  *
  * Greedy hand-out of the class plan (`disaggregate`) was measured first on XL: 172,017.5 planned, 187,293
  * handed out with about 880 agents breaking a hard rule, and on a machine 1.6× slower the re-planning of
