@@ -16,8 +16,8 @@ export interface LpVariable {
 
 /** A row's column indices: a plain array, or for long rows a typed array (see `LpModelBuilder.addRow`). */
 export type RowIndices = readonly number[] | Int32Array;
-/** A row's coefficients, stored like its indices. */
-export type RowCoefficients = readonly number[] | Float64Array;
+/** A row's coefficients, stored like its indices (in 32 bits where every one of them fits exactly). */
+export type RowCoefficients = readonly number[] | Float64Array | Float32Array;
 
 export interface LpRow {
   /** Unique, readable name, prefixed by the rule module that added it, e.g. `rest:a3:d2:p34`. */
@@ -87,12 +87,12 @@ export class LpModelBuilder {
     if (indices.length !== coefficients.length) throw new Error(`row ${name}: ${indices.length} indices but ${coefficients.length} coefficients`);
     if (indices.length > 64 && distinctNonZero(indices, coefficients)) {
       // Long rows (coverage: one entry per shift touching an interval) are usually built duplicate-free, so
-      // they need no merge map. They are kept as typed arrays: 12 bytes a nonzero, against 16 for number
+      // they need no merge map. They are kept as typed arrays: 8 bytes a nonzero where the coefficients fit
+      // 32 bits exactly (coverage shares of whole or half intervals do), 12 otherwise, against 16 for number
       // arrays plus the room left by growing them with push (XL: 46 million of its 53 million nonzeros are in
-      // such rows). Typed arrays are taken as they are, not copied: the caller hands them over.
+      // such rows). Typed index arrays are taken as they are, not copied: the caller hands them over.
       const ownIndices = indices instanceof Int32Array ? indices : Int32Array.from(indices);
-      const ownCoefficients = coefficients instanceof Float64Array ? coefficients : Float64Array.from(coefficients);
-      this.rowList.push({ name, indices: ownIndices, coefficients: ownCoefficients, lower, upper });
+      this.rowList.push({ name, indices: ownIndices, coefficients: compactCoefficients(coefficients), lower, upper });
       return;
     }
     const merged = new Map<number, number>();
@@ -119,6 +119,13 @@ export class LpModelBuilder {
     this.names.clear();
     return { sense: 'minimize', variables: this.vars, rows: this.rowList, objectiveOffset: this.offset };
   }
+}
+
+/** The coefficients in 32 bits when each of them fits exactly, else in 64 (the values never change). */
+function compactCoefficients(coefficients: RowCoefficients): Float32Array | Float64Array {
+  if (coefficients instanceof Float32Array) return coefficients;
+  for (let i = 0; i < coefficients.length; i++) if (Math.fround(coefficients[i]!) !== coefficients[i]) return coefficients instanceof Float64Array ? coefficients : Float64Array.from(coefficients);
+  return Float32Array.from(coefficients);
 }
 
 /** Whether a row's indices are all distinct and its coefficients all non-zero (then it needs no merging). */
