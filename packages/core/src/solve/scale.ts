@@ -475,9 +475,10 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // First the per-agent LP over the class plan's shifts, which the chunks then follow agent by agent; when
     // it is not solved in its share of the time, the class plan's shares are followed instead.
     const t0 = performance.now();
-    const agentPlan = await agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
-    notes.push(`per-agent LP over the class plan's shifts: ${agentPlan ? `${round2(agentPlan.objective)} over ${agentPlan.columns} shift columns` : 'not solved in time'} in ${round2((performance.now() - t0) / 1000)} s`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentPlan?.objective} at ${(total - left()).toFixed(1)} s`);
+    const agentLp = await agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
+    const agentPlan = agentLp.values ? { values: agentLp.values } : undefined;
+    notes.push(`per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - t0) / 1000)} s`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
     const t = performance.now();
     const followOptions = {
       backend,
@@ -650,11 +651,12 @@ async function solveWeekly(model: LpModel, split: NonNullable<ReturnType<typeof 
  * A per-agent plan from the class plan: the per-agent LP with only the shifts the class plan uses open (every
  * other shift fixed to 0), week by week. It is no bound (shifts are left out), but it is small and nearly
  * integral. XL seed 1 on a 2-core Xeon: the class plan opens 124,844 of 1,440,512 shift columns; the four weekly
- * LPs took 41 s two at a time and came to 166,255.5 against the class LP's 165,870; 21,047 columns are used,
- * 7,448 of them fractionally. Followed chunk by chunk, it rounds far less than the class plan's shares.
- * Undefined when it is not solved in time (or the class plan's shifts cannot keep some agent's rows).
+ * LPs took 41–47 s two at a time (seed 2: 73 s) and came to 166,255.5 against the class LP's 165,870; 21,047
+ * columns are used, 7,448 of them fractionally. Followed chunk by chunk, it rounds far less than the class
+ * plan's shares. Without values when it is not solved in time (or the class plan's shifts cannot keep some
+ * agent's rows); `status` then says which.
  */
-async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ values: Float64Array; objective: number; columns: number } | undefined> {
+async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number }> {
   const free: number[] = [];
   for (const cols of built.model.columns)
     for (const j of cols) {
@@ -665,10 +667,10 @@ async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: 
   const week = weekOfColumns(p, built);
   const split = p.weeks.length >= 2 ? partitionRelaxation(sub.model, Int32Array.from(sub.columns, (j) => week[j]!), p.weeks.length) : undefined;
   const r = split ? await solveWeekly(sub.model, split, backend, timeLimitSeconds, signal) : await backend.solve(sub.model, { timeLimitSeconds, relaxIntegrality: true, signal });
-  if (r.status !== 'optimal' || !r.values || r.objective === undefined) return undefined;
+  if (r.status !== 'optimal' || !r.values || r.objective === undefined) return { status: r.message ?? r.status, columns: free.length };
   const values = new Float64Array(built.lp.variables.length);
   sub.columns.forEach((j, k) => (values[j] = r.values![k]!));
-  return { values, objective: r.objective, columns: free.length };
+  return { status: r.status, values, objective: r.objective, columns: free.length };
 }
 
 /**
