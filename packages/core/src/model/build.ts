@@ -13,6 +13,19 @@ export interface BuiltModel {
   encode(shifts: readonly (readonly Shift[])[]): Float64Array;
 }
 
+/** For every column of `built.lp`: the agent whose shift it is and that shift's candidate index (-1, -1 on auxiliary columns). */
+export function shiftColumnOwners(built: BuiltModel): { owner: Int32Array; candidate: Int32Array } {
+  const owner = new Int32Array(built.lp.variables.length).fill(-1);
+  const candidate = new Int32Array(built.lp.variables.length).fill(-1);
+  built.model.columns.forEach((cols, ai) =>
+    cols.forEach((j, i) => {
+      owner[j] = ai;
+      candidate[j] = i;
+    }),
+  );
+  return { owner, candidate };
+}
+
 export function buildRosterModel(p: Problem): BuiltModel {
   const model = new RosterModel(p);
   for (const rule of RULES) rule.build?.(model);

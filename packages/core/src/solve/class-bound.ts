@@ -5,7 +5,7 @@
  * effect on candidate shifts is kept, their own rows are relaxed).
  */
 import type { Problem, Shift } from '../expand/problem.js';
-import type { BuiltModel } from '../model/build.js';
+import { shiftColumnOwners, type BuiltModel } from '../model/build.js';
 import { aggregateAgents, type AgentAggregation } from '../lp/aggregate.js';
 import { checkAgent } from '../evaluate/evaluate.js';
 
@@ -27,14 +27,7 @@ export function agentClasses(p: Problem): Int32Array {
 
 export function classAggregation(p: Problem, built: BuiltModel): AgentAggregation {
   const lp = built.lp;
-  const owner = new Int32Array(lp.variables.length).fill(-1);
-  const candidate = new Int32Array(lp.variables.length).fill(-1);
-  built.model.columns.forEach((cols, ai) =>
-    cols.forEach((j, i) => {
-      owner[j] = ai;
-      candidate[j] = i;
-    }),
-  );
+  const { owner, candidate } = shiftColumnOwners(built);
   const shiftKey = (j: number) => {
     const s = p.agents[owner[j]!]!.candidates[candidate[j]!]!;
     return `${s.day}|${s.start}|${s.end}|${s.skill}|${s.template?.id ?? ''}|${s.micro ? 1 : 0}`;

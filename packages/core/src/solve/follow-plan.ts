@@ -38,7 +38,7 @@ import type { LpBackend } from '../lp/backend.js';
 import type { AgentAggregation } from '../lp/aggregate.js';
 import { columnIndex, windowModel, type ColumnIndex } from '../lp/window.js';
 import type { Problem, Shift } from '../expand/problem.js';
-import type { BuiltModel } from '../model/build.js';
+import { shiftColumnOwners, type BuiltModel } from '../model/build.js';
 import { agentClasses } from './class-bound.js';
 import { mapWithLimit } from './map-with-limit.js';
 import { FlexrosterInputError } from '../schema/errors.js';
@@ -82,13 +82,6 @@ function checkFollowPlanInput(p: Problem, options: FollowPlanOptions, issues: Is
   if (issues.length > 0) throw new FlexrosterInputError(`invalid arguments to ${caller}`, issues);
 }
 
-/** The owning agent of every column of `built.lp` (-1 for auxiliary columns). */
-function columnOwners(built: BuiltModel): Int32Array {
-  const owner = new Int32Array(built.lp.variables.length).fill(-1);
-  built.model.columns.forEach((cols, ai) => cols.forEach((j) => (owner[j] = ai)));
-  return owner;
-}
-
 /** Follows the class LP's plan: an agent still to come counts with its class's share of each shift. */
 export async function followClassPlan(p: Problem, built: BuiltModel, aggregation: AgentAggregation, classValues: ArrayLike<number>, options: FollowPlanOptions): Promise<FollowPlanResult> {
   const n = built.lp.variables.length;
@@ -97,7 +90,7 @@ export async function followClassPlan(p: Problem, built: BuiltModel, aggregation
   if (classValues.length !== aggregation.model.variables.length)
     issues.push({ path: '/classValues', message: `has ${classValues.length} values, but the class model has ${aggregation.model.variables.length} columns` });
   checkFollowPlanInput(p, options, issues, 'followClassPlan');
-  const owner = columnOwners(built);
+  const { owner } = shiftColumnOwners(built);
   // The class value over the class agents who have that shift.
   const expected = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -117,7 +110,7 @@ export async function followAgentPlan(p: Problem, built: BuiltModel, values: Arr
   const issues: Issue[] = [];
   if (values.length !== n) issues.push({ path: '/values', message: `has ${values.length} values, but the model has ${n} columns` });
   checkFollowPlanInput(p, options, issues, 'followAgentPlan');
-  const owner = columnOwners(built);
+  const { owner } = shiftColumnOwners(built);
   const expected = new Float64Array(n);
   for (let j = 0; j < n; j++) if (owner[j]! >= 0) expected[j] = Math.min(1, Math.max(0, values[j] ?? 0));
   return followPlan(p, built, owner, expected, options);

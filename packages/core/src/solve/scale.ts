@@ -30,7 +30,7 @@ import { classAggregation, disaggregate } from './class-bound.js';
 import { followAgentPlan, followClassPlan } from './follow-plan.js';
 import { mapWithLimit } from './map-with-limit.js';
 import type { Problem, Shift } from '../expand/problem.js';
-import type { BuiltModel } from '../model/build.js';
+import { shiftColumnOwners, type BuiltModel } from '../model/build.js';
 import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
 
 export interface DecomposeOptions {
@@ -169,16 +169,17 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
 
   /** Position of each candidate shift in its agent's list, built once per agent on first use (not per window). */
   const candidatePositions: (Map<Shift, number> | undefined)[] = [];
+  /** Candidate indices of agent `ai`'s shifts in `target`'s roster. */
+  const rosterCandidates = (target: Incumbent, ai: number): number[] => {
+    const pos = (candidatePositions[ai] ??= new Map(p.agents[ai]!.candidates.map((s, i) => [s, i])));
+    return target.search.state[ai]!.shifts.flatMap((s) => pos.get(s) ?? []);
+  };
   /** 1 on the shift columns of `target`'s roster. */
   const rosterColumns = (target: Incumbent): Uint8Array => {
     const inRoster = new Uint8Array(lp.variables.length);
-    target.search.state.forEach((st, ai) => {
+    target.search.state.forEach((_, ai) => {
       const cols = built.model.columns[ai]!;
-      const pos = (candidatePositions[ai] ??= new Map(p.agents[ai]!.candidates.map((s, i) => [s, i])));
-      for (const s of st.shifts) {
-        const i = pos.get(s);
-        if (i !== undefined) inRoster[cols[i]!] = 1;
-      }
+      for (const i of rosterCandidates(target, ai)) inRoster[cols[i]!] = 1;
     });
     return inRoster;
   };
@@ -227,15 +228,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const candidatesPerDay = p.agents.reduce((n, a) => n + a.candidates.length, 0) / Math.max(1, p.agents.length * p.days);
   let round = 0;
   /** An agent's plan shifts and current roster shifts, as candidate indices. */
-  const planAndRoster = (ai: number): number[] => {
-    const pos = (candidatePositions[ai] ??= new Map(p.agents[ai]!.candidates.map((s, i) => [s, i])));
-    const list = new Set(planSupport![ai]!);
-    for (const s of main.search.state[ai]!.shifts) {
-      const i = pos.get(s);
-      if (i !== undefined) list.add(i);
-    }
-    return [...list];
-  };
+  const planAndRoster = (ai: number): number[] => [...new Set([...planSupport![ai]!, ...rosterCandidates(main, ai)])];
   const lnsUntil = async (done: () => boolean) => {
   while (!stopped() && !done() && p.agents.length > 0) {
     round++;
@@ -626,9 +619,8 @@ async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimi
 
 /** The week of every shift column of `built.lp` (-1 for auxiliary columns). */
 function weekOfColumns(p: Problem, built: BuiltModel): Int32Array {
-  const week = new Int32Array(built.lp.variables.length).fill(-1);
-  built.model.columns.forEach((cols, ai) => cols.forEach((j, i) => (week[j] = p.agents[ai]!.candidates[i]!.week)));
-  return week;
+  const { owner, candidate } = shiftColumnOwners(built);
+  return owner.map((ai, j) => (ai < 0 ? -1 : p.agents[ai]!.candidates[candidate[j]!]!.week));
 }
 
 /** The weekly LPs of a split relaxation, two at a time, put back together as one solution of `model`. */
