@@ -14,6 +14,7 @@ import {
   generateCandidates,
   buildRosterModel,
   LpModelBuilder,
+  plainVariable,
   jslpBackend,
   checkSwap,
   swapCandidates,
@@ -22,6 +23,8 @@ import {
   type Roster,
 } from '@flexroster/core';
 import { smallScenario } from './fixtures.js';
+// Not part of the package's API: the decomposition's own index.
+import { columnIndex } from '../dist/lp/window.js';
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -292,7 +295,7 @@ t.test('the LP model and the checks agree: a roster fixed into the model costs w
     if (ai < 0) return v;
     const i = built.model.columns[ai]!.indexOf(j);
     const x = chosen[ai]!.includes(p.agents[ai]!.candidates[i]!) ? 1 : 0;
-    return { ...v, lower: x, upper: x };
+    return { ...plainVariable(v), lower: x, upper: x };
   }) };
   const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
   t.equal(sol.status, 'optimal');
@@ -374,6 +377,79 @@ t.test('LpModelBuilder: long rows merge repeats like short ones, and a built mod
   const twice = new LpModelBuilder();
   twice.addBinary('z');
   t.throws(() => twice.addBinary('z'), /defined twice/);
+});
+
+t.test('LpModelBuilder: column families name their members on demand, keep names unique and share coefficient storage', async (t) => {
+  const b = new LpModelBuilder();
+  const before = b.addBinary('y[a#7]');
+  const first = b.addBinaryFamily('x[a#', 3, ']');
+  t.equal(first, before + 1, 'a family follows the columns before it');
+  b.addCost(first + 2, 4);
+  b.addCost(first + 2, 0.5);
+  t.throws(() => b.addBinaryFamily('x[a#', 2, ']'), /defined twice/, 'one family per prefix and suffix');
+  t.throws(() => b.addBinaryFamily('x[a1', 2, ']'), /may not end in/, 'a prefix ending in a digit would make names ambiguous');
+  t.throws(() => b.addBinaryFamily('x[b#', 2, '#2]'), /no digit/);
+  // Long rows of ones and a short tail share one buffer; their values read as if each had its own.
+  const cols = Array.from({ length: 80 }, (_, i) => b.addBinary(`z${i}`));
+  const ones = (n: number, tail: number[]) => [...Array.from({ length: n }, () => 1), ...tail];
+  b.addRow('long-a', cols.slice(0, 70), ones(68, [1, -1]), 2, 2);
+  b.addRow('long-b', cols.slice(0, 80), ones(78, [1, -1]), 3, 3);
+  b.addRow('long-c', cols.slice(0, 75), ones(73, [1, -1]), 1, 1);
+  b.addRow('long-mixed', cols.slice(0, 70), cols.slice(0, 70).map((_, i) => (i % 2 ? 1 : 0.5)), 0, 9);
+  b.addRow('short-ones', [first, first + 1], [1, 1], 0, 1);
+  b.addRow('short-ones-2', [first + 1, first + 2], [1, 1], 0, 1);
+  const model = b.build();
+  const family = model.variables.slice(first, first + 3);
+  t.same(
+    family.map((v) => [v.name, v.lower, v.upper, v.integer, v.cost]),
+    [
+      ['x[a#0]', 0, 1, true, 0],
+      ['x[a#1]', 0, 1, true, 0],
+      ['x[a#2]', 0, 1, true, 4.5],
+    ],
+  );
+  const row = (name: string) => model.rows.find((r) => r.name === name)!;
+  t.same(Array.from(row('long-a').coefficients), ones(68, [1, -1]));
+  t.same(Array.from(row('long-b').coefficients), ones(78, [1, -1]));
+  t.same(Array.from(row('long-c').coefficients), ones(73, [1, -1]));
+  t.same(Array.from(row('long-mixed').coefficients), cols.slice(0, 70).map((_, i) => (i % 2 ? 1 : 0.5)));
+  const buffer = (name: string) => (row(name).coefficients as Float32Array).buffer;
+  t.equal(buffer('long-c'), buffer('long-b'), 'rows of ones with the same tail share one buffer');
+  t.not(buffer('long-mixed'), buffer('long-b'));
+  t.equal(row('short-ones').coefficients, row('short-ones-2').coefficients, 'short rows of ones share one array');
+  t.ok(Object.isFrozen(row('short-ones').coefficients), 'and it cannot be changed through one of them');
+  // A name taken by a family member is refused, whichever came first.
+  const clash = new LpModelBuilder();
+  clash.addBinary('x[c#1]');
+  clash.addBinaryFamily('x[c#', 2, ']');
+  t.throws(() => clash.build(), /x\[c#1\] defined twice/);
+  const noClash = new LpModelBuilder();
+  noClash.addBinary('x[c#2]');
+  noClash.addBinary('x[c#01]');
+  noClash.addBinaryFamily('x[c#', 2, ']');
+  t.equal(noClash.build().variables.length, 4, 'names outside the family (k too large, a leading zero) are fine');
+});
+
+t.test('columnIndex: the runs of rows of every column are exactly the rows it appears in', async (t) => {
+  const p = expandProblem(parseScenario(smallScenario()));
+  generateCandidates(p);
+  const { lp } = buildRosterModel(p);
+  const index = columnIndex(lp);
+  const fromRuns = (j: number) => {
+    const rows: number[] = [];
+    for (let k = index.starts[j]!; k < index.starts[j + 1]!; k++) for (let i = index.runFirst[k]!; i < index.runFirst[k]! + index.runLength[k]!; i++) rows.push(i);
+    return rows;
+  };
+  const expected: number[][] = lp.variables.map(() => []);
+  lp.rows.forEach((r, i) => {
+    for (const j of r.indices) expected[j]!.push(i);
+  });
+  let mismatches = 0;
+  lp.variables.forEach((_, j) => {
+    if (fromRuns(j).join() !== expected[j]!.join()) mismatches++;
+  });
+  t.equal(mismatches, 0);
+  t.ok(index.runFirst.length < expected.reduce((n, rows) => n + rows.length, 0), 'consecutive rows (a shift\'s coverage intervals) share a run');
 });
 
 t.test('misspelt solve options are named, not silently replaced by the default', async (t) => {

@@ -14,7 +14,7 @@
  * Agents whose rows match (identical agents) lose nothing: spreading a class solution evenly over its agents
  * is a per-agent solution of the same cost, so the two LP optima are equal.
  */
-import type { LpModel, LpRow, LpVariable } from './model.js';
+import { plainVariable, type LpModel, type LpRow, type LpVariable } from './model.js';
 
 export interface AgentAggregation {
   readonly model: LpModel;
@@ -92,7 +92,7 @@ export function aggregateAgents(model: LpModel, owner: Int32Array, shiftKey: (co
     const key = columnKey(j);
     if (key === undefined) {
       classColumn[j] = variables.length;
-      variables.push({ ...v });
+      variables.push(plainVariable(v));
       members.push(1);
       continue;
     }

@@ -9,7 +9,7 @@ import jslpDefault from 'javascript-lp-solver';
 import type { SolverAPI, Model as JslpModel } from 'javascript-lp-solver';
 import type { LpBackend, LpSolution } from './backend.js';
 import type { LpModel } from './model.js';
-import { objectiveValue, violatedRows } from './model.js';
+import { objectiveValue, plainVariable, violatedRows } from './model.js';
 
 // The package's types describe a CommonJS default export; at run time the ESM default is the solver.
 const jslp = jslpDefault as unknown as SolverAPI;
@@ -46,7 +46,8 @@ export function jslpBackend(options: { maxModelSize?: number; graceSeconds?: num
         opts.signal?.addEventListener('abort', onAbort);
         worker.on('message', (m: { solution: LpSolution }) => finish({ ...m.solution, seconds: seconds() }));
         worker.on('error', (e) => finish({ status: 'error', seconds: seconds(), message: `javascript-lp-solver worker failed: ${e.message}` }));
-        worker.postMessage({ model, timeLimitSeconds: opts.timeLimitSeconds, relaxIntegrality: opts.relaxIntegrality === true });
+        // Plain objects: a structured clone keeps own fields only, not the getters of a column family's members.
+        worker.postMessage({ model: { ...model, variables: model.variables.map(plainVariable) }, timeLimitSeconds: opts.timeLimitSeconds, relaxIntegrality: opts.relaxIntegrality === true });
       });
     },
   };
@@ -77,7 +78,7 @@ export function solveWithJslp(model: LpModel, opts: { timeLimitSeconds: number; 
     values[j] = typeof x === 'number' ? x : 0;
   });
   // The JS solver sometimes returns non-integral or slightly infeasible answers on MIPs: trust only what checks out.
-  const bad = violatedRows(opts.relaxIntegrality ? { ...model, variables: model.variables.map((v) => ({ ...v, integer: false })) } : model, values, 1e-5);
+  const bad = violatedRows(opts.relaxIntegrality ? { ...model, variables: model.variables.map((v) => ({ ...plainVariable(v), integer: false })) } : model, values, 1e-5);
   const objective = objectiveValue(model, values);
   if (bad.length > 0) return { status: 'error', seconds: seconds(), message: `javascript-lp-solver returned an answer that breaks ${bad.length} rows or bounds (first: ${bad[0]})` };
   return {

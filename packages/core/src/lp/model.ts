@@ -33,17 +33,84 @@ export interface LpRow {
 
 export interface LpModel {
   readonly sense: 'minimize';
+  /**
+   * The columns. Their fields may be getters (an agent's shift columns are, see `addBinaryFamily`), so spreading
+   * one (`{ ...v }`) or cloning it for another thread loses them: copy one with `plainVariable`.
+   */
   readonly variables: readonly LpVariable[];
   readonly rows: readonly LpRow[];
   /** A constant added to the objective (costs that no decision can change). */
   readonly objectiveOffset: number;
 }
 
+/** A variable as a plain object with its own fields (to copy one, or change a field of the copy). */
+export function plainVariable(v: LpVariable): { name: string; lower: number; upper: number; cost: number; integer: boolean } {
+  return { name: v.name, lower: v.lower, upper: v.upper, cost: v.cost, integer: v.integer };
+}
+
+/** A column added one at a time, with its own name. */
+class NamedColumn implements LpVariable {
+  constructor(
+    readonly name: string,
+    readonly lower: number,
+    readonly upper: number,
+    public cost: number,
+    readonly integer: boolean,
+  ) {}
+}
+
+/**
+ * A run of binary columns named `${prefix}${k}${suffix}` for k = 0 … count − 1 (an agent's candidate shifts).
+ * XL has 1.44 million of them: as objects with their own name, bounds and cost they held 260 MB of heap; a
+ * member holds only its family and its k (its cost sits in the family's array), and its name is made when
+ * asked for, which only diagnostics and small models' backends do.
+ */
+class ColumnFamily {
+  readonly costs: Float64Array;
+  constructor(
+    readonly prefix: string,
+    readonly suffix: string,
+    count: number,
+  ) {
+    this.costs = new Float64Array(count);
+  }
+}
+
+class FamilyColumn implements LpVariable {
+  constructor(
+    private readonly family: ColumnFamily,
+    private readonly k: number,
+  ) {}
+  get name(): string {
+    return `${this.family.prefix}${this.k}${this.family.suffix}`;
+  }
+  get lower(): number {
+    return 0;
+  }
+  get upper(): number {
+    return 1;
+  }
+  get integer(): boolean {
+    return true;
+  }
+  get cost(): number {
+    return this.family.costs[this.k]!;
+  }
+  set cost(value: number) {
+    this.family.costs[this.k] = value;
+  }
+}
+
 /** Mutable helper that builds an `LpModel`. */
 export class LpModelBuilder {
-  private readonly vars: { name: string; lower: number; upper: number; cost: number; integer: boolean }[] = [];
+  private readonly vars: (NamedColumn | FamilyColumn)[] = [];
   private readonly rowList: LpRow[] = [];
+  /** Names of the columns added one at a time; family members are checked against them in `build`. */
   private readonly names = new Set<string>();
+  /** Families by `prefix + "\u0000" + suffix`. */
+  private readonly families = new Map<string, ColumnFamily>();
+  private readonly sharedOnes = new SharedOnes();
+  private readonly ones = new Map<number, readonly number[]>();
   private offset = 0;
   private built = false;
 
@@ -59,12 +126,29 @@ export class LpModelBuilder {
     if (this.built) throw new Error('LpModelBuilder: the model is already built');
     if (this.names.has(v.name)) throw new Error(`LP variable ${v.name} defined twice`);
     this.names.add(v.name);
-    this.vars.push({ name: v.name, lower: v.lower ?? 0, upper: v.upper ?? Infinity, cost: v.cost ?? 0, integer: v.integer ?? false });
+    this.vars.push(new NamedColumn(v.name, v.lower ?? 0, v.upper ?? Infinity, v.cost ?? 0, v.integer ?? false));
     return this.vars.length - 1;
   }
 
   addBinary(name: string, cost = 0): number {
     return this.addVariable({ name, lower: 0, upper: 1, cost, integer: true });
+  }
+
+  /**
+   * Adds `count` binary columns of cost 0 named `${prefix}${k}${suffix}` and returns the index of the first (the
+   * others follow it). The suffix may hold no digit and the prefix may not end in one, so a name tells its
+   * family and k apart: every name stays unique, which `build` checks against the columns added one at a time.
+   */
+  addBinaryFamily(prefix: string, count: number, suffix: string): number {
+    if (this.built) throw new Error('LpModelBuilder: the model is already built');
+    if (/\d/.test(suffix) || /\d$/.test(prefix)) throw new Error(`column family ${prefix}…${suffix}: the suffix may hold no digit and the prefix may not end in one`);
+    const key = `${prefix}\u0000${suffix}`;
+    if (this.families.has(key)) throw new Error(`column family ${prefix}…${suffix} defined twice`);
+    const family = new ColumnFamily(prefix, suffix, count);
+    this.families.set(key, family);
+    const first = this.vars.length;
+    for (let k = 0; k < count; k++) this.vars.push(new FamilyColumn(family, k));
+    return first;
   }
 
   /** Adds `cost` to a column's objective coefficient (several rules may price the same column). */
@@ -90,9 +174,10 @@ export class LpModelBuilder {
       // they need no merge map. They are kept as typed arrays: 8 bytes a nonzero where the coefficients fit
       // 32 bits exactly (coverage shares of whole or half intervals do), 12 otherwise, against 16 for number
       // arrays plus the room left by growing them with push (XL: 46 million of its 53 million nonzeros are in
-      // such rows). Typed index arrays are taken as they are, not copied: the caller hands them over.
+      // such rows); 4 where they are ones and a short tail (see `SharedOnes`). Typed index arrays are taken as
+      // they are, not copied: the caller hands them over.
       const ownIndices = indices instanceof Int32Array ? indices : Int32Array.from(indices);
-      this.rowList.push({ name, indices: ownIndices, coefficients: compactCoefficients(coefficients), lower, upper });
+      this.rowList.push({ name, indices: ownIndices, coefficients: this.sharedOnes.view(coefficients) ?? compactCoefficients(coefficients), lower, upper });
       return;
     }
     const merged = new Map<number, number>();
@@ -100,24 +185,104 @@ export class LpModelBuilder {
       const j = indices[i]!;
       merged.set(j, (merged.get(j) ?? 0) + coefficients[i]!);
     }
-    const idx: number[] = [];
-    const coef: number[] = [];
-    for (const [j, c] of merged) {
+    let n = 0;
+    let allOnes = true;
+    for (const c of merged.values())
       if (c !== 0) {
-        idx.push(j);
-        coef.push(c);
+        n++;
+        if (c !== 1) allOnes = false;
       }
+    if (n === 0 && lower <= 0 && upper >= 0) return;
+    // Arrays of their exact size (grown by push they kept up to twice the room), and one shared array of ones
+    // per length: on XL the 250,000 short rows held 219 MB of heap.
+    const idx = new Array<number>(n);
+    const coef = allOnes ? this.onesOfLength(n) : new Array<number>(n);
+    let k = 0;
+    for (const [j, c] of merged) {
+      if (c === 0) continue;
+      idx[k] = j;
+      if (!allOnes) (coef as number[])[k] = c;
+      k++;
     }
-    if (idx.length === 0 && lower <= 0 && upper >= 0) return;
     this.rowList.push({ name, indices: idx, coefficients: coef, lower, upper });
+  }
+
+  /**
+   * Coefficients for a row of `ones` ones followed by `tail` (at most four values that fit 32 bits exactly),
+   * without an array of the row's own: a read-only view shared with every such row. For long rows built in
+   * place (coverage), which then need no temporary array of shares (on XL those 368 MB, freed again at once,
+   * left about 150 MB of resident memory behind in the allocator).
+   */
+  onesThen(ones: number, tail: readonly number[]): Float32Array {
+    if (tail.length > SHARED_TAIL_MAX || tail.some((c) => Math.fround(c) !== c)) throw new Error(`onesThen: a tail of at most ${SHARED_TAIL_MAX} values that fit 32 bits exactly, got [${tail.join(', ')}]`);
+    return this.sharedOnes.of(ones, tail);
+  }
+
+  /** A frozen array of `n` ones, shared by every short row whose coefficients are all 1. */
+  private onesOfLength(n: number): readonly number[] {
+    let ones = this.ones.get(n);
+    if (!ones) {
+      ones = Object.freeze(new Array<number>(n).fill(1));
+      this.ones.set(n, ones);
+    }
+    return ones;
   }
 
   /** The model. The builder hands over its arrays (no copy: a model can hold millions of columns), so it is finished after this. */
   build(): LpModel {
     if (this.built) throw new Error('LpModelBuilder.build() called twice');
     this.built = true;
+    for (const name of this.names) {
+      // The name's last run of digits is the k it would have in a family (see addBinaryFamily).
+      const m = /^(.*\D|)(\d+)(\D*)$/.exec(name);
+      const family = m ? this.families.get(`${m[1]}\u0000${m[3]}`) : undefined;
+      if (family && String(Number(m![2])) === m![2] && Number(m![2]) < family.costs.length) throw new Error(`LP variable ${name} defined twice`);
+    }
     this.names.clear();
+    this.families.clear();
     return { sense: 'minimize', variables: this.vars, rows: this.rowList, objectiveOffset: this.offset };
+  }
+}
+
+/** Longest tail after the ones that a shared coefficient buffer takes (coverage rows have two: the slacks' 1 and −1). */
+const SHARED_TAIL_MAX = 4;
+
+/**
+ * Coefficients that are a run of ones followed by a short tail, as views into one buffer per tail (ones, then
+ * the tail), so that such rows store no coefficients of their own. Coverage rows are such rows (the shifts'
+ * whole-interval shares, then the under- and over-staffing slacks' 1 and −1): on XL this drops 184 MB of
+ * 32-bit shares. The buffers are read-only in use, as every row's coefficients are.
+ */
+class SharedOnes {
+  private readonly byTail = new Map<string, Float32Array>();
+
+  /** The coefficients as such a view, if they are ones and a short tail of values that fit 32 bits exactly. */
+  view(coefficients: RowCoefficients): Float32Array | undefined {
+    const n = coefficients.length;
+    let ones = 0;
+    while (ones < n && coefficients[ones] === 1) ones++;
+    if (n - ones > SHARED_TAIL_MAX) return undefined;
+    const tail: number[] = [];
+    for (let i = ones; i < n; i++) {
+      if (Math.fround(coefficients[i]!) !== coefficients[i]) return undefined;
+      tail.push(coefficients[i]!);
+    }
+    return this.of(ones, tail);
+  }
+
+  /** `ones` ones followed by `tail` (at most SHARED_TAIL_MAX values that fit 32 bits exactly). */
+  of(ones: number, tail: readonly number[]): Float32Array {
+    const key = tail.join(',');
+    let buffer = this.byTail.get(key);
+    let capacity = buffer ? buffer.length - tail.length : 0;
+    if (!buffer || capacity < ones) {
+      // A longer run than any before: a new buffer (rows already built keep viewing the old one).
+      capacity = Math.max(ones, 2 * capacity);
+      buffer = new Float32Array(capacity + tail.length).fill(1);
+      buffer.set(tail, capacity);
+      this.byTail.set(key, buffer);
+    }
+    return buffer.subarray(capacity - ones, capacity + tail.length);
   }
 }
 

@@ -27,7 +27,10 @@ export class RosterModel {
   private readonly dayWorkedCache = new Map<string, Expr>();
 
   constructor(readonly problem: Problem) {
-    this.columns = problem.agents.map((a) => a.candidates.map((_, i) => this.lp.addBinary(`x[${a.id}#${i}]`)));
+    this.columns = problem.agents.map((a) => {
+      const first = this.lp.addBinaryFamily(`x[${a.id}#`, a.candidates.length, ']');
+      return a.candidates.map((_, i) => first + i);
+    });
     this.byDay = problem.agents.map((a) => {
       const m = new Map<number, number[]>();
       a.candidates.forEach((s, i) => {

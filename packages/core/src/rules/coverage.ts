@@ -10,6 +10,8 @@ import { isoInZone } from '../time/zone.js';
 export const COVERAGE = 'coverage';
 
 const EMPTY_SHARES = new Float64Array(0);
+/** The under-staffing slack's and the over-staffing slack's coefficients, after the shifts' shares. */
+const SLACK_COEFFICIENTS = [1, -1];
 
 /** The intervals a shift overlaps, with the share of each it covers. */
 export function shiftIntervals(p: Problem, s: Shift): { first: number; shares: number[] } {
@@ -97,15 +99,21 @@ export const coverageRule: RuleModule = {
     // places longer for the slacks. On XL (46 million entries), with number arrays grown by push the build
     // peaked at 2.48 GB resident and left 1,688 MB of heap; this way it peaks at 1.56 GB and leaves 860 MB of
     // heap plus 351 MB of typed arrays (527 MB before the shares were kept in 32 bits), and takes no longer.
+    // Cells whose shifts all cover whole intervals (all of them on a grid the shifts start on) keep no shares:
+    // their coefficients are ones and the slacks' 1 and −1, shared by every such row (`onesThen`).
     const counts = new Int32Array(p.skills.length * p.intervalCount);
-    visit((cell) => counts[cell]!++);
+    const fractional = new Uint8Array(counts.length);
+    visit((cell, _column, share) => {
+      counts[cell]!++;
+      if (share !== 1) fractional[cell] = 1;
+    });
     const indices = Array.from(counts, (n) => new Int32Array(n > 0 ? n + 2 : 0));
-    const shares = Array.from(counts, (n) => new Float64Array(n > 0 ? n + 2 : 0));
+    const shares = Array.from(counts, (n, cell) => (fractional[cell] ? new Float64Array(n + 2) : EMPTY_SHARES));
     const filled = new Int32Array(counts.length);
     visit((cell, column, share) => {
       const f = filled[cell]!++;
       indices[cell]![f] = column;
-      shares[cell]![f] = share;
+      if (fractional[cell]) shares[cell]![f] = share;
     });
     const h = p.intervalHours;
     p.skills.forEach((skill, k) => {
@@ -120,11 +128,10 @@ export const coverageRule: RuleModule = {
         }
         // scheduled + under − over = required; both slacks are priced, so at the optimum they are the gaps.
         const row = indices[cell]!;
-        const coefficients = shares[cell]!;
         row[n] = m.slack(`under[${skill}#${t}]`, h * p.weights.understaffedPerAgentHour, req);
         row[n + 1] = m.slack(`over[${skill}#${t}]`, h * p.weights.overstaffedPerAgentHour);
-        coefficients[n] = 1;
-        coefficients[n + 1] = -1;
+        if (fractional[cell]) shares[cell]!.set(SLACK_COEFFICIENTS, n);
+        const coefficients = fractional[cell] ? shares[cell]! : m.lp.onesThen(n, SLACK_COEFFICIENTS);
         // The cell's own arrays become the row (each is used once): no copy of millions of entries on large models.
         m.lp.addRow(`${COVERAGE}:${skill}:${t}`, row, coefficients, req, req);
         // The row may hold its shares in 32 bits (LpModelBuilder.addRow): let the 64-bit ones go as it is built.

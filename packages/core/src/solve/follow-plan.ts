@@ -156,8 +156,6 @@ async function followPlan(p: Problem, built: BuiltModel, owner: Int32Array, expe
   if (current.length > 0) chunks.push(current);
 
   const shifts: Shift[][] = p.agents.map((_, ai) => [...(options.base[ai] ?? [])]);
-  const chunkOf = new Int32Array(p.agents.length).fill(-1);
-  chunks.forEach((chunk, k) => chunk.forEach((ai) => (chunkOf[ai] = k)));
   let started = 0;
   let solved = 0;
   const parallel = options.parallel ?? 2;
@@ -169,32 +167,71 @@ async function followPlan(p: Problem, built: BuiltModel, owner: Int32Array, expe
       const chunksLeft = chunks.length - started++;
       const left = (options.deadline - performance.now()) / 1000;
       if (options.signal.aborted || left <= 0.05) return finishChunk(chunk);
-      const free: number[] = [];
-      for (const ai of chunk) for (const i of open[ai]!) free.push(built.model.columns[ai]![i]!);
-      // The chunk's own shifts outside its open list are not taken; a chunk solved beside this one counts
-      // with its shares, as the chunks after both will see their rosters.
-      const sub = windowModel(lp, index, decision, free, (j) => (chunkOf[owner[j]!] === k ? 0 : expected[j]!));
       // Its fair part of what is left, two chunks running at once.
       const timeLimit = Math.max(0.05, Math.min(left - 0.05, (left * Math.min(parallel, chunksLeft)) / chunksLeft));
-      const t = performance.now();
-      const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inBase[j]! : NaN));
-      const r = await options.backend.solve(sub.model, { timeLimitSeconds: timeLimit, mipRelativeGap: options.mipRelativeGap ?? 2e-4, signal: options.signal, initialSolution: start });
-      options.onChunk?.({ agents: chunk.length, columns: free.length, status: r.status, seconds: (performance.now() - t) / 1000 });
-      if (!r.values || (r.status !== 'optimal' && r.status !== 'feasible')) return finishChunk(chunk);
-      const value = new Map<number, number>();
-      sub.columns.forEach((j, c) => value.set(j, r.values![c]!));
-      solved++;
-      return finishChunk(chunk, value);
+      if (await solvePart(chunk, timeLimit)) solved++;
     },
   );
   return { shifts, chunks: chunks.length, solved };
+
+  /**
+   * One MIP over `agents` (a chunk, or part of one), the other agents counting as described above. Returns
+   * whether every one of them got the MIP's roster.
+   *
+   * A MIP can be infeasible: an agent may have no roster keeping its hard rules among the plan's shifts and its
+   * base roster's when the plan's shifts are fractional and the base roster (the heuristic's, cut short) breaks
+   * a rule itself (XL on a 2-core EPYC: the first chunk of 246 agents; its agents kept their base rosters, 576
+   * hard violations in the end). Then the agents are split in two halves, each solved on its own, down to a
+   * single agent, who is given every one of its candidate shifts (as a re-planned agent is in scale.ts).
+   */
+  async function solvePart(agents: readonly number[], timeLimit: number, allOpen = false): Promise<boolean> {
+    const left = Math.min(timeLimit, (options.deadline - performance.now()) / 1000);
+    if (options.signal.aborted || left <= 0.05) {
+      finishChunk(agents);
+      return false;
+    }
+    const free: number[] = [];
+    for (const ai of agents) {
+      const cols = built.model.columns[ai]!;
+      if (allOpen) free.push(...cols);
+      else for (const i of open[ai]!) free.push(cols[i]!);
+    }
+    const inPart = new Uint8Array(p.agents.length);
+    for (const ai of agents) inPart[ai] = 1;
+    // The part's own shifts outside its open list are not taken; a part solved beside this one counts with its
+    // plan values, as the parts after both will see their rosters.
+    const sub = windowModel(lp, index, decision, free, (j) => (inPart[owner[j]!] ? 0 : expected[j]!));
+    const t = performance.now();
+    const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inBase[j]! : NaN));
+    const r = await options.backend.solve(sub.model, { timeLimitSeconds: left, mipRelativeGap: options.mipRelativeGap ?? 2e-4, signal: options.signal, initialSolution: start });
+    options.onChunk?.({ agents: agents.length, columns: free.length, status: r.status, seconds: (performance.now() - t) / 1000 });
+    if (r.values && (r.status === 'optimal' || r.status === 'feasible')) {
+      const value = new Map<number, number>();
+      sub.columns.forEach((j, c) => value.set(j, r.values![c]!));
+      finishChunk(agents, value);
+      return true;
+    }
+    if (r.status !== 'infeasible' || allOpen) {
+      finishChunk(agents);
+      return false;
+    }
+    // Alone, the agent may use the time of every chunk: its rules must hold, and one agent's MIP is small.
+    if (agents.length === 1) return solvePart(agents, Infinity, true);
+    // Each half gets its part of the whole's time limit, from when it starts: a proof of infeasibility is
+    // quick, so a split costs little more than the whole would have, unless it goes down many levels.
+    const half = Math.ceil(agents.length / 2);
+    const first = await solvePart(agents.slice(0, half), (timeLimit * half) / agents.length);
+    const second = await solvePart(agents.slice(half), (timeLimit * (agents.length - half)) / agents.length);
+    return first && second;
+  }
 
   /** The chunk's agents take the MIP's shifts (or keep the base roster's) and count with them from now on. */
   function finishChunk(chunk: readonly number[], value?: Map<number, number>): void {
     for (const ai of chunk) {
       const cands = p.agents[ai]!.candidates;
       const cols = built.model.columns[ai]!;
-      if (value) shifts[ai] = open[ai]!.filter((i) => (value.get(cols[i]!) ?? 0) > 0.5).map((i) => cands[i]!).sort((x, y) => x.start - y.start);
+      // Shifts outside the MIP (fixed to 0 in it) have no value.
+      if (value) shifts[ai] = cands.filter((_, i) => (value.get(cols[i]!) ?? 0) > 0.5).sort((x, y) => x.start - y.start);
       const chosen = new Set(shifts[ai]);
       cands.forEach((s, i) => (expected[cols[i]!] = chosen.has(s) ? 1 : 0));
     }

@@ -14,6 +14,11 @@
  *    window's sub-model exactly on the backend, keep it when the roster is not worse. Window sizes adapt to
  *    how quickly the backend proves the windows optimal.
  *
+ * A lone per-agent LP of an interval-demand model (one LP, not split by weeks: M) has a second route beside it
+ * from the start: the class LP (class-bound.ts, the same bound on M in a fifth of the time), the per-agent LP
+ * over the class plan's shifts, and the restricted MIP of step 2 over that LP's shifts (`classChain`). On a
+ * machine where the per-agent LP takes most of the limit, the roster and its proof come from there.
+ *
  * Where the per-agent relaxation cannot finish in time (XL), the bound is the class LP's (class-bound.ts). The
  * per-agent LP restricted to the class plan's shifts (`agentPlanOverClassPlan`) then gives a nearly integral
  * per-agent plan, which is followed chunk by chunk of agents (follow-plan.ts) before step 3; there, one window
@@ -40,7 +45,7 @@ export interface DecomposeOptions {
   readonly heuristicShare: number;
   readonly signal?: AbortSignal;
   readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
-  /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time. */
+  /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time, both when it is one LP with demand per interval. */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
   /** Relative gap for the MIPs over reduced-cost-fixed models (default 1e-4). */
   readonly mipRelativeGap?: number;
@@ -113,7 +118,25 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   };
   /** The other way of solving the relaxation, still running when the first answered (see `raceRelaxation`). */
   let runnerUp: Promise<LpSolution> | undefined;
-  const relaxationPromise = !fitsWhole ? undefined : relaxationHopeless ? relaxByClasses() : relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes, (r) => (runnerUp = r));
+  /** The class LP, started at once beside the per-agent LP (see `classChain`). */
+  const classLpAlongside = async (): Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }> => {
+    const t = performance.now();
+    const aggregation = classAggregation(p, built);
+    const r = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, left() - 0.2), relaxIntegrality: true, signal });
+    return { aggregation, r, seconds: (performance.now() - t) / 1000 };
+  };
+  // A lone per-agent LP of an interval-demand model (M: 100 agents × 7 days) has the class LP beside it, in the
+  // second worker: the class LP gives the same bound in a fraction of the time, and the per-agent LP over its
+  // plan's shifts, then the restricted MIP over that LP's shifts, often the optimum (see `classChain` below).
+  // The per-agent LP then runs alone, with presolve (not raced without it, see `raceRelaxation`).
+  const classChainFirst =
+    fitsWhole && !relaxationHopeless && p.shiftDemand.length === 0 && (options.relaxation ?? 'auto') === 'auto' && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
+  const classChainLp = classChainFirst ? classLpAlongside() : undefined;
+  const relaxationPromise = !fitsWhole
+    ? undefined
+    : relaxationHopeless
+      ? relaxByClasses()
+      : relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes, classChainFirst ? undefined : (r) => (runnerUp = r));
   // With a class plan coming, the heuristic only gives the chunks a fallback: it stops when the plan is in.
   const heuristicStop = new AbortController();
   const stopHeuristic = () => heuristicStop.abort();
@@ -194,7 +217,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (backend.maxModelSize !== undefined && sub.model.variables.length * Math.max(1, sub.model.rows.length) > backend.maxModelSize) return undefined;
     // The current roster, restricted to the window, as a MIP start (shift columns only; slacks are left to the backend).
     const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inRoster[j]! : NaN));
-    const result = await backend.solve(sub.model, { timeLimitSeconds: timeLimit, mipRelativeGap, signal, initialSolution: start });
+    // Building the window takes time too (XL on a 2-core EPYC: a second or two over every coverage row), which
+    // must not carry the window past the deadline.
+    const result = await backend.solve(sub.model, { timeLimitSeconds: Math.max(0.05, Math.min(timeLimit, left() - 0.05)), mipRelativeGap, signal, initialSolution: start });
     windows++;
     if (!result.values || (result.status !== 'optimal' && result.status !== 'feasible')) return result;
     const value = new Map<number, number>();
@@ -277,7 +302,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   }
   };
   // 2. Restricted MIP over the shifts the relaxation and the heuristic point at.
-  const restricted = async (neighbours = lp.variables.length <= 20_000, values = relaxation?.values) => {
+  const restricted = async (neighbours = lp.variables.length <= 20_000, values = relaxation?.values, timeLimit = Math.min(left() * 0.8, total * 0.35)) => {
   if (values && fitsWhole && !stopped()) {
     const free = new Map<number, number[]>();
     let count = 0;
@@ -305,7 +330,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const t = performance.now();
     // Most of what is left: it usually proves its subset optimal early, and a machine 1.6× slower than the one
     // M was tuned on (LP 5 s, not 3 s) left it 1.9 s, which ended with a roster 44 % above the bound.
-    const r = await solveWindow(free, false, Math.max(0.05, Math.min(left() * 0.8, total * 0.35)));
+    const r = await solveWindow(free, false, Math.max(0.05, timeLimit));
     if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
     notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
@@ -401,7 +426,10 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     }
   };
   // A class plan's chunks re-plan every agent under all of its rows anyway: the repair waits for what they leave.
-  const planComing = relaxationHopeless && relaxationPromise !== undefined;
+  // So does the class chain's restricted MIP: the repair waits for it, unless the chain ends or the time runs
+  // short with the roster still breaking a rule (below). Repairs beside the chain (2-core EPYC, M seed 1: 14
+  // agents, two workers beside its two) left its MIP too little time: 31–66 % where it otherwise proves 0.08 %.
+  const planComing = (relaxationHopeless && relaxationPromise !== undefined) || classChainFirst;
   if (!planComing) await repairAgents(main);
   if (replanned > 0) notes.push(`${replanned} agents re-planned alone to keep their hard rules`);
   // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
@@ -421,7 +449,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // per-agent LP's value on S, M and L in a second or two, then gives it one.
   let classBoundAsked = false;
   const classBoundIfLate = () => {
-    if (classBoundAsked || relaxationDone || !waitForRelaxation || left() > total * (1 - LATE_RELAXATION_SHARE)) return;
+    if (classBoundAsked || classChainFirst || relaxationDone || !waitForRelaxation || left() > total * (1 - LATE_RELAXATION_SHARE)) return;
     classBoundAsked = true;
     const t = performance.now();
     void backend.solve(classAggregation(p, built).model, { timeLimitSeconds: Math.max(0.05, left() - 0.1), relaxIntegrality: true, signal }).then((r) => {
@@ -431,11 +459,40 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
     });
   };
-  while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && main.inf === 0) {
+  /**
+   * Beside a lone per-agent LP: the class LP's bound, then the per-agent LP over the class plan's shifts, then
+   * the restricted MIP over that LP's shifts and the roster's, as after the per-agent LP. On M the class LP
+   * equals the per-agent LP (seeds 1–3: 3140, 3767.5, 3750) and takes 2 s on a 2-core EPYC where the per-agent
+   * LP takes 9.4 s, so on such a machine the roster is proved here or nowhere within 10 s. It stops once the
+   * per-agent LP is in, whose own restricted MIP and reduced-cost fixing take over.
+   */
+  const classChain = async (classLp: Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }>): Promise<void> => {
+    const { aggregation, r, seconds } = await classLp;
+    notes.push(`class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
+    if (r.status !== 'optimal' || r.objective === undefined || !r.values) return;
+    bound = Math.max(bound ?? -Infinity, r.objective);
+    options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
+    if (relaxationDone || closeEnough() || stopped()) return;
+    const t = performance.now();
+    const agentLp = await agentPlanOverClassPlan(p, built, { aggregation, values: r.values }, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
+    notes.push(`per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - t) / 1000)} s`);
+    if (!agentLp.values || relaxationDone || closeEnough() || stopped()) return;
+    // All of what is left (where the per-agent LP comes in time, its own restricted MIP runs beside this one),
+    // less the re-planning's share while the roster breaks a rule: it keeps every rule, should this MIP not.
+    await restricted(undefined, agentLp.values, main.inf > 0 ? left() * 0.6 : left() - 0.1);
+  };
+  let classChainEnded = false;
+  const classChainDone = classChainLp ? classChain(classChainLp).finally(() => (classChainEnded = true)) : undefined;
+  // With the class chain beside the per-agent LP, two workers have the cores even while the roster still
+  // breaks a rule: the chain's restricted MIP gives one that keeps them all. If it does not (the chain ended, or
+  // 60 % of the time is gone), the agents breaking a rule are re-planned alone, after it.
+  const chainMayRepair = () => classChainFirst && !classChainEnded && left() > total * 0.4;
+  while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && (main.inf === 0 || chainMayRepair()) && !closeEnough()) {
     classBoundIfLate();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  while (relaxationPromise && !relaxationDone && !stopped()) {
+  if (classChainFirst && main.inf > 0) await repairAgents(main);
+  while (relaxationPromise && !relaxationDone && !stopped() && !closeEnough()) {
     const more = runHeuristic(p, { deadline: Math.min(options.deadline, performance.now() + 1000), seed: options.seed + 100 + round0++, initial: search.shifts(), signal });
     const changes = new Map<number, Shift[]>();
     more.shifts.forEach((sh, ai) => changes.set(ai, sh));
@@ -463,6 +520,10 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       return finish();
     }
   }
+  // The class chain's restricted MIP may still be running (it has the rest of the time): without the per-agent
+  // LP, windows beside it would only compete with it for the cores, and the deadline stops it with its best
+  // roster. With the per-agent LP in (and its restricted MIP done), the windows go on beside it.
+  if (classChainDone && !relaxationDone) await classChainDone;
   // A class plan (no per-agent relaxation in time) is followed chunk by chunk; keep the roster if it is better.
   if (classPlan && !stopped()) {
     // First the per-agent LP over the class plan's shifts, which the chunks then follow agent by agent; when
@@ -606,10 +667,10 @@ export const SPLIT_RELAXATION_COLUMNS = 60_000;
  * rows that link weeks (rest over the week boundary, runs of days, horizon totals), solved in parallel
  * workers. Either way its objective is a valid lower bound; its values are only used for rounding.
  */
-async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal, notes: string[], onRunnerUp: (solve: Promise<LpSolution>) => void): Promise<LpSolution> {
+async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal, notes: string[], onRunnerUp: ((solve: Promise<LpSolution>) => void) | undefined): Promise<LpSolution> {
   const lp = built.lp;
   if (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2)
-    return p.shiftDemand.length === 0 ? raceRelaxation(backend, lp, timeLimitSeconds, signal, onRunnerUp) : backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
+    return p.shiftDemand.length === 0 && onRunnerUp ? raceRelaxation(backend, lp, timeLimitSeconds, signal, onRunnerUp) : backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
   const week = weekOfColumns(p, built);
   const split = partitionRelaxation(lp, week, p.weeks.length);
   if (!split) return backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
