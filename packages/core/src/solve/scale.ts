@@ -49,6 +49,11 @@ export interface DecomposeOptions {
   readonly relaxation?: 'auto' | 'agents' | 'classes';
   /** Relative gap for the MIPs over reduced-cost-fixed models (default 1e-4). */
   readonly mipRelativeGap?: number;
+  /**
+   * How much slower than the machine `predictedRelaxationSeconds` was measured on this one is (at least 1;
+   * default 1). solve() takes it from the model's build time per column.
+   */
+  readonly machineSlowness?: number;
   /** Largest number of shift columns left after reduced-cost fixing that is still handed over as one MIP. */
   readonly priceAndFixMaxColumns?: number;
 }
@@ -95,9 +100,16 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const fitsWhole = backend.maxModelSize === undefined || size <= backend.maxModelSize;
 
   // 1. Relaxation in the backend's worker, heuristic here, in parallel.
-  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length);
-  // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing.
-  const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && relaxSeconds > 2 * total);
+  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length) * Math.max(1, options.machineSlowness ?? 1);
+  // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing; one that
+  // would take most of the time leaves the roster none (L on a 2-core EPYC 2.7 times slower than the machine
+  // the forecast was made on: its weekly LPs were unfinished at 85 % of the minute, 43–51 % above the bound,
+  // where the class route gave 0.19 %).
+  // A lone LP with demand per interval (M) has the class chain beside it instead (see `classChainFirst`): on M
+  // it did better than the class route (2-core EPYC: 33 / 0 / 0.27 % against 18 / 15 / 0.27 % on seeds 1–3).
+  const loneIntervalLp = p.shiftDemand.length === 0 && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
+  const relaxationHopeless =
+    options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > 2 * total || (!loneIntervalLp && relaxSeconds > SLOW_RELAXATION_SHARE * total)));
   // Then the bound comes from the LP aggregated over agent classes, and its plan gives a first roster.
   let classPlan: { aggregation: AgentAggregation; values: Float64Array } | undefined;
   const relaxByClasses = async (): Promise<LpSolution> => {
@@ -129,8 +141,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // second worker: the class LP gives the same bound in a fraction of the time, and the per-agent LP over its
   // plan's shifts, then the restricted MIP over that LP's shifts, often the optimum (see `classChain` below).
   // The per-agent LP then runs alone, with presolve (not raced without it, see `raceRelaxation`).
-  const classChainFirst =
-    fitsWhole && !relaxationHopeless && p.shiftDemand.length === 0 && (options.relaxation ?? 'auto') === 'auto' && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
+  const classChainFirst = fitsWhole && !relaxationHopeless && loneIntervalLp && (options.relaxation ?? 'auto') === 'auto';
   const classChainLp = classChainFirst ? classLpAlongside() : undefined;
   const relaxationPromise = !fitsWhole
     ? undefined
@@ -649,6 +660,16 @@ export function predictedRelaxationSeconds(p: Problem, columns: number): number 
   const rounds = split ? Math.ceil(p.weeks.length / 2) : 1;
   return rounds * 3 * Math.pow(perPart / 37_000, 2.3);
 }
+
+/**
+ * Share of the time above which a per-agent relaxation forecast to take longer is skipped for the class route
+ * (`relaxation: 'auto'`). On the Xeon, L's forecast is 17 s of 58 (per-agent LP, proved optimal) and M's 3.5 s of
+ * 9.2; on a 2-core EPYC about 2.7 times slower, L's weekly LPs were unfinished at 85 % of the minute (43–51 %
+ * above the bound) where the class route gave 0.06–0.19 %. The forecast is scaled by the build's speed, which
+ * varies from run to run (L's build took 2.0–3.5 s there): at 0.5, one run of L seed 1 still went the
+ * per-agent way (24.6 s forecast) and ended 29 % above the bound.
+ */
+export const SLOW_RELAXATION_SHARE = 0.4;
 
 /** Share of what is left that the per-agent LP over the class plan's shifts may take (`agentPlanOverClassPlan`). */
 export const AGENT_PLAN_SHARE = 0.35;

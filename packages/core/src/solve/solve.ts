@@ -20,6 +20,8 @@ import { FlexrosterInputError } from '../schema/errors.js';
 
 /** Models with more columns than this go the decomposition way under `strategy: 'auto'` (measured: on S, 8,948 columns, the direct MIP proved the optimum in 17 s while decomposition ended 1.2 % above it; on M, 36,942 columns, the direct MIP found nothing better than the heuristic in 60 s, decomposition 9.6 % better). */
 export const DIRECT_MIP_MAX_COLUMNS = 20_000;
+/** Build time per model column on the machine the decomposition's forecasts were made on (Xeon: M 0.39 s for 36,942 columns, L 1.24 s for 157,000). */
+export const BUILD_SECONDS_PER_COLUMN = 9e-6;
 /**
  * The same limit for scenarios planned at shift-type level (shift demand, as in the Curtois–Qu benchmark),
  * whose runs-of-days rules make the whole MIP much harder for the backend. Measured with HiGHS, 60 s each:
@@ -125,6 +127,9 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       deadline: deadline - reserveMs - 300,
       seed: options.seed ?? 1,
       heuristicShare: options.heuristicShare ?? 0.15,
+      // The build (parse, candidates, model) took about 9 µs a column where the relaxation forecast was made.
+      // Small models' builds are mostly fixed costs, which say little about the machine.
+      machineSlowness: variables >= DIRECT_MIP_MAX_COLUMNS ? Math.min(4, Math.max(1, buildSeconds / (variables * BUILD_SECONDS_PER_COLUMN))) : 1,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
