@@ -100,16 +100,19 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const fitsWhole = backend.maxModelSize === undefined || size <= backend.maxModelSize;
 
   // 1. Relaxation in the backend's worker, heuristic here, in parallel.
-  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length) * Math.max(1, options.machineSlowness ?? 1);
+  // Shift-type models (Curtois–Qu) keep the per-agent relaxation and the unscaled forecast their results were
+  // measured with.
+  const intervalDemand = p.shiftDemand.length === 0;
+  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length) * (intervalDemand ? Math.max(1, options.machineSlowness ?? 1) : 1);
   // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing; one that
   // would take most of the time leaves the roster none (L on a 2-core EPYC 2.7 times slower than the machine
   // the forecast was made on: its weekly LPs were unfinished at 85 % of the minute, 43–51 % above the bound,
   // where the class route gave 0.19 %).
   // A lone LP with demand per interval (M) has the class chain beside it instead (see `classChainFirst`): on M
   // it did better than the class route (2-core EPYC: 33 / 0 / 0.27 % against 18 / 15 / 0.27 % on seeds 1–3).
-  const loneIntervalLp = p.shiftDemand.length === 0 && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
-  const relaxationHopeless =
-    options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > 2 * total || (!loneIntervalLp && relaxSeconds > SLOW_RELAXATION_SHARE * total)));
+  const loneIntervalLp = intervalDemand && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
+  const tooSlow = intervalDemand && !loneIntervalLp && relaxSeconds > SLOW_RELAXATION_SHARE * total;
+  const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > 2 * total || tooSlow));
   // Then the bound comes from the LP aggregated over agent classes, and its plan gives a first roster.
   let classPlan: { aggregation: AgentAggregation; values: Float64Array } | undefined;
   const relaxByClasses = async (): Promise<LpSolution> => {
