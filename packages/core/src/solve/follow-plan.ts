@@ -60,13 +60,14 @@ export interface FollowPlanOptions {
   readonly mipRelativeGap?: number;
   /** Chunks solved at once (one backend worker each). */
   readonly parallel?: number;
+  /** Called after every MIP: one per chunk, and one per part of a chunk split because its MIP was infeasible. */
   readonly onChunk?: (report: { agents: number; columns: number; status: string; seconds: number }) => void;
 }
 
 export interface FollowPlanResult {
   readonly shifts: Shift[][];
   readonly chunks: number;
-  /** Chunks whose MIP gave a roster (the others kept the base roster). */
+  /** Chunks whose MIPs gave every one of their agents a roster (agents of the others may keep the base roster). */
   readonly solved: number;
 }
 
