@@ -214,8 +214,9 @@ export class LpModelBuilder {
    * left about 150 MB of resident memory behind in the allocator).
    */
   onesThen(ones: number, tail: readonly number[]): Float32Array {
-    if (tail.length > SHARED_TAIL_MAX || tail.some((c) => Math.fround(c) !== c)) throw new Error(`onesThen: a tail of at most ${SHARED_TAIL_MAX} values that fit 32 bits exactly, got [${tail.join(', ')}]`);
-    return this.sharedOnes.of(ones, tail);
+    const view = this.sharedOnes.of(ones, tail);
+    if (!view) throw new Error(`onesThen: a tail of at most ${SHARED_TAIL_MAX} values that fit 32 bits exactly, got [${tail.join(', ')}]`);
+    return view;
   }
 
   /** A frozen array of `n` ones, shared by every short row whose coefficients are all 1. */
@@ -255,23 +256,21 @@ const SHARED_TAIL_MAX = 4;
  */
 class SharedOnes {
   private readonly byTail = new Map<string, Float32Array>();
+  /** Every buffer handed out, so a view from `of` given back to `view` is taken as it is. */
+  private readonly buffers = new Set<ArrayBufferLike>();
 
   /** The coefficients as such a view, if they are ones and a short tail of values that fit 32 bits exactly. */
   view(coefficients: RowCoefficients): Float32Array | undefined {
+    if (coefficients instanceof Float32Array && this.buffers.has(coefficients.buffer)) return coefficients;
     const n = coefficients.length;
     let ones = 0;
     while (ones < n && coefficients[ones] === 1) ones++;
-    if (n - ones > SHARED_TAIL_MAX) return undefined;
-    const tail: number[] = [];
-    for (let i = ones; i < n; i++) {
-      if (Math.fround(coefficients[i]!) !== coefficients[i]) return undefined;
-      tail.push(coefficients[i]!);
-    }
-    return this.of(ones, tail);
+    return n - ones > SHARED_TAIL_MAX ? undefined : this.of(ones, Array.from({ length: n - ones }, (_, i) => coefficients[ones + i]!));
   }
 
-  /** `ones` ones followed by `tail` (at most SHARED_TAIL_MAX values that fit 32 bits exactly). */
-  of(ones: number, tail: readonly number[]): Float32Array {
+  /** `ones` ones followed by `tail`, or undefined when the tail is longer than SHARED_TAIL_MAX or a value of it does not fit 32 bits exactly. */
+  of(ones: number, tail: readonly number[]): Float32Array | undefined {
+    if (tail.length > SHARED_TAIL_MAX || tail.some((c) => Math.fround(c) !== c)) return undefined;
     const key = tail.join(',');
     let buffer = this.byTail.get(key);
     let capacity = buffer ? buffer.length - tail.length : 0;
@@ -281,6 +280,7 @@ class SharedOnes {
       buffer = new Float32Array(capacity + tail.length).fill(1);
       buffer.set(tail, capacity);
       this.byTail.set(key, buffer);
+      this.buffers.add(buffer.buffer);
     }
     return buffer.subarray(capacity - ones, capacity + tail.length);
   }

@@ -115,13 +115,18 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > 2 * total || tooSlow));
   // Then the bound comes from the LP aggregated over agent classes, and its plan gives a first roster.
   let classPlan: { aggregation: AgentAggregation; values: Float64Array } | undefined;
-  const relaxByClasses = async (): Promise<LpSolution> => {
+  /** The class LP over what is left of the time, less `marginSeconds`: for the bound where the per-agent one is skipped, beside it, or late. */
+  const solveClassLp = async (marginSeconds: number): Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }> => {
     const t = performance.now();
     const aggregation = classAggregation(p, built);
-    const r = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, left() - 0.2), relaxIntegrality: true, signal });
+    const r = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, left() - marginSeconds), relaxIntegrality: true, signal });
+    return { aggregation, r, seconds: (performance.now() - t) / 1000 };
+  };
+  const relaxByClasses = async (): Promise<LpSolution> => {
+    const { aggregation, r, seconds } = await solveClassLp(0.2);
     notes.push(
       (options.relaxation === 'classes' ? 'class relaxation asked for; ' : `per-agent relaxation skipped (about ${Math.round(relaxSeconds)} s on ${lp.variables.length} columns, ${Math.round(total)} s left); `) +
-        `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2((performance.now() - t) / 1000)} s`,
+        `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2(seconds)} s`,
     );
     if (r.status !== 'optimal' || r.objective === undefined) return { status: r.status, seconds: r.seconds, ...(r.message ? { message: r.message } : {}) };
     // The plan is the LP's (fractional) one, followed chunk by chunk (follow-plan.ts). The class MIP was tried
@@ -133,19 +138,12 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   };
   /** The other way of solving the relaxation, still running when the first answered (see `raceRelaxation`). */
   let runnerUp: Promise<LpSolution> | undefined;
-  /** The class LP, started at once beside the per-agent LP (see `classChain`). */
-  const classLpAlongside = async (): Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }> => {
-    const t = performance.now();
-    const aggregation = classAggregation(p, built);
-    const r = await backend.solve(aggregation.model, { timeLimitSeconds: Math.max(0.05, left() - 0.2), relaxIntegrality: true, signal });
-    return { aggregation, r, seconds: (performance.now() - t) / 1000 };
-  };
   // A lone per-agent LP of an interval-demand model (M: 100 agents × 7 days) has the class LP beside it, in the
   // second worker: the class LP gives the same bound in a fraction of the time, and the per-agent LP over its
   // plan's shifts, then the restricted MIP over that LP's shifts, often the optimum (see `classChain` below).
   // The per-agent LP then runs alone, with presolve (not raced without it, see `raceRelaxation`).
   const classChainFirst = fitsWhole && !relaxationHopeless && loneIntervalLp && (options.relaxation ?? 'auto') === 'auto';
-  const classChainLp = classChainFirst ? classLpAlongside() : undefined;
+  const classChainLp = classChainFirst ? solveClassLp(0.2) : undefined;
   const relaxationPromise = !fitsWhole
     ? undefined
     : relaxationHopeless
@@ -465,9 +463,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const classBoundIfLate = () => {
     if (classBoundAsked || classChainFirst || relaxationDone || !waitForRelaxation || left() > total * (1 - LATE_RELAXATION_SHARE)) return;
     classBoundAsked = true;
-    const t = performance.now();
-    void backend.solve(classAggregation(p, built).model, { timeLimitSeconds: Math.max(0.05, left() - 0.1), relaxIntegrality: true, signal }).then((r) => {
-      notes.push(`per-agent relaxation unfinished at ${Math.round(LATE_RELAXATION_SHARE * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2((performance.now() - t) / 1000)} s`);
+    void solveClassLp(0.1).then(({ r, seconds }) => {
+      notes.push(`per-agent relaxation unfinished at ${Math.round(LATE_RELAXATION_SHARE * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
       if (r.status !== 'optimal' || r.objective === undefined) return;
       bound = Math.max(bound ?? -Infinity, r.objective);
       options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
