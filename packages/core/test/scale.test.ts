@@ -3,6 +3,7 @@ import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShift
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
+import { RosterSearch } from '../dist/solve/heuristic.js';
 
 const medium = generateScenario({ agents: 50, days: 7 }, 3);
 
@@ -312,6 +313,63 @@ t.test('a per-agent relaxation that does not finish in time: the class LP gives 
   // a roster between the bound and the heuristic's.
   t.ok(lone.cost >= lone.lowerBound! - 1e-6 && lone.cost <= (lone.stats.heuristicCost ?? Infinity) + 1e-6, `cost ${lone.cost} between the bound ${lone.lowerBound} and the heuristic's ${lone.stats.heuristicCost}`);
   t.ok(lone.stats.totalSeconds <= 20.5, `took ${lone.stats.totalSeconds} s of 20`);
+});
+
+t.test('local repair: agents left with nothing are re-planned one by one until they keep every hard rule; a roster never gets worse; a stop is obeyed', async (t) => {
+  const scenario = generateScenario({ agents: 12, days: 7 }, 5);
+  const p = expandProblemOf(scenario);
+  const search = new RosterSearch(p, p.agents.map(() => []));
+  const broken = search.state.flatMap((s, ai) => (s.infeasibility > 0 ? [ai] : []));
+  t.ok(broken.length >= 6, `${broken.length} of 12 agents break a hard rule with no shifts (their minimum hours)`);
+  // A stop asked for at once leaves the agent as it was.
+  t.equal(search.repairAgent(broken[0]!, () => true), false, 'stopped at once: not repaired');
+  t.same(search.state[broken[0]!]!.shifts, [], 'and not changed');
+  for (const ai of broken) {
+    const before = { inf: search.state[ai]!.infeasibility, total: search.totalInfeasibility() };
+    const kept = search.repairAgent(ai, () => false);
+    t.equal(kept, search.state[ai]!.infeasibility === 0, `agent ${ai}: the answer says whether it keeps its rules`);
+    t.ok(search.state[ai]!.infeasibility <= before.inf && search.totalInfeasibility() <= before.total, `agent ${ai}: no more broken than before`);
+  }
+  t.equal(search.totalInfeasibility(), 0, 'every agent keeps its hard rules');
+  // The independent evaluator agrees: no hard finding, and the search's cost is its cost.
+  const ev = evaluateShifts(p, search.shifts());
+  t.same(ev.violations, [], 'no hard violation');
+  t.ok(Math.abs(ev.costs.total - search.totalCost()) <= 1e-6, `cost ${search.totalCost()} = evaluator ${ev.costs.total}`);
+});
+
+t.test('the class route when the per-agent plan is slow: its weeks share one deadline, unsolved weeks follow the class shares, and every hard rule holds', async (t) => {
+  // Three weeks, so that a week starts after another ends; the first weekly LP of the per-agent plan is held
+  // back until its time limit (a machine too slow to solve it), the others go through.
+  const scenario = generateScenario({ agents: 40, days: 21 }, 4);
+  const highs = highsBackend();
+  const relaxations: { columns: number; started: number; limit: number }[] = [];
+  const slowFirstWeek: LpBackend = {
+    name: 'highs, first week of the per-agent plan held back',
+    solve: (model, options) => {
+      if (!options.relaxIntegrality) return highs.solve(model, options);
+      relaxations.push({ columns: model.variables.length, started: performance.now(), limit: options.timeLimitSeconds ?? Infinity });
+      // The first relaxation is the class LP; the second the per-agent plan's first week.
+      if (relaxations.length !== 2) return highs.solve(model, options);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ status: 'no-solution', seconds: options.timeLimitSeconds!, message: 'held back' }), options.timeLimitSeconds! * 1000);
+        options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve({ status: 'no-solution', seconds: 0 })), { once: true });
+      });
+    },
+  };
+  const r = await solve(scenario, { timeLimitSeconds: 30, backend: slowFirstWeek, strategy: 'decompose', relaxation: 'classes' });
+  const story = r.stats.backendMessage ?? '';
+  t.equal(relaxations.length, 4, 'the class LP and three weekly LPs');
+  t.match(story, /per-agent LP over the class plan's shifts: 2 of 3 weeks solved in time, the others follow the class plan's shares/, story);
+  t.match(story, /per-agent plan followed in \d+ chunks/, 'the mixed plan is followed agent by agent');
+  // The third week started when the second ended and was given only what was left of the same deadline.
+  const [, first, , third] = relaxations;
+  t.ok(third!.started > first!.started, 'the third week started after the first two');
+  t.ok(third!.started + third!.limit * 1000 <= first!.started + first!.limit * 1000 + 50, `third week's limit ${third!.limit.toFixed(2)} s ends with the first's ${first!.limit.toFixed(2)} s`);
+  const ev = evaluate(scenario, r.roster);
+  t.same(ev.violations, [], 'every hard rule holds');
+  t.ok(Math.abs(ev.costs.total - r.cost) <= 1e-6 * Math.max(1, r.cost), 'cost = evaluator cost');
+  t.ok(r.lowerBound !== undefined && r.lowerBound <= r.cost + 1e-6, `class bound ${r.lowerBound} ≤ cost ${r.cost}`);
+  t.ok(r.stats.totalSeconds <= 30.5, `took ${r.stats.totalSeconds} s of 30`);
 });
 
 t.test('a lone relaxation is raced with and without presolve where the backend can switch it; the runner-up stops with the solve', async (t) => {

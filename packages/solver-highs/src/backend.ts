@@ -58,6 +58,7 @@ export async function solveWithHighs(model: LpModel, options: LpSolveOptions, se
       mipRelativeGap: options.mipRelativeGap ?? DEFAULT_MIP_RELATIVE_GAP,
       reportBounds: options.onProgress !== undefined,
       presolve: options.presolve ?? true,
+      detectSymmetry: options.detectSymmetry ?? true,
       ...(options.initialSolution ? { initialSolution: options.initialSolution } : {}),
     };
     return await runWorker(input, options, settings.graceSeconds, startedAt);

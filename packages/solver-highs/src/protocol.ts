@@ -34,6 +34,8 @@ export interface WorkerInput {
   readonly reportBounds: boolean;
   /** HiGHS `presolve` on or off. */
   readonly presolve: boolean;
+  /** HiGHS `mip_detect_symmetry`. */
+  readonly detectSymmetry: boolean;
   /** A start for HiGHS (`setSolution`): a value per column, NaN where unknown. */
   readonly initialSolution?: Float64Array;
 }

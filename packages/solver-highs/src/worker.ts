@@ -154,7 +154,7 @@ async function solve(input: WorkerInput): Promise<WorkerResult> {
       matrix: { format: 'csr', numRows: arrays.numRows, numCols: arrays.numCols, starts: arrays.starts, indices: arrays.indices, values: arrays.values },
       ...(arrays.integrality ? { integrality: arrays.integrality } : {}),
     });
-    model.options.set({ output_flag: false, mip_rel_gap: input.mipRelativeGap, ...(input.presolve ? {} : { presolve: 'off' }) });
+    model.options.set({ output_flag: false, mip_rel_gap: input.mipRelativeGap, ...(input.presolve ? {} : { presolve: 'off' }), ...(input.detectSymmetry ? {} : { mip_detect_symmetry: false }) });
     if (input.initialSolution && input.initialSolution.length === arrays.numCols && arrays.integrality) {
       // A known roster as a MIP start: HiGHS checks it (and completes unset columns) rather than trusting it.
       const known: number[] = [];

@@ -338,3 +338,19 @@ t.test('LP relaxations come with one reduced cost per column, signed as for a mi
   const mip = await highs.solve(cover(), { timeLimitSeconds: 10 });
   t.equal(mip.reducedCosts, undefined, 'a MIP solve has no reduced costs');
 });
+
+t.test('detectSymmetry: false reaches HiGHS (an unknown option would fail the solve) and changes no optimum', async (t) => {
+  // Six interchangeable workers, four slots needing three each, at most two slots a worker: every worker
+  // takes two slots and the cost is 3 × (1 + 2 + 3 + 4) = 30, however the workers are permuted.
+  const b = new LpModelBuilder();
+  const x = Array.from({ length: 6 }, (_, w) => Array.from({ length: 4 }, (_, s) => b.addBinary(`x${w}_${s}`, s + 1)));
+  for (let s = 0; s < 4; s++) b.addRow(`slot${s}`, x.map((row) => row[s]!), [1, 1, 1, 1, 1, 1], 3, Infinity);
+  x.forEach((row, w) => b.addRow(`worker${w}`, row, [1, 1, 1, 1], -Infinity, 2));
+  const model = b.build();
+  for (const detectSymmetry of [true, false]) {
+    const r = await highs.solve(model, { timeLimitSeconds: 30, detectSymmetry });
+    t.equal(r.status, 'optimal', `detectSymmetry ${detectSymmetry}: ${r.message}`);
+    near(t, r.objective, 30, `detectSymmetry ${detectSymmetry}: objective`);
+    t.same(violatedRows(model, r.values!, TOL), [], `detectSymmetry ${detectSymmetry}: every row holds`);
+  }
+});

@@ -30,6 +30,12 @@ export interface LpSolveOptions {
    * ignore it. On some LPs the simplex is faster on the model as it is: see `LpBackend.presolveSwitch`.
    */
   readonly presolve?: boolean;
+  /**
+   * Whether a MIP may look for symmetry among its columns first (default true). Backends without that step
+   * ignore it. Agents of one class make many symmetric columns; on XL's chunk MIPs (HiGHS) the search for them
+   * held about 80 MB per worker and won nothing (see `FollowPlanOptions.detectSymmetry`).
+   */
+  readonly detectSymmetry?: boolean;
   /** Called whenever the backend finds a better integer solution or bound (if it can report them). */
   readonly onProgress?: (progress: LpProgress) => void;
 }

@@ -22,7 +22,9 @@
  * Where the per-agent relaxation cannot finish in time (XL), the bound is the class LP's (class-bound.ts). The
  * per-agent LP restricted to the class plan's shifts (`agentPlanOverClassPlan`) then gives a nearly integral
  * per-agent plan, which is followed chunk by chunk of agents (follow-plan.ts) before step 3; there, one window
- * in three frees many agents over their plan's shifts and their roster's.
+ * in three frees many agents over their plan's shifts and their roster's. While that LP runs, this thread
+ * re-plans the agents whose heuristic roster breaks a rule with the local search's moves (`repairHere`), so the
+ * chunks start from a roster that keeps every rule and keep it where they find nothing in time.
  *
  * Every roster is judged by the rule modules (the evaluator's arithmetic), never by the LP objective.
  */
@@ -103,6 +105,9 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // Shift-type models (Curtois–Qu) keep the per-agent relaxation and the unscaled forecast their results were
   // measured with.
   const intervalDemand = p.shiftDemand.length === 0;
+  // The MIPs of huge interval-demand models (XL: chunks and windows) skip the backend's symmetry search: it held
+  // memory and won nothing there (see `FollowPlanOptions.detectSymmetry`).
+  const symmetry = intervalDemand && lp.variables.length > HUGE_MODEL_COLUMNS ? ({ detectSymmetry: false } as const) : {};
   const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length) * (intervalDemand ? Math.max(1, options.machineSlowness ?? 1) : 1);
   // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing; one that
   // would take most of the time leaves the roster none (L on a 2-core EPYC 2.7 times slower than the machine
@@ -161,6 +166,37 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     onImprove: (cost, inf) => (inf === 0 ? options.onImprove?.('heuristic', cost, undefined) : undefined),
   });
   const main = incumbent(new RosterSearch(p, heuristic.shifts));
+  /**
+   * The agents of `target` breaking a hard rule re-planned on this thread with the local search's moves
+   * (`RosterSearch.repairAgent`), for at most `share` of the time, yielding every tenth of a second so that a
+   * backend's answer or the deadline is seen. Demand per interval only: shift-type models (Curtois–Qu) keep the
+   * repairs their results were measured with (the backend re-plans, `repairAgents`).
+   */
+  const repairHere = async (target: Incumbent, share = 0.15): Promise<void> => {
+    if (target.inf === 0 || !intervalDemand) return;
+    const until = Math.min(options.deadline, performance.now() + total * share * 1000);
+    const out = () => signal.aborted || performance.now() >= until;
+    const broken = target.search.state.flatMap((st, ai) => (st.infeasibility > 0 ? [ai] : []));
+    const t = performance.now();
+    let turn = t;
+    let kept = 0;
+    for (const ai of broken) {
+      if (out()) break;
+      if (target.search.repairAgent(ai, out)) kept++;
+      if (performance.now() - turn > 100) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        turn = performance.now();
+      }
+    }
+    // Its moves never make an agent's standing worse, so the roster only gets better.
+    target.cost = target.search.totalCost();
+    target.inf = target.search.totalInfeasibility();
+    notes.push(`${kept} of ${broken.length} agents breaking a hard rule re-planned by local search in ${round2((performance.now() - t) / 1000)} s`);
+    if (process.env.FLEXROSTER_DEBUG) console.error(`local repair: ${kept} of ${broken.length} agents in ${((performance.now() - t) / 1000).toFixed(1)} s → ${target.cost} inf ${target.inf} at ${(total - left()).toFixed(1)} s`);
+  };
+  // A roster that keeps every rule first: it is every later MIP's start and the fallback of every part that
+  // finds nothing in time. Where a class plan comes, this runs beside its per-agent LP instead (below).
+  if (!relaxationHopeless) await repairHere(main);
   const search = main.search;
   const heuristicCost = main.inf === 0 ? main.cost : undefined;
   let bound: number | undefined;
@@ -231,7 +267,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const start = Float64Array.from(sub.columns, (j) => (decision[j] ? inRoster[j]! : NaN));
     // Building the window takes time too (XL on a 2-core EPYC: a second or two over every coverage row), which
     // must not carry the window past the deadline.
-    const result = await backend.solve(sub.model, { timeLimitSeconds: Math.max(0.05, Math.min(timeLimit, left() - 0.05)), mipRelativeGap, signal, initialSolution: start });
+    const result = await backend.solve(sub.model, { timeLimitSeconds: Math.max(0.05, Math.min(timeLimit, left() - 0.05)), mipRelativeGap, signal, initialSolution: start, ...symmetry });
     windows++;
     if (!result.values || (result.status !== 'optimal' && result.status !== 'feasible')) return result;
     const value = new Map<number, number>();
@@ -424,6 +460,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // that keeps every hard rule comes first.
   let replanned = 0;
   const repairAgents = async (target: Incumbent) => {
+    await repairHere(target);
     for (let pass = 0; pass < 3 && target.inf > 0 && !stopped(); pass++) {
       const broken = target.search.state.flatMap((st, ai) => (st.infeasibility > 0 ? [ai] : []));
       // Two at a time (one per core): on a year-long instance each agent's window takes seconds and many
@@ -540,7 +577,11 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // First the per-agent LP over the class plan's shifts, which the chunks then follow agent by agent; when
     // it is not solved in its share of the time, the class plan's shares are followed instead.
     const t0 = performance.now();
-    const agentLp = await agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
+    const agentLpComing = agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
+    // While the workers solve it, this thread makes the heuristic's roster (cut short when the class LP came)
+    // keep every rule: the chunks start from it, and keep it where they find nothing in time.
+    await repairHere(main);
+    const agentLp = await agentLpComing;
     const agentPlan = agentLp.values ? { values: agentLp.values } : undefined;
     notes.push(`per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - t0) / 1000)} s`);
     if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
@@ -553,15 +594,31 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       // The rest of the time goes to the windows, which also see the coverage as it ends up.
       deadline: performance.now() + left() * 0.75 * 1000,
       signal,
+      ...symmetry,
       ...(process.env.FLEXROSTER_DEBUG ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => console.error(`chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
     };
     // The per-agent plan's chunks stop at a gap of 0.1 % (XL: the chunks ended at 95 s instead of 136 s, and
     // their roster at 183,117 against 182,812.5 with 0.02 %), leaving the windows 40 s more.
     const plan = agentPlan ? await followAgentPlan(p, built, agentPlan.values, { ...followOptions, mipRelativeGap: 1e-3 }) : await followClassPlan(p, built, classPlan.aggregation, classPlan.values, followOptions);
-    const changes = new Map<number, Shift[]>();
-    plan.shifts.forEach((sh, ai) => changes.set(ai, sh));
-    const before = main.cost;
-    followed = tryShifts(changes);
+    // Both rosters keep every rule before they are compared: the chunks' roster would otherwise win on the few
+    // agents the other still had broken, however much more it costs (XL with 150 s on a 2-core EPYC: 709,948
+    // with 939 of shortfall against 494,902.5 with 2,847; repaired, the cheaper one is kept).
+    // The base is set aside and the chunks' roster repaired in its place (a second RosterSearch over XL would
+    // hold another copy of every agent's candidates by day).
+    await repairHere(main, 0.05);
+    const base = { shifts: search.shifts(), cost: main.cost, inf: main.inf };
+    plan.shifts.forEach((sh, ai) => search.setShifts(ai, sh));
+    main.cost = search.totalCost();
+    main.inf = search.totalInfeasibility();
+    await repairHere(main, 0.05);
+    const notWorse = main.inf < base.inf - 1e-9 || (Math.abs(main.inf - base.inf) <= 1e-9 && main.cost <= base.cost + 1e-9);
+    followed = notWorse && (main.inf < base.inf - 1e-9 || main.cost < base.cost - 1e-9);
+    if (!notWorse) {
+      base.shifts.forEach((sh, ai) => search.setShifts(ai, sh));
+      main.cost = base.cost;
+      main.inf = base.inf;
+    } else if (followed && main.inf === 0) options.onImprove?.('lns', main.cost, bound);
+    const before = base.cost;
     if (followed && agentPlan)
       planSupport = built.model.columns.map((cols) => cols.flatMap((j, i) => ((agentPlan.values[j] ?? 0) > 1e-4 ? [i] : [])));
     notes.push(`${agentPlan ? 'per-agent' : 'class'} plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
@@ -671,8 +728,12 @@ export function predictedRelaxationSeconds(p: Problem, columns: number): number 
  */
 export const SLOW_RELAXATION_SHARE = 0.4;
 
-/** Share of what is left that the per-agent LP over the class plan's shifts may take (`agentPlanOverClassPlan`). */
-export const AGENT_PLAN_SHARE = 0.35;
+/**
+ * Share of what is left that the per-agent LP over the class plan's shifts may take (`agentPlanOverClassPlan`),
+ * all of its weekly LPs together. At 0.35 (when each pair of weeks could take it anew), XL seed 2 on a 2-core
+ * EPYC had its last week unsolved at 108 s, beside the local repair, and ended 4.70 % above the bound.
+ */
+export const AGENT_PLAN_SHARE = 0.5;
 
 /** Share of the time after which a per-agent relaxation still running gets the class LP's bound beside it. */
 export const LATE_RELAXATION_SHARE = 0.85;
@@ -696,7 +757,7 @@ async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimi
   const split = partitionRelaxation(lp, week, p.weeks.length);
   if (!split) return backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
   notes.push(`relaxation split into ${p.weeks.length} weekly LPs (${split.droppedRows} linking rows dropped)`);
-  return solveWeekly(lp, split, backend, timeLimitSeconds, signal);
+  return solveWeekly(lp, split, backend, performance.now() + timeLimitSeconds * 1000, signal);
 }
 
 /** The week of every shift column of `built.lp` (-1 for auxiliary columns). */
@@ -705,13 +766,25 @@ function weekOfColumns(p: Problem, built: BuiltModel): Int32Array {
   return owner.map((ai, j) => (ai < 0 ? -1 : p.agents[ai]!.candidates[candidate[j]!]!.week));
 }
 
-/** The weekly LPs of a split relaxation, two at a time, put back together as one solution of `model`. */
-async function solveWeekly(model: LpModel, split: NonNullable<ReturnType<typeof partitionRelaxation>>, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<LpSolution> {
+type Split = NonNullable<ReturnType<typeof partitionRelaxation>>;
+
+/**
+ * The weekly LPs of a split relaxation, two at a time (one worker per core: a year of weeks at once would start
+ * 52 workers), every one done by `deadline` (a `performance.now()` value): a week started late gets only what
+ * is left, so the whole takes the time it was given, not that time for every pair of weeks.
+ */
+function solveWeeks(split: Split, backend: LpBackend, deadline: number, signal: AbortSignal): Promise<LpSolution[]> {
+  return mapWithLimit(split.models, 2, (m) => backend.solve(m, { timeLimitSeconds: Math.max(0.05, (deadline - performance.now()) / 1000), relaxIntegrality: true, signal }));
+}
+
+const weekSolved = (r: LpSolution): boolean => r.status === 'optimal' && r.objective !== undefined && r.values !== undefined;
+
+/** The weekly LPs of a split relaxation put back together as one solution of `model` (a bound only if every week is solved). */
+async function solveWeekly(model: LpModel, split: Split, backend: LpBackend, deadline: number, signal: AbortSignal): Promise<LpSolution> {
   const started = performance.now();
-  // Two at a time: one worker per core (a year of weeks at once would start 52 workers).
-  const parts = await mapWithLimit(split.models, 2, (m) => backend.solve(m, { timeLimitSeconds, relaxIntegrality: true, signal }));
+  const parts = await solveWeeks(split, backend, deadline, signal);
   const seconds = (performance.now() - started) / 1000;
-  const failed = parts.find((r) => r.status !== 'optimal' || r.objective === undefined || !r.values);
+  const failed = parts.find((r) => !weekSolved(r));
   if (failed) return { ...failed, seconds, message: `weekly relaxation: ${failed.status}${failed.message ? ` (${failed.message})` : ''}` };
   const values = new Float64Array(model.variables.length);
   parts.forEach((r, k) => split.columns[k]!.forEach((j, c) => (values[j] = r.values![c]!)));
@@ -727,24 +800,53 @@ async function solveWeekly(model: LpModel, split: NonNullable<ReturnType<typeof 
  * integral. XL seed 1 on a 2-core Xeon: the class plan opens 124,844 of 1,440,512 shift columns; the four weekly
  * LPs took 41–47 s two at a time (seed 2: 73 s) and came to 166,255.5 against the class LP's 165,870; 21,047
  * columns are used, 7,448 of them fractionally. Followed chunk by chunk, it rounds far less than the class
- * plan's shares. Without values when it is not solved in time (or the class plan's shifts cannot keep some
- * agent's rows); `status` then says which.
+ * plan's shares.
+ *
+ * Weeks whose LP is not solved in time keep the class plan's shares (each class agent counts for the class
+ * value over the class's agents who have the shift), so a slow machine still gets the per-agent plan of the
+ * weeks it could solve: XL with 150 s on a 2-core EPYC (as a machine half as fast would have 300 s) had the
+ * first two weeks in 40 s, but the last two were unfinished, and the class plan's shares alone, followed in the
+ * time left, gave chunks without a roster and 1,129 hard violations. Without values when no week (or the
+ * one LP of a model of one week) is solved in time, or the class plan's shifts cannot keep some agent's rows;
+ * `status` then says which.
  */
-async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number }> {
+async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number; weeksSolved?: string }> {
+  const deadline = performance.now() + timeLimitSeconds * 1000;
+  const { classColumn, members } = classPlan.aggregation;
   const free: number[] = [];
   for (const cols of built.model.columns)
     for (const j of cols) {
-      const c = classPlan.aggregation.classColumn[j]!;
+      const c = classColumn[j]!;
       if (c >= 0 && (classPlan.values[c] ?? 0) > 1e-6) free.push(j);
     }
   const sub = windowModel(built.lp, index, decision, free, () => 0);
   const week = weekOfColumns(p, built);
   const split = p.weeks.length >= 2 ? partitionRelaxation(sub.model, Int32Array.from(sub.columns, (j) => week[j]!), p.weeks.length) : undefined;
-  const r = split ? await solveWeekly(sub.model, split, backend, timeLimitSeconds, signal) : await backend.solve(sub.model, { timeLimitSeconds, relaxIntegrality: true, signal });
-  if (r.status !== 'optimal' || !r.values || r.objective === undefined) return { status: r.message ?? r.status, columns: free.length };
   const values = new Float64Array(built.lp.variables.length);
-  sub.columns.forEach((j, k) => (values[j] = r.values![k]!));
-  return { status: r.status, values, objective: r.objective, columns: free.length };
+  if (!split) {
+    const r = await backend.solve(sub.model, { timeLimitSeconds, relaxIntegrality: true, signal });
+    if (!weekSolved(r)) return { status: r.message ?? r.status, columns: free.length };
+    sub.columns.forEach((j, k) => (values[j] = r.values![k]!));
+    return { status: r.status, values, objective: r.objective!, columns: free.length };
+  }
+  const parts = await solveWeeks(split, backend, deadline, signal);
+  const solved = parts.map(weekSolved);
+  const count = solved.filter(Boolean).length;
+  if (count === 0) {
+    const r = parts[0]!;
+    return { status: `weekly relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`, columns: free.length };
+  }
+  parts.forEach((r, k) =>
+    split.columns[k]!.forEach((c, i) => {
+      const j = sub.columns[c]!;
+      if (solved[k]) values[j] = r.values![i]!;
+      else if (decision[j]) values[j] = classPlan.values[classColumn[j]!]! / members[classColumn[j]!]!;
+    }),
+  );
+  const weeksSolved = `${count} of ${parts.length} weeks`;
+  return count === parts.length
+    ? { status: 'optimal', values, objective: split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), columns: free.length, weeksSolved }
+    : { status: `${weeksSolved} solved in time, the others follow the class plan's shares`, values, columns: free.length, weeksSolved };
 }
 
 /**
