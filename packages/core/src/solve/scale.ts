@@ -810,7 +810,7 @@ async function solveWeekly(model: LpModel, split: Split, backend: LpBackend, dea
  * one LP of a model of one week) is solved in time, or the class plan's shifts cannot keep some agent's rows;
  * `status` then says which.
  */
-async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number; weeksSolved?: string }> {
+async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: { aggregation: AgentAggregation; values: Float64Array }, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number }> {
   const deadline = performance.now() + timeLimitSeconds * 1000;
   const { classColumn, members } = classPlan.aggregation;
   const free: number[] = [];
@@ -843,10 +843,9 @@ async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: 
       else if (decision[j]) values[j] = classPlan.values[classColumn[j]!]! / members[classColumn[j]!]!;
     }),
   );
-  const weeksSolved = `${count} of ${parts.length} weeks`;
   return count === parts.length
-    ? { status: 'optimal', values, objective: split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), columns: free.length, weeksSolved }
-    : { status: `${weeksSolved} solved in time, the others follow the class plan's shares`, values, columns: free.length, weeksSolved };
+    ? { status: 'optimal', values, objective: split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), columns: free.length }
+    : { status: `${count} of ${parts.length} weeks solved in time, the others follow the class plan's shares`, values, columns: free.length };
 }
 
 /**
