@@ -319,7 +319,7 @@ t.test('local repair: agents left with nothing are re-planned one by one until t
   const scenario = generateScenario({ agents: 12, days: 7 }, 5);
   const p = expandProblemOf(scenario);
   const search = new RosterSearch(p, p.agents.map(() => []));
-  const broken = search.state.flatMap((s, ai) => (s.infeasibility > 0 ? [ai] : []));
+  const broken = search.brokenAgents();
   t.ok(broken.length >= 6, `${broken.length} of 12 agents break a hard rule with no shifts (their minimum hours)`);
   // A stop asked for at once leaves the agent as it was.
   t.equal(search.repairAgent(broken[0]!, () => true), false, 'stopped at once: not repaired');

@@ -105,6 +105,11 @@ export class RosterSearch {
     return this.state.reduce((sum, s) => sum + s.infeasibility, 0);
   }
 
+  /** The agents whose roster breaks a hard rule. */
+  brokenAgents(): number[] {
+    return this.state.flatMap((s, ai) => (s.infeasibility > 0 ? [ai] : []));
+  }
+
   shifts(): Shift[][] {
     return this.state.map((s) => [...s.shifts]);
   }

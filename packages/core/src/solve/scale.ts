@@ -176,7 +176,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (target.inf === 0 || !intervalDemand) return;
     const until = Math.min(options.deadline, performance.now() + total * share * 1000);
     const out = () => signal.aborted || performance.now() >= until;
-    const broken = target.search.state.flatMap((st, ai) => (st.infeasibility > 0 ? [ai] : []));
+    const broken = target.search.brokenAgents();
     const t = performance.now();
     let turn = t;
     let kept = 0;
@@ -225,16 +225,27 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       saved.set(ai, target.search.state[ai]!.shifts);
       target.search.setShifts(ai, shifts);
     }
+    return keepIfNotWorse(target, { cost: target.cost, inf: target.inf }, () => {
+      for (const [ai, shifts] of saved) target.search.setShifts(ai, shifts);
+    });
+  };
+  /**
+   * Keeps `target`'s roster as it now stands if it is no worse than `before`, else calls `restore`; returns
+   * whether it got better.
+   */
+  const keepIfNotWorse = (target: Incumbent, before: { cost: number; inf: number }, restore: () => void): boolean => {
     const cost = target.search.totalCost();
     const inf = target.search.totalInfeasibility();
-    if (inf < target.inf - 1e-9 || (Math.abs(inf - target.inf) <= 1e-9 && cost <= target.cost + 1e-9)) {
-      const better = inf < target.inf - 1e-9 || cost < target.cost - 1e-9;
+    if (inf < before.inf - 1e-9 || (Math.abs(inf - before.inf) <= 1e-9 && cost <= before.cost + 1e-9)) {
+      const better = inf < before.inf - 1e-9 || cost < before.cost - 1e-9;
       target.cost = cost;
       target.inf = inf;
       if (better && inf === 0 && target === main) options.onImprove?.('lns', cost, bound);
       return better;
     }
-    for (const [ai, shifts] of saved) target.search.setShifts(ai, shifts);
+    restore();
+    target.cost = before.cost;
+    target.inf = before.inf;
     return false;
   };
 
@@ -462,7 +473,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const repairAgents = async (target: Incumbent) => {
     await repairHere(target);
     for (let pass = 0; pass < 3 && target.inf > 0 && !stopped(); pass++) {
-      const broken = target.search.state.flatMap((st, ai) => (st.infeasibility > 0 ? [ai] : []));
+      const broken = target.search.brokenAgents();
       // Two at a time (one per core): on a year-long instance each agent's window takes seconds and many
       // agents need one. A 2 % gap: a roster that keeps the rules matters here, the windows polish it later.
       await mapWithLimit(broken, 2, async (ai) => {
@@ -523,7 +534,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (relaxationDone || closeEnough() || stopped()) return;
     const t = performance.now();
     const agentLp = await agentPlanOverClassPlan(p, built, { aggregation, values: r.values }, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
-    notes.push(`per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - t) / 1000)} s`);
+    notes.push(agentPlanNote(agentLp, t));
     if (!agentLp.values || relaxationDone || closeEnough() || stopped()) return;
     // All of what is left (where the per-agent LP comes in time, its own restricted MIP runs beside this one),
     // less the re-planning's share while the roster breaks a rule: it keeps every rule, should this MIP not.
@@ -583,7 +594,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     await repairHere(main);
     const agentLp = await agentLpComing;
     const agentPlan = agentLp.values ? { values: agentLp.values } : undefined;
-    notes.push(`per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - t0) / 1000)} s`);
+    notes.push(agentPlanNote(agentLp, t0));
     if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
     const t = performance.now();
     const followOptions = {
@@ -611,13 +622,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     main.cost = search.totalCost();
     main.inf = search.totalInfeasibility();
     await repairHere(main, 0.05);
-    const notWorse = main.inf < base.inf - 1e-9 || (Math.abs(main.inf - base.inf) <= 1e-9 && main.cost <= base.cost + 1e-9);
-    followed = notWorse && (main.inf < base.inf - 1e-9 || main.cost < base.cost - 1e-9);
-    if (!notWorse) {
-      base.shifts.forEach((sh, ai) => search.setShifts(ai, sh));
-      main.cost = base.cost;
-      main.inf = base.inf;
-    } else if (followed && main.inf === 0) options.onImprove?.('lns', main.cost, bound);
+    followed = keepIfNotWorse(main, base, () => base.shifts.forEach((sh, ai) => search.setShifts(ai, sh)));
     const before = base.cost;
     if (followed && agentPlan)
       planSupport = built.model.columns.map((cols) => cols.flatMap((j, i) => ((agentPlan.values[j] ?? 0) > 1e-4 ? [i] : [])));
@@ -700,6 +705,11 @@ function incumbent(search: RosterSearch): Incumbent {
  * agents × 7 days, leaves 19,314 of 35,364 open at a gap of 2.5; HiGHS then proves or improves within seconds).
  */
 export const PRICE_AND_FIX_MAX_COLUMNS = 40_000;
+
+/** What the per-agent LP over the class plan's shifts came to, since `started` (a `performance.now()` value). */
+function agentPlanNote(agentLp: { status: string; objective?: number; columns: number }, started: number): string {
+  return `per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - started) / 1000)} s`;
+}
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
