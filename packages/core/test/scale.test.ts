@@ -250,6 +250,8 @@ t.test('following the class plan or a per-agent plan chunk by chunk: every chunk
       await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline, signal, parallel: 0 }], '/options/parallel');
       await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline, signal, chunkColumns: -5 }], '/options/chunkColumns');
       await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline: Number.NaN, signal }], '/options/deadline');
+      // A JavaScript caller's "false" (a string) would otherwise leave the symmetry search on without a word.
+      await refused([p, built, aggregation, plan.values!, { backend: highs, base, deadline, signal, detectSymmetry: 'false' as unknown as boolean }], '/options/detectSymmetry');
       const other = classModel(20, 7);
       await refused([p, built, other.aggregation, plan.values!, { backend: highs, base, deadline, signal }], '/aggregation');
       const agentRefusal = await followAgentPlan(p, built, agentLp.values!.subarray(1), { backend: highs, base, deadline, signal }).then(

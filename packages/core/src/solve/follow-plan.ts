@@ -90,6 +90,7 @@ function checkFollowPlanInput(p: Problem, options: FollowPlanOptions, issues: Is
   if (options.chunkColumns !== undefined && !(options.chunkColumns > 0 && Number.isFinite(options.chunkColumns))) issues.push({ path: '/options/chunkColumns', message: `must be a positive number (got ${options.chunkColumns})` });
   if (options.parallel !== undefined && !(Number.isInteger(options.parallel) && options.parallel >= 1)) issues.push({ path: '/options/parallel', message: `must be a whole number of at least 1 (got ${options.parallel})` });
   if (options.mipRelativeGap !== undefined && !(options.mipRelativeGap >= 0 && Number.isFinite(options.mipRelativeGap))) issues.push({ path: '/options/mipRelativeGap', message: `must be a finite number of at least 0 (got ${options.mipRelativeGap})` });
+  if (options.detectSymmetry !== undefined && typeof options.detectSymmetry !== 'boolean') issues.push({ path: '/options/detectSymmetry', message: `must be true or false (got ${JSON.stringify(options.detectSymmetry)})` });
   if (issues.length > 0) throw new FlexrosterInputError(`invalid arguments to ${caller}`, issues);
 }
 
