@@ -19,6 +19,9 @@ import {
   checkSwap,
   swapCandidates,
   time,
+  TUNING,
+  DEFAULT_TUNING,
+  resolveTuning,
   type Scenario,
   type Roster,
 } from '@flexroster/core';
@@ -489,4 +492,39 @@ t.test('misspelt solve options are named, not silently replaced by the default',
     ['/strategy', '/relaxation'],
   );
   t.match(issues[1]!.message, /must be one of auto, agents, classes \(got "clases"\)/);
+});
+
+t.test('tuning: every value named with its meaning and default; overrides validated, unknown names refused', async (t) => {
+  for (const [name, entry] of Object.entries(TUNING)) {
+    t.ok(entry.meaning.length > 10, `${name} says what it means`);
+    t.ok(entry.default >= entry.min && entry.default <= entry.max, `${name}'s default is within its range`);
+    t.equal(DEFAULT_TUNING[name as keyof typeof DEFAULT_TUNING], entry.default);
+  }
+  t.equal(resolveTuning(undefined), DEFAULT_TUNING, 'no overrides: the defaults');
+  t.equal(resolveTuning({ windowShare: 0.2 }).windowShare, 0.2);
+  t.equal(resolveTuning({ windowShare: 0.2 }).agentPlanShare, DEFAULT_TUNING.agentPlanShare, 'the others keep their defaults');
+  const refused = (overrides: unknown) => {
+    try {
+      resolveTuning(overrides);
+      return undefined;
+    } catch (e) {
+      return e instanceof FlexrosterInputError ? e.issues : e;
+    }
+  };
+  t.same((refused({ windowShar: 0.2, toString: 1 }) as { path: string }[]).map((i) => i.path), ['/tuning/windowShar', '/tuning/toString'], 'unknown names, even inherited ones');
+  t.same((refused({ windowShare: 1.5, directMipMaxColumns: -1, hugeModelColumns: '9' }) as { path: string }[]).map((i) => i.path), ['/tuning/windowShare', '/tuning/directMipMaxColumns', '/tuning/hugeModelColumns']);
+  t.match((refused([1]) as { message: string }[])[0]!.message, /must be an object/);
+  const error = await solve(smallScenario(), { tuning: { nope: 1 } as never, heuristicShare: 2 }).then(() => undefined, (e: unknown) => e);
+  t.ok(error instanceof FlexrosterInputError, 'solve refuses bad tuning before any work');
+  const shareError = await solve(smallScenario(), { heuristicShare: 2 }).then(() => undefined, (e: unknown) => e);
+  t.same((shareError as FlexrosterInputError).issues.map((i) => i.path), ['/heuristicShare']);
+});
+
+t.test('tuning changes the route: directMipMaxColumns 0 sends a small model to the decomposition', async (t) => {
+  const direct = await solve(smallScenario(), { timeLimitSeconds: 5 });
+  t.notMatch(direct.stats.backendMessage ?? '', /^decomposition:/, 'the default: the whole MIP');
+  const decomposed = await solve(smallScenario(), { timeLimitSeconds: 5, tuning: { directMipMaxColumns: 0 } });
+  t.match(decomposed.stats.backendMessage, /^decomposition: /, 'decomposed');
+  t.equal(decomposed.cost, evaluate(smallScenario(), decomposed.roster).costs.total, 'either way the cost is the evaluator’s');
+  t.equal(decomposed.evaluation.violations.length, 0);
 });
