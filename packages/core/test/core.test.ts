@@ -24,6 +24,7 @@ import {
   resolveTuning,
   type Scenario,
   type Roster,
+  type SolveEvent,
 } from '@flexroster/core';
 import { smallScenario } from './fixtures.js';
 // Not part of the package's API: the decomposition's own index.
@@ -523,7 +524,9 @@ t.test('tuning: every value named with its meaning and default; overrides valida
 t.test('tuning changes the route: directMipMaxColumns 0 sends a small model to the decomposition', async (t) => {
   const direct = await solve(smallScenario(), { timeLimitSeconds: 5 });
   t.notMatch(direct.stats.backendMessage ?? '', /^decomposition:/, 'the default: the whole MIP');
-  const decomposed = await solve(smallScenario(), { timeLimitSeconds: 5, tuning: { directMipMaxColumns: 0 } });
+  const events: SolveEvent[] = [];
+  const decomposed = await solve(smallScenario(), { timeLimitSeconds: 5, tuning: { directMipMaxColumns: 0 }, onEvent: (e) => events.push(e) });
+  t.ok(events.length > 0 && events.every((e, i) => e.message.length > 0 && (i === 0 || e.elapsedSeconds >= events[i - 1]!.elapsedSeconds)), `the steps are told as events, in order (${events.map((e) => e.step).join(', ')})`);
   t.match(decomposed.stats.backendMessage, /^decomposition: /, 'decomposed');
   t.equal(decomposed.cost, evaluate(smallScenario(), decomposed.roster).costs.total, 'either way the cost is the evaluator’s');
   t.equal(decomposed.evaluation.violations.length, 0);

@@ -40,6 +40,7 @@ import type { Problem, Shift } from '../expand/problem.js';
 import { shiftColumnOwners, type BuiltModel } from '../model/build.js';
 import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
 import { DEFAULT_TUNING, type Tuning } from './tuning.js';
+import type { SolveEvent, SolveStep } from './events.js';
 
 export interface DecomposeOptions {
   /** `performance.now()` value by which everything must be done (decoding reserve already deducted). */
@@ -49,6 +50,8 @@ export interface DecomposeOptions {
   readonly tuning?: Tuning;
   readonly signal?: AbortSignal;
   readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
+  /** Each step as it ends, in words (see `SolveEvent`); messages are only made when this is given. */
+  readonly onEvent?: (event: SolveEvent) => void;
   /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time, both when it is one LP with demand per interval. */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
   /** Relative gap for the MIPs over reduced-cost-fixed models (default 1e-4). */
@@ -94,6 +97,14 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const signal = controller.signal;
   const tuning = options.tuning ?? DEFAULT_TUNING;
   const start = performance.now();
+  const onEvent = options.onEvent;
+  // Called as `trace?.(…)`: without a listener the message is never built.
+  const trace = onEvent ? (step: SolveStep, message: string) => onEvent({ step, message, elapsedSeconds: (performance.now() - start) / 1000 }) : undefined;
+  /** A note for the result's reason, told as an event too. */
+  const note = (step: SolveStep, message: string) => {
+    notes.push(message);
+    trace?.(step, message);
+  };
   const total = Math.max(0.05, (options.deadline - start) / 1000);
   const left = () => (options.deadline - performance.now()) / 1000;
   const stopped = () => signal.aborted || left() <= 0.05;
@@ -130,7 +141,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   };
   const relaxByClasses = async (): Promise<LpSolution> => {
     const { aggregation, r, seconds } = await solveClassLp(tuning.classLpMarginSeconds);
-    notes.push(
+    note('class-lp', 
       (options.relaxation === 'classes' ? 'class relaxation asked for; ' : `per-agent relaxation skipped (about ${Math.round(relaxSeconds)} s on ${lp.variables.length} columns, ${Math.round(total)} s left); `) +
         `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2(seconds)} s`,
     );
@@ -138,7 +149,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // The plan is the LP's (fractional) one, followed chunk by chunk (follow-plan.ts). The class MIP was tried
     // for the plan and the bound: on XL its 60 s gave a plan 3.7 % above the LP and no bound above the LP's.
     classPlan = r.values ? { aggregation, values: r.values } : undefined;
-    if (process.env.FLEXROSTER_DEBUG) console.error(`class LP ${r.objective} at ${(total - left()).toFixed(1)} s`);
+    trace?.('class-lp', `class LP ${r.objective} at ${(total - left()).toFixed(1)} s`);
     // Its values are per class, not per agent column: only the objective (the bound) goes on.
     return { status: 'optimal', objective: r.objective, seconds: r.seconds };
   };
@@ -192,8 +203,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // Its moves never make an agent's standing worse, so the roster only gets better.
     target.cost = target.search.totalCost();
     target.inf = target.search.totalInfeasibility();
-    notes.push(`${kept} of ${broken.length} agents breaking a hard rule re-planned by local search in ${round2((performance.now() - t) / 1000)} s`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`local repair: ${kept} of ${broken.length} agents in ${((performance.now() - t) / 1000).toFixed(1)} s → ${target.cost} inf ${target.inf} at ${(total - left()).toFixed(1)} s`);
+    note('local-repair', `${kept} of ${broken.length} agents breaking a hard rule re-planned by local search in ${round2((performance.now() - t) / 1000)} s`);
+    trace?.('local-repair', `local repair: ${kept} of ${broken.length} agents in ${((performance.now() - t) / 1000).toFixed(1)} s → ${target.cost} inf ${target.inf} at ${(total - left()).toFixed(1)} s`);
   };
   // A roster that keeps every rule first: it is every later MIP's start and the fallback of every part that
   // finds nothing in time. Where a class plan comes, this runs beside its per-agent LP instead (below).
@@ -203,13 +214,13 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   let bound: number | undefined;
   let relaxation: LpSolution | undefined;
   let relaxationDone = relaxationPromise === undefined;
-  if (!fitsWhole) notes.push(`model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
+  if (!fitsWhole) note('relaxation', `model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
   void relaxationPromise?.then((r) => {
     relaxation = r;
     relaxationDone = true;
     // The max: a class LP bound given while this one was late may be the higher of two valid bounds.
     if (r.status === 'optimal' && r.objective !== undefined) bound = Math.max(bound ?? -Infinity, r.objective);
-    else notes.push(`LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
+    else note('relaxation', `LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
     options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
   });
   const decision = new Uint8Array(lp.variables.length);
@@ -355,7 +366,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const t = performance.now();
     const r = await solveWindow(free, true, perWindow);
     const took = (performance.now() - t) / 1000;
-    if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
+    trace?.('window', `window ${byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
     const shrunk = Math.max(tuning.windowColumnsMin, windowColumns * tuning.windowShrink);
     if (!r) windowColumns = shrunk;
     else if (r.status === 'optimal' && took < perWindow * tuning.windowFastShare) windowColumns = Math.min(small ? tuning.smallBackendWindowColumnsMax : tuning.windowColumnsMax, windowColumns * tuning.windowGrowth);
@@ -392,8 +403,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // Most of what is left: it usually proves its subset optimal early, and a machine 1.6× slower than the one
     // M was tuned on (LP 5 s, not 3 s) left it 1.9 s, which ended with a roster 44 % above the bound.
     const r = await solveWindow(free, false, Math.max(0.05, timeLimit));
-    if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
-    notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
+    trace?.('restricted-mip', `restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
+    note('restricted-mip', `restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
   };
   /** Per agent-day the relaxation's strongest shift, where the day is worked at least half. */
@@ -443,7 +454,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const { pins, open } = fixing;
     const describe = `reduced-cost fixing: ${open} of ${fixing.candidates} shift columns can beat ${round2(upper)} (LP bound ${round2(lower)})`;
     if (open > tuning.priceAndFixMaxColumns) {
-      notes.push(`${describe}; too many for one MIP, windows instead`);
+      note('price-and-fix', `${describe}; too many for one MIP, windows instead`);
       return false;
     }
     const sub = pinColumns(lp, pins);
@@ -459,8 +470,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     }
     if (r.bound !== undefined && Number.isFinite(r.bound)) bound = Math.max(lower, Math.min(upper, r.bound));
     options.onImprove?.('lns', main.inf === 0 ? main.cost : undefined, bound);
-    notes.push(`${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(bound)}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);
+    note('price-and-fix', `${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(bound)}`);
+    trace?.('price-and-fix', `${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);
     const proved = closeEnough() || (r.status === 'optimal' && main.cost <= (r.objective ?? Infinity) + 1e-6 * Math.max(1, Math.abs(main.cost)));
     if (proved) proof = `reduced-cost fixing left ${open} of ${fixing.candidates} shifts able to beat ${round2(upper)}, and ${backend.name} solved the MIP over them`;
     return proved;
@@ -493,7 +504,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // agents, two workers beside its two) left its MIP too little time: 31–66 % where it otherwise proves 0.08 %.
   const planComing = (relaxationHopeless && relaxationPromise !== undefined) || classChainFirst;
   if (!planComing) await repairAgents(main);
-  if (replanned > 0) notes.push(`${replanned} agents re-planned alone to keep their hard rules`);
+  if (replanned > 0) note('repair', `${replanned} agents re-planned alone to keep their hard rules`);
   // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
   // thread's bookkeeping on two cores) slowed it about twofold and gained little; the deadline aborts it.
   // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
@@ -514,7 +525,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (classBoundAsked || classChainFirst || relaxationDone || !waitForRelaxation || left() > total * (1 - tuning.lateRelaxationShare)) return;
     classBoundAsked = true;
     void solveClassLp(tuning.lateClassLpMarginSeconds).then(({ r, seconds }) => {
-      notes.push(`per-agent relaxation unfinished at ${Math.round(tuning.lateRelaxationShare * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
+      note('class-lp', `per-agent relaxation unfinished at ${Math.round(tuning.lateRelaxationShare * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
       if (r.status !== 'optimal' || r.objective === undefined) return;
       bound = Math.max(bound ?? -Infinity, r.objective);
       options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
@@ -529,14 +540,14 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
    */
   const classChain = async (classLp: Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }>): Promise<void> => {
     const { aggregation, r, seconds } = await classLp;
-    notes.push(`class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
+    note('class-lp', `class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
     if (r.status !== 'optimal' || r.objective === undefined || !r.values) return;
     bound = Math.max(bound ?? -Infinity, r.objective);
     options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
     if (relaxationDone || closeEnough() || stopped()) return;
     const t = performance.now();
     const agentLp = await agentPlanOverClassPlan(p, built, { aggregation, values: r.values }, index, decision, backend, Math.max(0.05, left() * tuning.agentPlanShare), signal);
-    notes.push(agentPlanNote(agentLp, t));
+    note('agent-plan', agentPlanNote(agentLp, t));
     if (!agentLp.values || relaxationDone || closeEnough() || stopped()) return;
     // All of what is left (where the per-agent LP comes in time, its own restricted MIP runs beside this one),
     // less the re-planning's share while the roster breaks a rule: it keeps every rule, should this MIP not.
@@ -577,7 +588,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       if (other?.status === 'optimal' && other.values) await restricted(false, other.values);
     }
     if (await priceAndFix()) {
-      notes.push(`${windows} windows solved, ${improving} improved the roster`);
+      note('window', `${windows} windows solved, ${improving} improved the roster`);
       return finish();
     }
   }
@@ -596,8 +607,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     await repairHere(main);
     const agentLp = await agentLpComing;
     const agentPlan = agentLp.values ? { values: agentLp.values } : undefined;
-    notes.push(agentPlanNote(agentLp, t0));
-    if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
+    note('agent-plan', agentPlanNote(agentLp, t0));
+    trace?.('agent-plan', `agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
     const t = performance.now();
     const followOptions = {
       backend,
@@ -608,7 +619,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       deadline: performance.now() + left() * tuning.followPlanShare * 1000,
       signal,
       ...symmetry,
-      ...(process.env.FLEXROSTER_DEBUG ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => console.error(`chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
+      ...(trace ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => trace('chunk', `chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
     };
     // The per-agent plan's chunks stop at a gap of 0.1 % (XL: the chunks ended at 95 s instead of 136 s, and
     // their roster at 183,117 against 182,812.5 with 0.02 %), leaving the windows 40 s more.
@@ -628,8 +639,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     const before = base.cost;
     if (followed && agentPlan)
       planSupport = built.model.columns.map((cols) => cols.flatMap((j, i) => ((agentPlan.values[j] ?? 0) > 1e-4 ? [i] : [])));
-    notes.push(`${agentPlan ? 'per-agent' : 'class'} plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
+    note('follow-plan', `${agentPlan ? 'per-agent' : 'class'} plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
+    trace?.('follow-plan', `plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
   }
   if (planComing) await repairAgents(main);
   // Otherwise round the relaxation (per agent-day its strongest shift, where the day is worked at least half;
@@ -654,8 +665,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     repaired.shifts.forEach((sh, ai) => changes.set(ai, sh));
     const before = main.cost;
     const took = tryShifts(changes);
-    notes.push(`rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
+    note('rounding', `rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
+    trace?.('rounding', `rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
     if (repaired.infeasibility > 0 && repaired.cost < main.cost && !stopped()) {
       // The local search could not make the rounded roster keep every rule, but it is cheaper than the
       // incumbent (on year-long instances many times cheaper, as its coverage follows the relaxation):
@@ -665,15 +676,15 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       const all = new Map<number, Shift[]>();
       rounding.search.state.forEach((st, ai) => all.set(ai, st.shifts));
       const kept = rounding.inf === 0 && tryShifts(all);
-      notes.push(`rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
-      if (process.env.FLEXROSTER_DEBUG) console.error(`rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
+      note('rounding', `rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
+      trace?.('rounding', `rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
     }
   }
   // On larger shift-type models the restricted MIP found no roster better than the rounded one in our runs,
   // so there it only runs on models of up to 20,000 columns.
   if (!lpFirst && lp.variables.length <= tuning.shiftLevelRestrictedMaxColumns) await restricted();
   await lnsUntil(closeEnough);
-  notes.push(`${windows} windows solved, ${improving} improved the roster`);
+  note('window', `${windows} windows solved, ${improving} improved the roster`);
   if (closeEnough()) proof = withinGapProof;
   return finish();
 

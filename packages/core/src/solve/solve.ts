@@ -18,6 +18,7 @@ import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
 import { FlexrosterInputError } from '../schema/errors.js';
 import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
+import type { SolveEvent } from './events.js';
 
 export interface SolveProgress {
   /** The decomposition's relaxation, restricted MIP and windows report as `backend`. */
@@ -45,6 +46,8 @@ export interface SolveOptions {
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: SolveProgress) => void;
+  /** Each step of a decomposition as it ends, in words (solve/events.ts): for logs, never needed for the result. */
+  readonly onEvent?: (event: SolveEvent) => void;
   /**
    * `direct`: heuristic, then the whole MIP on the backend. `decompose`: LP relaxation (bound) + restricted
    * MIP + fix-and-optimise windows (see scale.ts), for large models or size-limited backends. `auto` (default):
@@ -137,6 +140,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       onImprove: (phase, cost, bound) => {
         if (cost !== undefined) lastCost = cost;
         if (bound !== undefined) lastBound = Math.max(bound, coverageBound);
