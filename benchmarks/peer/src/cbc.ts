@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { cbcSolutionStatus, evaluate, exportModel, type Roster, type Scenario } from '@flexroster/core';
+import { cbcSolutionStatus, evaluate, exportModel, type ModelExport, type Roster, type Scenario } from '@flexroster/core';
 
 export interface PeerOptions {
   readonly timeLimitSeconds: number;
@@ -73,9 +73,15 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'flexroster-cbc-'));
   mkdirSync(workDir, { recursive: true });
   const t0 = performance.now();
-  const exported = exportModel(scenario, { format: 'mps' });
   const modelPath = join(workDir, 'model.mps');
-  writeFileSync(modelPath, exported.text);
+  let exported: ModelExport;
+  try {
+    exported = exportModel(scenario, { format: 'mps' });
+    writeFileSync(modelPath, exported.text);
+  } catch (e) {
+    // An invalid scenario, or a model too large for one string: a result saying so, not a crash.
+    return { ...base, available: true, status: 'error', message: `export failed: ${(e as Error).message}`, seconds: 0 };
+  }
   const exportSeconds = (performance.now() - t0) / 1000;
   const logPath = join(workDir, 'cbc.log');
   const solutionPath = join(workDir, 'solution.txt');
