@@ -190,6 +190,9 @@ export function writeLp(model: LpModel, names: ExportNames = exportNames(model),
     }
   });
   out.push('Bounds');
+  // A column in no row, without cost and with default bounds would not appear at all: its bound declares it.
+  const appears = new Uint8Array(model.variables.length);
+  for (const r of model.rows) if (!isFree(r)) for (let k = 0; k < r.indices.length; k++) appears[r.indices[k]!] = 1;
   const binaries: string[] = [];
   const generals: string[] = [];
   model.variables.forEach((v, j) => {
@@ -199,6 +202,7 @@ export function writeLp(model: LpModel, names: ExportNames = exportNames(model),
     if (v.lower === v.upper) out.push(` ${name} = ${num(v.lower)}`);
     else if (v.lower === -Infinity && v.upper === Infinity) out.push(` ${name} free`);
     else if (v.lower !== 0 || v.upper !== Infinity) out.push(` ${v.lower === -Infinity ? '-inf' : num(v.lower)} <= ${name} <= ${v.upper === Infinity ? '+inf' : num(v.upper)}`);
+    else if (!appears[j] && v.cost === 0) out.push(` ${name} >= 0`);
   });
   if (binaries.length > 0) out.push('Binaries', ...wrapNames(binaries));
   if (generals.length > 0) out.push('Generals', ...wrapNames(generals));
