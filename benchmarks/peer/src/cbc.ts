@@ -105,7 +105,10 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   if (head.status === 'unbounded' || head.status === 'other') return { ...known, status: 'error', message };
   const values = exported.readCbcSolution(solution);
   // Without an integer solution CBC leaves the relaxation's values in the file: no roster to judge.
-  if (/No feasible solution found|no integer solution/i.test(log) || !integral(exported.model.variables, values)) return { ...known, status: 'no-solution', message };
+  if (head.status === 'no-solution' || /No feasible solution found/i.test(log) || !integral(exported.model.variables, values)) {
+    const { objective: _relaxation, ...withoutObjective } = known;
+    return { ...withoutObjective, status: 'no-solution', message };
+  }
   const roster = exported.toRoster(values);
   const ev = evaluate(scenario, roster);
   return { ...known, status: head.status === 'optimal' ? 'optimal' : 'feasible', message, cost: ev.costs.total, hardViolations: ev.violations.length, roster };

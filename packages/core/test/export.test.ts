@@ -310,8 +310,15 @@ t.test('a CBC solution file decodes into the roster of its shift columns; an unk
   t.throws(() => readCbcSolution('Optimal - objective value 1\n  3 x\n', e.model, e.names), /line 2 cannot be read/);
   t.same(cbcSolutionStatus(solution), { status: 'stopped', objective: 1234.5, text: 'Stopped on time - objective value 1234.50000000' });
   t.same(
-    ['Optimal - objective value 12.00000000', 'Infeasible - objective value 0.00000000', 'Integer infeasible - objective value 0', 'Unbounded - objective value 0', ''].map((l) => cbcSolutionStatus(l).status),
-    ['optimal', 'infeasible', 'infeasible', 'unbounded', 'other'],
+    [
+      'Optimal - objective value 12.00000000',
+      'Stopped on time (no integer solution - continuous used) - objective value 8924.16666489',
+      'Infeasible - objective value 0.00000000',
+      'Integer infeasible - objective value 0',
+      'Unbounded - objective value 0',
+      '',
+    ].map((l) => cbcSolutionStatus(l).status),
+    ['optimal', 'no-solution', 'infeasible', 'infeasible', 'unbounded', 'other'],
   );
 });
 
