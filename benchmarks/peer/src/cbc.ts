@@ -85,7 +85,8 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   const exportSeconds = (performance.now() - t0) / 1000;
   const logPath = join(workDir, 'cbc.log');
   const solutionPath = join(workDir, 'solution.txt');
-  const args = [modelPath, '-threads', String(threads), '-sec', String(timeLimitSeconds), '-ratioGap', '0.0001', '-solve', '-solu', solutionPath];
+  // CBC counts CPU seconds unless told otherwise; ours is a wall-clock limit, so is the peer's.
+  const args = [modelPath, '-threads', String(threads), '-timeMode', 'elapsed', '-sec', String(timeLimitSeconds), '-ratioGap', '0.0001', '-solve', '-solu', solutionPath];
   const command = [binary, ...args].join(' ');
   const ran = { ...base, available: true, command, modelPath, logPath, exportSeconds };
   const t1 = performance.now();

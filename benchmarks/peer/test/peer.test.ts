@@ -44,7 +44,7 @@ t.test('cbc on a tiny scenario: a proven optimum our evaluator agrees with (or u
   }
   t.equal(r.status, 'optimal', r.message);
   t.match(r.version, /^\d+\.\d+/);
-  t.match(r.command, / -threads 2 -sec 20 /);
+  t.match(r.command, / -threads 2 -timeMode elapsed -sec 20 /);
   t.equal(r.threads, 2);
   t.ok(r.logPath && existsSync(r.logPath) && /CBC/.test(readFileSync(r.logPath, 'utf8')), 'the log is kept');
   t.equal(r.modelPath, join(workDir, 'model.mps'));
