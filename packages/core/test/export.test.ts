@@ -351,3 +351,23 @@ t.test('the example scenario exports with unique names in both formats', async (
   t.notOk(e.names.columns.some((n) => /_\d+$/.test(n) && e.names.columns.includes(n.replace(/_\d+$/, ''))), 'no name needed a clash suffix');
   t.equal(difference(readMps(e.text), expected(e.model, e.names, false)), undefined);
 });
+
+t.test('names stay unique when a fall-back night repeats an agent\'s local times (site London, agent New York)', async (t) => {
+  // On 2026-11-01 London is already on GMT while New York falls back at 02:00: site starts 05:00 and 06:00 are both 01:00 there.
+  const e = exportModel(
+    {
+      schemaVersion: 1,
+      horizon: { startDate: '2026-10-31', days: 2, timeZone: 'Europe/London', intervalMinutes: 30 },
+      skills: ['voice'],
+      shiftTemplates: [{ id: 'dawn', earliestStart: '04:00', latestStart: '07:00', lengthsMinutes: [600] }],
+      contracts: [{ id: 'ft', minRestHours: 16 }],
+      agents: [{ id: 'ny', skills: ['voice'], contract: 'ft', timeZone: 'America/New_York' }],
+      demand: [{ skill: 'voice', start: '2026-10-31T00:00', required: Array(96).fill(1) }],
+    },
+    { format: 'lp' },
+  );
+  t.equal(new Set(e.model.rows.map((r) => r.name)).size, e.model.rows.length, 'the model\'s own row names are unique (aggregation groups rows by name)');
+  t.ok(e.names.rows.includes('rest_ny_2026.11.01_0100') && e.names.rows.includes('rest_ny_2026.11.01_0100b'), 'the second 01:00 start\'s rest row ends in b');
+  t.ok(e.names.columns.includes('x_ny_2026.11.01_dawn_0100_600m') && e.names.columns.includes('x_ny_2026.11.01_dawn_0100_600m_2'), 'the second 01:00 shift gets the clash suffix');
+  t.equal(difference(readLp(e.text), expected(e.model, e.names, true)), undefined);
+});

@@ -105,6 +105,16 @@ export class RosterModel {
     return `${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
   }
 
+  /**
+   * `name`, or `name` + `b` when `used` holds it already: rows named by a local time need it on a fall-back day,
+   * where two starts share one wall-clock time (row names stay unique per agent: `lp/aggregate.ts` groups by them).
+   */
+  uniqueName(name: string, used: Set<string>): string {
+    const unique = used.has(name) ? `${name}b` : name;
+    used.add(unique);
+    return unique;
+  }
+
   private intervalNames: string[] | undefined;
   /** Site-local start of grid interval `t`, e.g. `2026-03-23T0715`; the repeated hour of a fall-back day gets `b`. */
   intervalName(t: number): string {
@@ -113,10 +123,7 @@ export class RosterModel {
       const seen = new Set<string>();
       this.intervalNames = Array.from({ length: p.intervalCount }, (_, i) => {
         const parts = localParts(p.gridStart + i * p.intervalMs, p.zone);
-        const name = `${parts.date}T${this.timeName(parts.minutes)}`;
-        const unique = seen.has(name) ? `${name}b` : name;
-        seen.add(unique);
-        return unique;
+        return this.uniqueName(`${parts.date}T${this.timeName(parts.minutes)}`, seen);
       });
     }
     return this.intervalNames[t]!;
