@@ -5,7 +5,7 @@
  * (`unavailable`), not an exception.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cbcSolutionStatus, evaluate, exportModel, type ModelExport, type Roster, type Scenario } from '@flexroster/core';
@@ -77,7 +77,12 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   let exported: ModelExport;
   try {
     exported = exportModel(scenario, { format: 'mps' });
-    writeFileSync(modelPath, exported.text);
+    const fd = openSync(modelPath, 'w');
+    try {
+      exported.write((piece) => writeSync(fd, piece));
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     // An invalid scenario, or a model too large for one string: a result saying so, not a crash.
     return { ...base, available: true, status: 'error', message: `export failed: ${(e as Error).message}`, seconds: 0 };

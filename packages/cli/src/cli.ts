@@ -2,6 +2,7 @@
  * The `flexroster` command: solve, validate, evaluate and export scenario files. Exit codes: 0 done, 1 the
  * input is invalid or a roster breaks hard rules, 2 usage error.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { evaluate, EXPORT_FORMATS, exportModel, FlexrosterInputError, solve, validateScenario, type ExportFormat, type SolveResult } from '@flexroster/core';
 import { backendByName, BACKEND_NAMES } from './backends.js';
@@ -178,8 +179,15 @@ async function exportCommand(io: CliIo, file: string, flags: Map<string, string>
     io.err(what);
     return 0;
   }
-  await writeFile(`${out}.tmp`, exported.text);
+  // Piece by piece: a large model's text does not fit one string. Written then renamed, never half a file.
+  const fd = openSync(`${out}.tmp`, 'w');
+  let bytes = 0;
+  try {
+    exported.write((piece) => (bytes += writeSync(fd, piece)));
+  } finally {
+    closeSync(fd);
+  }
   await rename(`${out}.tmp`, out);
-  io.out(`${what} written to ${out} (${Buffer.byteLength(exported.text)} bytes)`);
+  io.out(`${what} written to ${out} (${bytes} bytes)`);
   return 0;
 }

@@ -350,6 +350,10 @@ t.test('the example scenario exports with unique names in both formats', async (
   t.equal(new Set(e.names.rows).size, e.model.rows.length);
   t.notOk(e.names.columns.some((n) => /_\d+$/.test(n) && e.names.columns.includes(n.replace(/_\d+$/, ''))), 'no name needed a clash suffix');
   t.equal(difference(readMps(e.text), expected(e.model, e.names, false)), undefined);
+  const pieces: string[] = [];
+  e.write((piece) => pieces.push(piece));
+  t.ok(pieces.length > 1 && pieces.every((p) => p.endsWith('\n')), `written in ${pieces.length} pieces of whole lines`);
+  t.equal(pieces.join(''), e.text, 'the pieces make the text');
 });
 
 t.test('names stay unique when a fall-back night repeats an agent\'s local times (site London, agent New York)', async (t) => {

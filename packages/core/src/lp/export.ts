@@ -79,6 +79,39 @@ function byColumn(model: LpModel): { starts: Int32Array; rows: Int32Array; coeff
   return { starts, rows, coefficients };
 }
 
+/** Receives a model's text piece by piece (about a megabyte each): a large model's text does not fit one string. */
+export type TextSink = (piece: string) => void;
+
+/** Lines gathered into pieces for a `TextSink`; every line ends with a newline. */
+class Lines {
+  private buffer: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: TextSink) {}
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.buffer.push(line);
+      this.size += line.length + 1;
+    }
+    if (this.size >= 1 << 20) this.flush();
+  }
+  pushAll(lines: readonly string[]): void {
+    for (const line of lines) this.push(line);
+  }
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    this.sink(`${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+    this.size = 0;
+  }
+}
+
+/** The whole text of a writer that streams into a sink (for models whose text fits one string). */
+function collect(stream: (sink: TextSink) => void): string {
+  const pieces: string[] = [];
+  stream((piece) => pieces.push(piece));
+  return pieces.join('');
+}
+
 /** Free rows (no finite bound) constrain nothing: neither format gets them. */
 function isFree(r: { lower: number; upper: number }): boolean {
   return r.lower === -Infinity && r.upper === Infinity;
@@ -91,7 +124,13 @@ function isFree(r: { lower: number; upper: number }): boolean {
  * CBC, HiGHS, CPLEX and Gurobi follow).
  */
 export function writeMps(model: LpModel, names: ExportNames = exportNames(model), title = 'flexroster'): string {
-  const out: string[] = [`NAME ${safeName(title)}`, 'ROWS', ' N COST'];
+  return collect((sink) => streamMps(model, sink, names, title));
+}
+
+/** `writeMps`, piece by piece into `sink`. */
+export function streamMps(model: LpModel, sink: TextSink, names: ExportNames = exportNames(model), title = 'flexroster'): void {
+  const out = new Lines(sink);
+  out.push(`NAME ${safeName(title)}`, 'ROWS', ' N COST');
   const kept = model.rows.map((r) => !isFree(r));
   model.rows.forEach((r, i) => {
     if (!kept[i]) return;
@@ -124,11 +163,14 @@ export function writeMps(model: LpModel, names: ExportNames = exportNames(model)
     if (rhs !== 0) out.push(`    RHS ${names.rows[i]} ${num(rhs)}`);
     if (r.lower !== -Infinity && r.upper !== Infinity && r.lower !== r.upper) ranges.push(`    RNG ${names.rows[i]} ${num(r.upper - r.lower)}`);
   });
-  if (ranges.length > 0) out.push('RANGES', ...ranges);
+  if (ranges.length > 0) {
+    out.push('RANGES');
+    out.pushAll(ranges);
+  }
   out.push('BOUNDS');
   model.variables.forEach((v, j) => out.push(...mpsBounds(names.columns[j]!, v.lower, v.upper, v.integer)));
-  out.push('ENDATA', '');
-  return out.join('\n');
+  out.push('ENDATA');
+  out.flush();
 }
 
 function mpsBounds(name: string, lower: number, upper: number, integer: boolean): string[] {
@@ -162,7 +204,13 @@ function lpTerms(indices: ArrayLike<number>, coefficients: ArrayLike<number>, na
  * CPLEX and Gurobi read and CBC 2.10's LP reader drops (its MPS reader keeps it).
  */
 export function writeLp(model: LpModel, names: ExportNames = exportNames(model), title = 'flexroster'): string {
-  const out: string[] = [`\\ ${title}: ${model.variables.length} columns, ${model.rows.length} rows`, 'Minimize'];
+  return collect((sink) => streamLp(model, sink, names, title));
+}
+
+/** `writeLp`, piece by piece into `sink`. */
+export function streamLp(model: LpModel, sink: TextSink, names: ExportNames = exportNames(model), title = 'flexroster'): void {
+  const out = new Lines(sink);
+  out.push(`\\ ${title}: ${model.variables.length} columns, ${model.rows.length} rows`, 'Minimize');
   const costIdx: number[] = [];
   const costs: number[] = [];
   model.variables.forEach((v, j) => {
@@ -204,10 +252,13 @@ export function writeLp(model: LpModel, names: ExportNames = exportNames(model),
     else if (v.lower !== 0 || v.upper !== Infinity) out.push(` ${v.lower === -Infinity ? '-inf' : num(v.lower)} <= ${name} <= ${v.upper === Infinity ? '+inf' : num(v.upper)}`);
     else if (!appears[j] && v.cost === 0) out.push(` ${name} >= 0`);
   });
-  if (binaries.length > 0) out.push('Binaries', ...wrapNames(binaries));
-  if (generals.length > 0) out.push('Generals', ...wrapNames(generals));
-  out.push('End', '');
-  return out.join('\n');
+  for (const [section, list] of [['Binaries', binaries], ['Generals', generals]] as const) {
+    if (list.length === 0) continue;
+    out.push(section);
+    for (let i = 0; i < list.length; i += 8) out.push(` ${list.slice(i, i + 8).join(' ')}`);
+  }
+  out.push('End');
+  out.flush();
 }
 
 /** `<name><suffix>`, or with `_2`, `_3`… when another row already has that name. */
@@ -217,12 +268,6 @@ function rangeName(name: string, suffix: string, used: Set<string>): string {
   for (let k = 2; used.has(out); k++) out = `${base}_${k}`;
   used.add(out);
   return out;
-}
-
-function wrapNames(list: readonly string[]): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < list.length; i += 8) lines.push(` ${list.slice(i, i + 8).join(' ')}`);
-  return lines;
 }
 
 /** What the first line of a CBC solution file says. */

@@ -5,7 +5,7 @@
  * (agent-local date and start; the skill only when the scenario has several); every other name is the rule
  * module's own, made safe by `safeName`.
  */
-import { exportNames, readCbcSolution, writeLp, writeMps, type ExportNames } from '../lp/export.js';
+import { exportNames, readCbcSolution, streamLp, streamMps, type ExportNames, type TextSink } from '../lp/export.js';
 import type { LpModel } from '../lp/model.js';
 import { expandProblem, type Problem, type Shift } from '../expand/problem.js';
 import { generateCandidates } from '../shifts/candidates.js';
@@ -21,13 +21,17 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['mps', 'lp'];
 
 export interface ModelExport {
   readonly format: ExportFormat;
+  /** The whole text, made on first use (a large model's text may not fit one string: use `write`). */
   readonly text: string;
+  /** Writes the text piece by piece into `sink` (to a file, say), never holding all of it. */
+  write(sink: TextSink): void;
   readonly model: LpModel;
   /** The exported name of every column and row (index-aligned with `model`). */
   readonly names: ExportNames;
   readonly problem: Problem;
   readonly built: BuiltModel;
-  readonly stats: { readonly columns: number; readonly integerColumns: number; readonly rows: number; readonly nonzeros: number; readonly buildSeconds: number; readonly writeSeconds: number };
+  /** `buildSeconds`: validate, expand, candidates, model and names. */
+  readonly stats: { readonly columns: number; readonly integerColumns: number; readonly rows: number; readonly nonzeros: number; readonly buildSeconds: number };
   /** Column values (from any solver, in model order) → the roster of the shift columns at 1. */
   toRoster(values: ArrayLike<number>): Roster;
   /** A CBC `solu` file of this export → column values in model order (unknown names are an error). */
@@ -57,13 +61,21 @@ export function exportModel(scenario: unknown, options: { readonly format: Expor
   });
   const t1 = performance.now();
   const title = `flexroster ${p.startDate} ${p.days}d ${p.agents.length} agents`;
-  const text = options.format === 'mps' ? writeMps(model, names, title) : writeLp(model, names, title);
-  const t2 = performance.now();
+  const write = (sink: TextSink) => (options.format === 'mps' ? streamMps(model, sink, names, title) : streamLp(model, sink, names, title));
+  let text: string | undefined;
   let integerColumns = 0;
   for (const v of model.variables) if (v.integer) integerColumns++;
   return {
     format: options.format,
-    text,
+    get text() {
+      if (text === undefined) {
+        const pieces: string[] = [];
+        write((piece) => pieces.push(piece));
+        text = pieces.join('');
+      }
+      return text;
+    },
+    write,
     model,
     names,
     problem: p,
@@ -74,7 +86,6 @@ export function exportModel(scenario: unknown, options: { readonly format: Expor
       rows: model.rows.length,
       nonzeros: model.rows.reduce((n, r) => n + r.indices.length, 0),
       buildSeconds: (t1 - t0) / 1000,
-      writeSeconds: (t2 - t1) / 1000,
     },
     toRoster: (values) => shiftsToRoster(p, built.decode(values)),
     readCbcSolution: (solution) => readCbcSolution(solution, model, names),
