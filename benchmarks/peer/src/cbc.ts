@@ -5,7 +5,7 @@
  * (`unavailable`), not an exception.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cbcSolutionStatus, evaluate, exportModel, type ModelExport, type Roster, type Scenario } from '@flexroster/core';
@@ -84,7 +84,7 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
       closeSync(fd);
     }
   } catch (e) {
-    // An invalid scenario, or a model too large for one string: a result saying so, not a crash.
+    // An invalid scenario, or a model too large to build or write: a result saying so, not a crash.
     return { ...base, available: true, status: 'error', message: `export failed: ${(e as Error).message}`, seconds: 0 };
   }
   const exportSeconds = (performance.now() - t0) / 1000;
@@ -94,6 +94,7 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   const args = [modelPath, '-threads', String(threads), '-timeMode', 'elapsed', '-sec', String(timeLimitSeconds), '-ratioGap', '0.0001', '-solve', '-solu', solutionPath];
   const command = [binary, ...args].join(' ');
   const ran = { ...base, available: true, command, modelPath, logPath, exportSeconds };
+  rmSync(solutionPath, { force: true }); // a work dir used before must not pass off an old solution as this run's
   const t1 = performance.now();
   const run = await runProcess(binary, args, logPath, (timeLimitSeconds + GRACE_SECONDS) * 1000, options.signal);
   const seconds = (performance.now() - t1) / 1000;
@@ -102,9 +103,13 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   const withRun = { ...ran, seconds, ...(version ? { version } : {}) };
   if (!existsSync(solutionPath)) return { ...withRun, status: 'error', message: run.error ?? `cbc wrote no solution file (exit ${run.code ?? run.signal}); see ${logPath}` };
   // A cancelled or overrunning CBC still writes its best solution on SIGINT: judge it, and say why it ended.
-  const solution = readFileSync(solutionPath, 'utf8');
+  return judge(scenario, exported, readFileSync(solutionPath, 'utf8'), log, withRun, run.error);
+}
+
+/** The result of a finished CBC run from its solution file and log: statuses, objective, bound, and our evaluator's verdict. */
+function judge(scenario: Scenario, exported: ModelExport, solution: string, log: string, withRun: Omit<PeerResult, 'status'>, runError: string | undefined): PeerResult {
   const head = cbcSolutionStatus(solution);
-  const message = run.error ? `${head.text} (${run.error})` : head.text;
+  const message = runError ? `${head.text} (${runError})` : head.text;
   const bound = logBound(log, head.status === 'optimal' ? head.objective : undefined);
   const known = { ...withRun, ...(head.objective !== undefined ? { objective: head.objective } : {}), ...(bound !== undefined ? { bound } : {}) };
   if (head.status === 'infeasible') return { ...known, status: 'infeasible', message };
