@@ -23,3 +23,5 @@ export * as time from './time/zone.js';
 export * from './schema/swap.js';
 export { checkSwap, swapCandidates } from './swap/api.js';
 export { checkSwapOn, swapCandidatesOn, judgeChanges } from './swap/swap.js';
+export { writeMps, writeLp, exportNames, safeName, readCbcSolution, cbcSolutionStatus, NAME_MAX, type ExportNames, type CbcSolutionStatus } from './lp/export.js';
+export { exportModel, shiftColumnName, EXPORT_FORMATS, type ExportFormat, type ModelExport } from './model/export.js';
