@@ -98,7 +98,8 @@ function agentsOf(s: Shape, mix: [string, number][], dates: string[], random: ()
     const agent: Agent = { id, skills, contract };
     const remote = s.remote && (i % 10 === 7 || (s.agents < 10 && i === 0));
     if (remote) agent.timeZone = remoteZone;
-    if (s.micro && contract !== 'full-time' && random() < 0.5) agent.microShifts = { maxPerWeek: 3, minGapHours: 2 };
+    // Opt-ins: half the part-timers, some full-timers, and always agent 4, so that the level shows.
+    if (s.micro && (random() < (contract === 'full-time' ? 0.15 : 0.5) || i === 3)) agent.microShifts = { maxPerWeek: 3, minGapHours: 2 };
     if (random() < s.leaveShare) {
       const date = dates[Math.floor(random() * dates.length)]!;
       const from = 9 + Math.floor(random() * 6);

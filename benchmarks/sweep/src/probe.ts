@@ -11,7 +11,7 @@ import type { Shape } from './design.js';
 
 export const PROBE_SHAPE: Shape = {
   index: 0,
-  agents: 40,
+  agents: 25,
   days: 7,
   intervalMinutes: 15,
   skills: 2,
