@@ -6,14 +6,14 @@
  * one after the other: the child regenerates the scenario from (shapes, seed, index), solves it, scores the
  * roster with our evaluator and reports back, so its maxRSS is that run's peak and runs do not disturb each other.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, relativeGap, solve } from '@flexroster/core';
 import { backendByName } from '@flexroster/cli';
-import { runCbc } from '@flexroster/bench-peer';
+import { findOnPath, runCbc } from '@flexroster/bench-peer';
 import { parseArgs, USAGE, UsageError, type SweepOptions } from './args.js';
 import { designShapes, shapeName } from './design.js';
 import { generateShape } from './generate.js';
@@ -63,6 +63,17 @@ async function ours(task: ShapeTask): Promise<OursRecord> {
   };
 }
 
+/** CBC's version from its banner, for runs whose log has none (a CBC stopped before it flushed its output). */
+function cbcVersion(): string | null {
+  const binary = findOnPath('cbc');
+  if (!binary) return null;
+  try {
+    return /Version:\s*(\S+)/.exec(execFileSync(binary, ['-quit'], { input: '', encoding: 'utf8', timeout: 10_000 }))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 async function peer(task: ShapeTask): Promise<PeerRecord> {
   const { scenario } = generateShape(task.shapes, task.seed, task.index);
   const workDir = mkdtempSync(join(tmpdir(), `flexroster-sweep-cbc-${task.index}-`));
@@ -75,7 +86,7 @@ async function peer(task: ShapeTask): Promise<PeerRecord> {
   if (r.modelPath) rmSync(r.modelPath, { force: true });
   return {
     peer: r.peer,
-    version: r.version ?? null,
+    version: r.version ?? (r.available ? cbcVersion() : null),
     threads: r.threads,
     timeLimitSeconds: r.timeLimitSeconds,
     command: r.command ?? null,
@@ -129,6 +140,11 @@ export function rerunCommand(o: SweepOptions): string {
   return parts.join(' ');
 }
 
+function brief(r: OursRecord | PeerRecord): string {
+  const n = (x: number | null, d = 1) => (x === null ? '–' : x.toFixed(d));
+  return `${r.status}, cost ${n(r.cost)}, bound ${n(r.bound)}, ${r.hardViolations ?? '–'} hard violations, ${n(r.wallSeconds)} s, ${n(r.peakRssMiB, 0)} MiB`;
+}
+
 /** Generous: a run that overruns its limit this much has hung. */
 function killAfter(limitSeconds: number): number {
   return 2 * limitSeconds + 120;
@@ -151,7 +167,7 @@ export async function runSweep(o: SweepOptions, log: (line: string) => void = (l
     let t = performance.now();
     record.ours = await inChild<OursRecord>({ kind: 'ours', ...base, limitSeconds }, killAfter(limitSeconds)).catch((e): OursRecord => ({ ...failure(e, (performance.now() - t) / 1000), solverCost: null, buildSeconds: null, columns: null, rows: null }));
     const r = record.ours;
-    log(`  ours: ${r.status} cost ${r.cost} bound ${r.bound} hard ${r.hardViolations} in ${r.wallSeconds.toFixed(1)} s, ${r.peakRssMiB?.toFixed(0)} MiB`);
+    log(`  ours: ${brief(r)}`);
     if (o.peer) {
       const peerLimit = Math.round(limitSeconds * o.peerTimeScale * 10) / 10;
       t = performance.now();
@@ -159,7 +175,7 @@ export async function runSweep(o: SweepOptions, log: (line: string) => void = (l
         (e): PeerRecord => ({ ...failure(e, (performance.now() - t) / 1000), peer: o.peer!, version: null, threads: PEER_THREADS, timeLimitSeconds: peerLimit, objective: null, command: null }),
       );
       const p = record.peer;
-      log(`  ${p.peer}: ${p.status} cost ${p.cost} bound ${p.bound} hard ${p.hardViolations} in ${p.wallSeconds.toFixed(1)} s, ${p.peakRssMiB?.toFixed(0)} MiB`);
+      log(`  ${p.peer}: ${brief(p)}`);
     }
     run.records.push(record);
     writeJson(o.out, run);

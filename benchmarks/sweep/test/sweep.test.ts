@@ -135,7 +135,7 @@ t.test('the argument parser: defaults, values, --help, and every bad flag refuse
   t.match(bad?.stderr, /Usage: pnpm bench:sweep/);
 });
 
-t.test('sweep.md gets each run as a new section on top; sweep.json holds the latest run', async (t) => {
+t.test('sweep.md gets each run as a new section on top, under one title', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sweep-md-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const fake = (seed: number): SweepRun => ({
