@@ -117,7 +117,11 @@ function inChild<T>(task: ChildTask, killAfterSeconds: number): Promise<T> {
       answer ??= { ok: false, error: `killed after ${killAfterSeconds} s without an answer` };
       cp.kill('SIGKILL');
     }, killAfterSeconds * 1000);
-    cp.on('message', (m) => (answer ??= m as Answer));
+    // After its answer a child should end at once; one that lingers (a stray worker) is ended before the next run.
+    cp.on('message', (m) => {
+      answer ??= m as Answer;
+      setTimeout(() => cp.kill('SIGKILL'), 10_000).unref();
+    });
     cp.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (answer?.ok) resolve(answer.value);

@@ -132,7 +132,7 @@ export function section(run: SweepRun): string {
     '',
     `Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}; commit ${m.commit}.`,
     `Measured speed: **probe ${p.seconds.toFixed(2)} s** (build ${p.buildSeconds.toFixed(2)} s + LP ${p.lpSeconds.toFixed(2)} s, ${p.columns} columns × ${p.rows} rows, LP ${p.lpStatus} ${fmt(p.lpObjective, 2)}): ${p.description}. Smaller is faster.`,
-    `Time limits: ${run.policy} (${run.timeScale}); their total here ${totalLimit.toFixed(1)} s.${peer ? ` Peer: ${peer.peer} ${peer.version ?? '(version unknown)'}, ${peer.threads} threads, limit × ${run.peerTimeScale}.` : ''}`,
+    `Time limits: ${run.policy}; --time-scale ${run.timeScale}; their total here ${totalLimit.toFixed(1)} s.${peer ? ` Peer: ${peer.peer} ${peer.version ?? '(version unknown)'}, ${peer.threads} threads, limit × ${run.peerTimeScale}.` : ''}`,
     `Rerun: \`${run.command}\`. Costs are our evaluator's (\`evaluate\`) for both solvers; wall s includes the model build; peak RSS is the child process's \`maxRSS\`.${peer ? ' CBC s covers the export of our model to MPS, CBC itself, decoding and evaluation; its peak RSS is the cbc process\'s own (VmHWM, polled).' : ''}`,
     '',
     table(run.records),
