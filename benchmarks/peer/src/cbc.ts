@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { cbcSolutionStatus, evaluate, exportModel, type Roster, type Scenario } from '@flexroster/core';
+import { cbcSolutionStatus, evaluate, exportModel, type ModelExport, type Roster, type Scenario } from '@flexroster/core';
 
 export interface PeerOptions {
   readonly timeLimitSeconds: number;
@@ -73,13 +73,20 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'flexroster-cbc-'));
   mkdirSync(workDir, { recursive: true });
   const t0 = performance.now();
-  const exported = exportModel(scenario, { format: 'mps' });
   const modelPath = join(workDir, 'model.mps');
-  writeFileSync(modelPath, exported.text);
+  let exported: ModelExport;
+  try {
+    exported = exportModel(scenario, { format: 'mps' });
+    writeFileSync(modelPath, exported.text);
+  } catch (e) {
+    // An invalid scenario, or a model too large for one string: a result saying so, not a crash.
+    return { ...base, available: true, status: 'error', message: `export failed: ${(e as Error).message}`, seconds: 0 };
+  }
   const exportSeconds = (performance.now() - t0) / 1000;
   const logPath = join(workDir, 'cbc.log');
   const solutionPath = join(workDir, 'solution.txt');
-  const args = [modelPath, '-threads', String(threads), '-sec', String(timeLimitSeconds), '-ratioGap', '0.0001', '-solve', '-solu', solutionPath];
+  // CBC counts CPU seconds unless told otherwise; ours is a wall-clock limit, so is the peer's.
+  const args = [modelPath, '-threads', String(threads), '-timeMode', 'elapsed', '-sec', String(timeLimitSeconds), '-ratioGap', '0.0001', '-solve', '-solu', solutionPath];
   const command = [binary, ...args].join(' ');
   const ran = { ...base, available: true, command, modelPath, logPath, exportSeconds };
   const t1 = performance.now();
@@ -99,7 +106,10 @@ export async function runCbc(scenario: Scenario, options: PeerOptions): Promise<
   if (head.status === 'unbounded' || head.status === 'other') return { ...known, status: 'error', message };
   const values = exported.readCbcSolution(solution);
   // Without an integer solution CBC leaves the relaxation's values in the file: no roster to judge.
-  if (/No feasible solution found|no integer solution/i.test(log) || !integral(exported.model.variables, values)) return { ...known, status: 'no-solution', message };
+  if (head.status === 'no-solution' || /No feasible solution found/i.test(log) || !integral(exported.model.variables, values)) {
+    const { objective: _relaxation, ...withoutObjective } = known;
+    return { ...withoutObjective, status: 'no-solution', message };
+  }
   const roster = exported.toRoster(values);
   const ev = evaluate(scenario, roster);
   return { ...known, status: head.status === 'optimal' ? 'optimal' : 'feasible', message, cost: ev.costs.total, hardViolations: ev.violations.length, roster };

@@ -190,6 +190,9 @@ export function writeLp(model: LpModel, names: ExportNames = exportNames(model),
     }
   });
   out.push('Bounds');
+  // A column in no row, without cost and with default bounds would not appear at all: its bound declares it.
+  const appears = new Uint8Array(model.variables.length);
+  for (const r of model.rows) if (!isFree(r)) for (let k = 0; k < r.indices.length; k++) appears[r.indices[k]!] = 1;
   const binaries: string[] = [];
   const generals: string[] = [];
   model.variables.forEach((v, j) => {
@@ -199,6 +202,7 @@ export function writeLp(model: LpModel, names: ExportNames = exportNames(model),
     if (v.lower === v.upper) out.push(` ${name} = ${num(v.lower)}`);
     else if (v.lower === -Infinity && v.upper === Infinity) out.push(` ${name} free`);
     else if (v.lower !== 0 || v.upper !== Infinity) out.push(` ${v.lower === -Infinity ? '-inf' : num(v.lower)} <= ${name} <= ${v.upper === Infinity ? '+inf' : num(v.upper)}`);
+    else if (!appears[j] && v.cost === 0) out.push(` ${name} >= 0`);
   });
   if (binaries.length > 0) out.push('Binaries', ...wrapNames(binaries));
   if (generals.length > 0) out.push('Generals', ...wrapNames(generals));
@@ -223,15 +227,21 @@ function wrapNames(list: readonly string[]): string[] {
 
 /** What the first line of a CBC solution file says. */
 export interface CbcSolutionStatus {
-  /** `optimal`; `stopped` (time, nodes…: the values are the best solution found, if any); `infeasible`; `unbounded`; `other`. */
-  readonly status: 'optimal' | 'stopped' | 'infeasible' | 'unbounded' | 'other';
+  /**
+   * `optimal`; `stopped` (on time, nodes…: the values are the best integer solution found); `no-solution` (stopped
+   * before any integer solution: the values are the relaxation's); `infeasible`; `unbounded`; `other`.
+   */
+  readonly status: 'optimal' | 'stopped' | 'no-solution' | 'infeasible' | 'unbounded' | 'other';
   /** The objective value CBC printed (including the objective offset of an MPS model). */
   readonly objective?: number;
   /** The first line itself. */
   readonly text: string;
 }
 
-/** Reads the status line of a CBC `solu` file, e.g. `Stopped on time - objective value 123.00000000`. */
+/**
+ * Reads the status line of a CBC `solu` file, e.g. `Stopped on time - objective value 123.00000000` or
+ * `Stopped on time (no integer solution - continuous used) - objective value 8924.17`.
+ */
 export function cbcSolutionStatus(text: string): CbcSolutionStatus {
   const line = (text.split('\n', 1)[0] ?? '').trim();
   const m = /objective value\s+(\S+)/i.exec(line);
@@ -242,9 +252,11 @@ export function cbcSolutionStatus(text: string): CbcSolutionStatus {
       ? 'infeasible'
       : /unbounded/i.test(line)
         ? 'unbounded'
-        : /^stopped/i.test(line)
-          ? 'stopped'
-          : 'other';
+        : /no integer solution/i.test(line)
+          ? 'no-solution'
+          : /^stopped/i.test(line)
+            ? 'stopped'
+            : 'other';
   return { status, ...(objective !== undefined && Number.isFinite(objective) ? { objective } : {}), text: line };
 }
 

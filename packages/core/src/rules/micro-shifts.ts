@@ -23,7 +23,7 @@ export const microShiftsRule: RuleModule = {
         const limit = weekLimit(policy.maxPerWeek, w.scale);
         if (micro.length > limit) {
           const e = m.shiftsExpr(ai, micro);
-          m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:week:${w.index}`, e.indices, e.coefficients, -Infinity, limit);
+          m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:${m.weekName(w.index)}`, e.indices, e.coefficients, -Infinity, limit);
         }
       }
       // Same-day gap: shifts stretched by the gap form an interval graph, whose cliques sit at start points.
@@ -35,7 +35,7 @@ export const microShiftsRule: RuleModule = {
           const clique = cands.filter((i) => a.candidates[i]!.start <= start && start < a.candidates[i]!.end + gap);
           if (clique.some((i) => a.candidates[i]!.micro) && clique.some((i) => !a.candidates[i]!.micro)) {
             const e = m.shiftsExpr(ai, clique);
-            m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:gap:${day}:${start}`, e.indices, e.coefficients, -Infinity, 1);
+            m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:gap:${m.dayName(day)}:${m.timeName(a.candidates[clique.find((i) => a.candidates[i]!.start === start) ?? clique[0]!]!.localStart)}`, e.indices, e.coefficients, -Infinity, 1);
           }
         }
       }

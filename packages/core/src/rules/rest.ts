@@ -33,7 +33,7 @@ export const restRule: RuleModule = {
           // Exact for every pair (one earlier, one later shift). It would also forbid two earlier-day shifts
           // that both end late, which only a micro-shift day can have; the checker is the arbiter.
           const e = m.shiftsExpr(ai, [...blocking, ...here]);
-          m.lp.addRow(`${REST}:${a.id}:${day}:${start}`, e.indices, e.coefficients, -Infinity, 1);
+          m.lp.addRow(`${REST}:${a.id}:${m.dayName(day)}:${m.timeName(a.candidates[here[0]!]!.localStart)}`, e.indices, e.coefficients, -Infinity, 1);
         }
       }
     });
