@@ -14,6 +14,7 @@ import { ProblemError } from './problem.js';
 import { ProblemCache } from './problem-cache.js';
 import type { ApiConfig, ApiContext, ApiInstance } from './context.js';
 import errors from './plugins/errors.js';
+import security from './plugins/security.js';
 import docs from './plugins/docs.js';
 import health from './plugins/health.js';
 import validate from './plugins/validate.js';
@@ -60,6 +61,8 @@ export interface BuildAppOptions {
   readonly heuristicShare?: number;
   /** Expanded scenarios kept for evaluate and swap requests about the same scenario (default 16; 0 turns it off). */
   readonly problemCacheSize?: number;
+  /** Origins allowed to call the API from a browser (CORS); none by default (env CORS_ORIGINS, comma-separated). */
+  readonly corsOrigins?: readonly string[];
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
   /**
@@ -121,6 +124,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   });
 
   await app.register(errors);
+  await app.register(security, { ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}) });
   await app.register(docs, { version: options.version ?? '0.1.0' });
   await app.register(health, context);
   await app.register(validate);

@@ -6,6 +6,7 @@
  * calendars cannot send headers.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { ProblemError } from '../problem.js';
 import { findKey, hashSecret, type Principal, type Role } from '../store/keys.js';
 import type { Store } from '../store/store.js';
@@ -51,9 +52,7 @@ const auth: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
 };
 
 // The hook applies to the scope that registers this plugin (the workflow routes), not only to its own child.
-(auth as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export default auth;
+export default fp(auth, { name: 'flexroster-auth' });
 
 /** An agent key may act only for its own agent id (403 otherwise); planners and admins for any. */
 export function assertSelf(principal: Principal, agentId: string): void {

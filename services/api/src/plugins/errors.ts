@@ -8,6 +8,7 @@
  * `/body/scenario/horizon/timeZone` or `/params/id`, for schema and domain errors alike.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { FlexrosterInputError, schemaIssues } from '@flexroster/core';
 import { PROBLEM_TYPES, ProblemError, inputProblem } from '../problem.js';
 
@@ -52,7 +53,5 @@ const errors: FastifyPluginAsync = async (app) => {
   );
 };
 
-// Applies to the whole app, not an encapsulated child (what fastify-plugin does).
-(errors as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export default errors;
+// Applies to the whole app, not an encapsulated child.
+export default fp(errors, { name: 'flexroster-errors' });

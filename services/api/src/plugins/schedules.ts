@@ -9,7 +9,7 @@ import { Roster, Scenario, rosterToShifts, time, type Roster as RosterT } from '
 import { notFound, withInputPaths } from '../problem.js';
 import { prepareSolve, solveFailure, submitOrBusy } from '../solving.js';
 import { audit, mutate } from '../store/ops.js';
-import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, updateSchedule, type ScheduleRow } from '../store/schedules.js';
+import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, writeSchedule, type ScheduleRow } from '../store/schedules.js';
 import { hashSecret, newSecret } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { assertSelf } from './auth.js';
@@ -98,7 +98,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       mutate(store, request, reply, async (db, actor) => {
         const row = await loadSchedule(db, actor, request.params.id);
         checkIfMatch(request.headers['if-match'], row);
-        const after = await updateSchedule(db, row, { publish: true });
+        const after = await writeSchedule(db, row, { publish: true });
         await audit(db, actor, 'schedule.publish', 'schedule', row.id, { version: row.version, publishedAt: row.publishedAt }, { version: after.version, publishedAt: after.publishedAt });
         return { status: 200, body: scheduleView(after), headers: { etag: `"${after.version}"` } };
       }),

@@ -67,25 +67,3 @@ export async function mutate(store: Store, request: FastifyRequest, reply: Fasti
   void reply.status(result.status).headers(result.headers ?? {});
   return result.body;
 }
-
-/**
- * One schedule's leave or extension requests, filtered by status and agent. An agent key only ever sees
- * its own agent's requests (asking for another agent's gives an empty list, not an error).
- */
-export async function listAgentRequests(
-  db: Db,
-  actor: Principal,
-  scheduleId: string,
-  table: 'leave_requests' | 'extension_requests',
-  columns: string,
-  filter: { status?: string | undefined; agentId?: string | undefined },
-): Promise<Record<string, unknown>[]> {
-  if (actor.role === 'agent' && filter.agentId !== undefined && filter.agentId !== actor.agentId) return [];
-  const who = actor.role === 'agent' ? actor.agentId : (filter.agentId ?? null);
-  // `table` and `columns` come from the plugins' constants, never from the request.
-  return db.query<Record<string, unknown>>(
-    `SELECT ${columns} FROM ${table} WHERE tenant_id = $1 AND schedule_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agent_id = $4) ORDER BY created_at, id`,
-    [actor.tenantId, scheduleId, filter.status ?? null, who],
-  );
-}
-
