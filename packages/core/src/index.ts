@@ -9,7 +9,7 @@ export * from './demand/erlang.js';
 export * from './schema/scenario.js';
 export * from './schema/roster.js';
 export * from './schema/errors.js';
-export { validateScenario, parseScenario, schemaIssues, type ValidationReport, type ValidationWarning } from './validate/validate.js';
+export { validateScenario, parseScenario, schemaIssues, type SchemaError, type ValidationReport, type ValidationWarning } from './validate/validate.js';
 export { solve, relativeGap, DEFAULT_TIME_LIMIT_SECONDS, type SolveOptions, type SolveProgress } from './solve/solve.js';
 export { evaluate, evaluateScenario } from './evaluate/api.js';
 export { expandProblem, makeShift, type Problem, type Shift, type AgentContext } from './expand/problem.js';

@@ -5,7 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validatorCompiler } from './validation.js';
 import { DEFAULT_TIME_LIMIT_SECONDS } from '@flexroster/core';
 import { SolvePool } from './workers/pool.js';
 import { JobStore } from './jobs.js';
@@ -112,7 +113,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
       void (reply as unknown as FastifyReply).status(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
     },
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only: other bodies get 415 rather than a string handed to a schema.

@@ -16,7 +16,7 @@ function toProblemError(error: FastifyError): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error.validation) {
     const part = error.validationContext ?? 'body';
-    const errors = schemaIssues(error.validation.map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is not valid', keyword: e.keyword, params: e.params }))).map(
+    const errors = schemaIssues(error.validation.map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is not valid', keyword: e.keyword, params: e.params, schemaPath: e.schemaPath }))).map(
       (i) => ({ path: `/${part}${i.path}`, message: i.message }),
     );
     return new ProblemError(400, `The request ${part} does not match the schema: ${errors.length} problem${errors.length === 1 ? '' : 's'} (see errors)`, {

@@ -60,24 +60,31 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
     },
     async (request, reply) => {
       const { scenario, name } = request.body;
-      let roster: RosterT;
-      if (request.body.roster) {
+      // The roster is checked or solved only after the Idempotency-Key was looked up: a replay solves nothing.
+      const prepare = async (): Promise<RosterT> => {
         const given = request.body.roster;
-        withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
-        roster = given;
-      } else {
+        if (given) {
+          withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
+          return given;
+        }
         const task = prepareSolve({ scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, config, 10);
         try {
-          roster = (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
+          return (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
         } catch (error) {
           throw solveFailure(error);
         }
-      }
-      return mutate(store, request, reply, async (db, actor) => {
-        const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
-        await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
-        return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
-      });
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, roster) => {
+          const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
+          await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
+          return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
+        },
+        prepare,
+      );
     },
   );
 

@@ -21,10 +21,13 @@ import type { WorkflowContext } from '../store/context.js';
 import type { ProblemCache } from '../problem-cache.js';
 import { RParams, requestRoutes } from './request-routes.js';
 
-const OpenGiveAway = Type.Object(
-  { kind: Type.Literal('give-away'), fromAgent: Type.String({ minLength: 1 }), shift: ShiftRef },
-  { additionalProperties: false, description: 'An open offer: any qualified colleague may take the shift' },
+/** A give-away to a named colleague, or without `toAgent` an open offer any qualified colleague may take. */
+const GiveAwayOffer = Type.Object(
+  { kind: Type.Literal('give-away'), fromAgent: Type.String({ minLength: 1 }), shift: ShiftRef, toAgent: Type.Optional(Type.String({ minLength: 1 })) },
+  { additionalProperties: false, description: 'fromAgent gives a shift to toAgent; without toAgent, an open offer any qualified colleague may take' },
 );
+/** One variant per `kind`, so that a mistake is reported against the kind the request names. */
+const SwapOffer = Type.Union([Swap.anyOf[0], GiveAwayOffer]);
 
 type OpenOffer = { kind: 'give-away'; fromAgent: string; shift: { start: string; end: string } };
 type StoredSwap = SwapT | OpenOffer;
@@ -61,7 +64,7 @@ const TABLE: RequestTable<SwapRequestRow> = {
 };
 
 const initiator = (s: StoredSwap) => (s.kind === 'exchange' ? s.agentA : s.fromAgent);
-const counterpart = (s: StoredSwap) => (s.kind === 'exchange' ? s.agentB : 'toAgent' in s ? s.toAgent : null);
+const counterpart = (s: StoredSwap) => (s.kind === 'exchange' ? s.agentB : 'toAgent' in s && s.toAgent !== undefined ? s.toAgent : null);
 
 /** The agent's assignment index matching a shift reference (same instants), or -1. */
 function findAssignment(p: Problem, roster: Roster, agentId: string, ref: { start: string; end: string }): number {
@@ -170,7 +173,7 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
       summary: 'Offer a swap',
       description:
         'An agent offers an `exchange` with a named colleague or a `give-away` to a named colleague (who then accepts), or an open give-away without `toAgent` that any colleague may take. A planner’s request needs no acceptance. Unknown agents or shifts are 422.',
-      body: Type.Object({ swap: Type.Union([Swap, OpenGiveAway]) }, { additionalProperties: false }),
+      body: Type.Object({ swap: SwapOffer }, { additionalProperties: false }),
       async run(db, actor, schedule, { swap }, insert) {
         if (actor.role === 'agent' && initiator(swap) !== actor.agentId) throw new ProblemError(403, `An agent key may only offer its own shifts (${actor.agentId})`);
         const other = counterpart(swap);
