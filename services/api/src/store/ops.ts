@@ -12,6 +12,11 @@ export interface Outcome {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Record<string, string>;
+  /**
+   * For a response carrying a secret (a new key or token): the body as the idempotency record keeps it,
+   * the secret taken out. A replay answers that body.
+   */
+  readonly secret?: (body: unknown) => unknown;
 }
 
 export async function audit(db: Db, actor: Principal, action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void> {
@@ -92,7 +97,7 @@ export async function mutate<P = undefined>(
           actor.keyId,
           claim.idem,
           outcome.status,
-          jsonb(outcome.body),
+          jsonb(outcome.secret ? outcome.secret(outcome.body) : outcome.body),
         ]);
       return outcome;
     }));
