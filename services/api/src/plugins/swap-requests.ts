@@ -122,14 +122,29 @@ function check(problems: ProblemCache, row: ScheduleRow, swap: SwapT, policy: Sw
   }
 }
 
-const view = (r: SwapRequestRow) => ({
+/**
+ * The check as an agent may see it: its own findings in full; a colleague's only by rule, without the
+ * message (which carries the colleague's hours and shifts).
+ */
+function checkForAgent(check: SwapCheck, agentId: string): SwapCheck {
+  const others = check.violations.filter((v) => v.agentId !== agentId);
+  const hidden = new Set(others.map((v) => `${v.agentId}: ${v.rule}: ${v.message}`));
+  return {
+    ...check,
+    violations: check.violations.map((v) => (v.agentId === agentId ? v : { rule: v.rule, agentId: v.agentId, message: 'a rule of the colleague does not hold (details are theirs)' })),
+    reasons: [...check.reasons.filter((r) => !hidden.has(r)), ...[...new Set(others.map((v) => `${v.agentId}: ${v.rule}: a rule of the colleague does not hold`))]],
+  };
+}
+
+/** The request as `viewer` may see it (planners and the audit log: all of it). */
+const view = (r: SwapRequestRow, viewer?: Principal) => ({
   id: r.id,
   scheduleId: r.scheduleId,
   swap: r.swap,
   status: r.status,
   fromAgent: r.fromAgent,
   toAgent: r.toAgent,
-  check: r.check,
+  check: r.check && viewer?.role === 'agent' ? checkForAgent(r.check, viewer.agentId!) : r.check,
   baseVersion: r.baseVersion,
   appliedVersion: r.appliedVersion,
   createdAt: r.createdAt,
@@ -163,6 +178,13 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
     });
   }
 
+  /** 422 unless the agent holds the shift (its own, so the answer tells it nothing new). */
+  function ownShiftOrFail(schedule: ScheduleRow, agentId: string, shift: { start: string; end: string }, path: string): void {
+    guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
+    if (findAssignment(problems.get(schedule.scenario), schedule.roster, agentId, shift) < 0)
+      throw new ProblemError(422, `${agentId} has no shift from ${shift.start} to ${shift.end}`, { errors: [{ path, message: 'no such shift in the schedule' }] });
+  }
+
   requestRoutes<SwapRequestRow, { swap: StoredSwap }>(app, store, {
     table: TABLE,
     path: 'swap-requests',
@@ -180,13 +202,14 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
         if (other !== null && other === initiator(swap)) throw new ProblemError(422, 'A swap needs two different agents');
         const policy = await tenantPolicy(db, actor.tenantId);
         let result: SwapCheck | null = null;
-        if (other !== null) result = check(problems, schedule, swap as SwapT, policy.swapPolicy ?? {}, 'create').result;
-        else {
-          const offer = swap as OpenOffer;
-          const p = problems.get(schedule.scenario);
-          if (findAssignment(p, schedule.roster, offer.fromAgent, offer.shift) < 0)
-            throw new ProblemError(422, `${offer.fromAgent} has no shift from ${offer.shift.start} to ${offer.shift.end}`, { errors: [{ path: '/body/swap/shift', message: 'no such shift in the schedule' }] });
-        }
+        if (other === null) ownShiftOrFail(schedule, (swap as OpenOffer).fromAgent, (swap as OpenOffer).shift, '/body/swap/shift');
+        else if (actor.role === 'agent' && swap.kind === 'exchange') {
+          // Nothing about the colleague's shift is told before the colleague accepts (checked then): a
+          // shift they do not hold and one they do get the same answer.
+          ownShiftOrFail(schedule, swap.agentA, swap.shiftA, '/body/swap/shiftA');
+          if (!problems.get(schedule.scenario).agentById.has(other))
+            throw new ProblemError(422, `Schedule ${schedule.id} has no agent ${other}`, { errors: [{ path: '/body/swap/agentB', message: 'no such agent in the schedule' }] });
+        } else result = check(problems, schedule, swap as SwapT, policy.swapPolicy ?? {}, 'create').result;
         const row = await insert({
           id: randomUUID(),
           tenant_id: actor.tenantId,
@@ -203,9 +226,9 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
         // A planner's request is agreed by both sides already.
         if (actor.role === 'planner' && other !== null) {
           const settled = await settleSwap(db, actor, schedule, row, ['awaiting-counterpart'], 'auto', swap as SwapT);
-          return { row: settled.request, body: { ...view(settled.request), applied: settled.applied, scheduleVersion: settled.scheduleVersion } };
+          return { row: settled.request, body: { ...view(settled.request, actor), applied: settled.applied, scheduleVersion: settled.scheduleVersion } };
         }
-        return { row, body: view(row) };
+        return { row, body: view(row, actor) };
       },
     },
     listDescription: 'Filters: status, agentId (either side). Agents see their own requests and open offers.',
@@ -241,7 +264,7 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
         } else throw new ProblemError(409, `Swap request ${r.id} is ${r.status}`);
         const settled = await settleSwap(db, actor, schedule, r, [r.status], 'auto', swap);
         await audit(db, actor, 'swap-request.accept', 'swap_request', r.id, view(r), view(settled.request));
-        return { status: 200, body: { ...view(settled.request), applied: settled.applied, scheduleVersion: settled.scheduleVersion } };
+        return { status: 200, body: { ...view(settled.request, actor), applied: settled.applied, scheduleVersion: settled.scheduleVersion } };
       }),
   );
 };
