@@ -236,7 +236,7 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
       description:
         'An agent (for itself) or a planner asks for leave. Times without an offset are in the agent’s zone; end must be after start. The answer carries the impact: the shifts it touches and what approval does to them (drop, or shorten keeping the longer remaining piece; drop when less than the template’s shortest length would remain), the coverage change, and `hours` (the shift hours the leave covers, which approval debits from the balance).',
       body: LeaveBody,
-      async run(db, actor, schedule, body, insert) {
+      async run(_db, actor, schedule, body, insert) {
         assertSelf(actor, body.agentId);
         const leave = { ...body };
         const { impact } = leaveImpact(problems, schedule, leave, 'create');
