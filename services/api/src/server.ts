@@ -13,6 +13,10 @@ const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   storage: databaseUrl ? { databaseUrl } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  corsOrigins: (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0),
   ...(process.env.FLEXROSTER_ADMIN_KEY ? { adminKey: process.env.FLEXROSTER_ADMIN_KEY } : {}),
   onAdminKeyCreated: (key, generated) => {
     if (generated) console.log(`flexroster: first start; the admin API key (shown only this once) is\n${key}`);

@@ -25,11 +25,52 @@ export interface ValidationReport {
 
 const scenarioValidator = Compile(Scenario);
 
+/** One schema error as TypeBox reports it (`schemaPath` lets a union's errors be told apart by variant). */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly message: string;
+  readonly keyword: string;
+  readonly params: unknown;
+  readonly schemaPath?: string;
+}
+
+const KIND_VARIANT = /^(.*)\/anyOf\/(\d+)\/properties\/kind$/;
+
+/**
+ * A union of objects told apart by `kind` (swap kinds, personal rules) is judged as the variant its
+ * `kind` names: the errors of the variants whose `kind` constant did not match are dropped, and a `kind`
+ * that names no variant is one error listing the kinds there are.
+ */
+function byKind(errors: readonly SchemaError[]): SchemaError[] {
+  const rejected: string[] = [];
+  const unions = new Map<string, { path: string; kinds: string[] }>();
+  for (const e of errors) {
+    const m = e.keyword === 'const' && e.instancePath.endsWith('/kind') ? KIND_VARIANT.exec(e.schemaPath ?? '') : null;
+    if (!m) continue;
+    rejected.push(`${m[1]}/anyOf/${m[2]}`);
+    const union = unions.get(m[1]!) ?? { path: e.instancePath, kinds: [] };
+    union.kinds.push(String((e.params as { allowedValue?: unknown }).allowedValue));
+    unions.set(m[1]!, union);
+  }
+  if (rejected.length === 0) return [...errors];
+  const under = (path: string | undefined, prefix: string) => path !== undefined && (path === prefix || path.startsWith(`${prefix}/`));
+  const kept = errors.filter((e) => !rejected.some((v) => under(e.schemaPath, v)));
+  const out: SchemaError[] = [];
+  for (const e of kept) {
+    const union = e.keyword === 'anyOf' && e.schemaPath !== undefined ? unions.get(e.schemaPath) : undefined;
+    if (!union) out.push(e);
+    // The variant `kind` names has its own errors; with none left, the kind itself is wrong.
+    else if (!kept.some((k) => under(k.schemaPath, `${e.schemaPath}/anyOf`)))
+      out.push({ instancePath: union.path, keyword: 'kind', params: {}, message: `must be one of: ${[...new Set(union.kinds)].join(', ')}` });
+  }
+  return out;
+}
+
 /** Schema errors of any value against a compiled TypeBox validator, deduplicated, most specific first. */
-export function schemaIssues(errors: Iterable<{ instancePath: string; message: string; keyword: string; params: unknown }>): InputIssue[] {
+export function schemaIssues(errors: Iterable<SchemaError>): InputIssue[] {
   const out: InputIssue[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
+  for (const e of byKind([...errors])) {
     // `additionalProperties: false` is reported twice (once as "schema is false"); keep the readable one.
     if (e.keyword === 'boolean') continue;
     let message = e.message;

@@ -9,8 +9,8 @@ import { Roster, Scenario, rosterToShifts, time, type Roster as RosterT } from '
 import { notFound, withInputPaths } from '../problem.js';
 import { prepareSolve, solveFailure, submitOrBusy } from '../solving.js';
 import { audit, mutate } from '../store/ops.js';
-import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, updateSchedule, type ScheduleRow } from '../store/schedules.js';
-import { hashSecret, newSecret } from '../store/keys.js';
+import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, writeSchedule, type ScheduleRow } from '../store/schedules.js';
+import { createFeedToken, revokeFeedTokens } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { assertSelf } from './auth.js';
 import { buildCalendar, type CalendarShift } from './calendar.js';
@@ -38,7 +38,7 @@ export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: s
   return { zone: agent.zone, shifts };
 }
 
-const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, pool, config }) => {
+const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, pool, config, feedTokenTtlSeconds }) => {
   app.post(
     '/v1/schedules',
     {
@@ -60,24 +60,31 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
     },
     async (request, reply) => {
       const { scenario, name } = request.body;
-      let roster: RosterT;
-      if (request.body.roster) {
+      // The roster is checked or solved only after the Idempotency-Key was looked up: a replay solves nothing.
+      const prepare = async (): Promise<RosterT> => {
         const given = request.body.roster;
-        withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
-        roster = given;
-      } else {
+        if (given) {
+          withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
+          return given;
+        }
         const task = prepareSolve({ scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, config, 10);
         try {
-          roster = (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
+          return (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
         } catch (error) {
           throw solveFailure(error);
         }
-      }
-      return mutate(store, request, reply, async (db, actor) => {
-        const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
-        await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
-        return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
-      });
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, roster) => {
+          const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
+          await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
+          return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
+        },
+        prepare,
+      );
     },
   );
 
@@ -98,7 +105,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       mutate(store, request, reply, async (db, actor) => {
         const row = await loadSchedule(db, actor, request.params.id);
         checkIfMatch(request.headers['if-match'], row);
-        const after = await updateSchedule(db, row, { publish: true });
+        const after = await writeSchedule(db, row, { publish: true });
         await audit(db, actor, 'schedule.publish', 'schedule', row.id, { version: row.version, publishedAt: row.publishedAt }, { version: after.version, publishedAt: after.publishedAt });
         return { status: 200, body: scheduleView(after), headers: { etag: `"${after.version}"` } };
       }),
@@ -154,28 +161,40 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
     },
   );
 
+  const AgentOnly = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
+
   app.post(
     '/v1/agents/:agentId/feed-token',
     {
       config: { roles: ['planner', 'agent'] },
       schema: {
         summary: 'Create a calendar feed token for an agent',
-        description: 'A new secret token for `?token=` on the agent’s calendar feeds; earlier tokens of the agent stop working.',
+        description:
+          'A new secret token for `?token=` on the agent’s calendar feeds, shown only in this answer and stored hashed. It expires (`expiresAt`, 90 days by default); a new token revokes the agent’s earlier ones (rotation), and so does revoking any of the agent’s API keys. Replayed with its Idempotency-Key, the answer has `token: null`.',
         tags: ['schedules'],
-        params: Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        params: AgentOnly,
       },
     },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
         assertSelf(actor, request.params.agentId);
-        const token = newSecret('frf');
-        await db.query('DELETE FROM feed_tokens WHERE tenant_id = $1 AND agent_id = $2', [actor.tenantId, request.params.agentId]);
-        await db.query('INSERT INTO feed_tokens (hash, tenant_id, agent_id) VALUES ($1, $2, $3)', [hashSecret(token), actor.tenantId, request.params.agentId]);
-        await audit(db, actor, 'feed-token.create', 'agent', request.params.agentId, null, { created: true });
-        return { status: 201, body: { agentId: request.params.agentId, token } };
+        const { token, expiresAt } = await createFeedToken(db, actor.tenantId, request.params.agentId, feedTokenTtlSeconds);
+        await audit(db, actor, 'feed-token.create', 'agent', request.params.agentId, null, { created: true, expiresAt });
+        return { status: 201, body: { agentId: request.params.agentId, token, expiresAt }, secret: (body) => ({ ...(body as object), token: null }) };
       }),
   );
 
+  app.delete(
+    '/v1/agents/:agentId/feed-token',
+    { config: { roles: ['planner', 'agent'] }, schema: { summary: 'Revoke an agent’s calendar feed tokens', tags: ['schedules'], params: AgentOnly } },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        assertSelf(actor, request.params.agentId);
+        const revoked = await revokeFeedTokens(db, actor.tenantId, request.params.agentId);
+        await audit(db, actor, 'feed-token.revoke', 'agent', request.params.agentId, null, { revoked });
+        return { status: 200, body: { agentId: request.params.agentId, revoked } };
+      }),
+  );
 };
 
 export default schedules;

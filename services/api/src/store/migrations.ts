@@ -151,4 +151,15 @@ CREATE TABLE extension_requests (
 CREATE INDEX extension_requests_schedule ON extension_requests (tenant_id, schedule_id, status);
 `,
   },
+  {
+    id: 3,
+    name: 'feed-token-expiry',
+    sql: `
+ALTER TABLE feed_tokens ADD COLUMN expires_at timestamptz;
+ALTER TABLE feed_tokens ADD COLUMN revoked_at timestamptz;
+UPDATE feed_tokens SET expires_at = created_at + interval '90 days' WHERE expires_at IS NULL;
+ALTER TABLE feed_tokens ALTER COLUMN expires_at SET NOT NULL;
+CREATE INDEX feed_tokens_agent ON feed_tokens (tenant_id, agent_id);
+`,
+  },
 ];
