@@ -40,6 +40,7 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
       timeZone: p.zone,
       intervalMinutes: p.scenario.horizon.intervalMinutes,
       intervalCount: p.intervalCount,
+      gridStart: time.isoInZone(p.gridStart, p.zone),
       dates: [...p.dates],
       dayStarts: [...p.dates, time.addDaysToDate(p.startDate, p.days)].map((d) => minutesOf(time.startOfLocalDay(d, p.zone))),
     },

@@ -119,6 +119,8 @@ export interface ReportData {
     readonly timeZone: string;
     readonly intervalMinutes: number;
     readonly intervalCount: number;
+    /** The grid's first instant (the first site-local midnight), with its offset. */
+    readonly gridStart: string;
     readonly dates: readonly string[];
     /** Minutes from the grid start at which each site-local day starts, days + 1 entries (DST-aware). */
     readonly dayStarts: readonly number[];
