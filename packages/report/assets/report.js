@@ -199,7 +199,9 @@
   // --- costs, findings, fairness, timeline ---
   function costs() {
     var byRule = table(['rule', 'cost'], data.costs.byRule.map(function (r) { return { cells: [r.rule, fmt(r.cost)] }; }), [false, true]);
-    var byAgent = table(['agent', 'cost'], data.costs.byAgent.map(function (r) { return { cells: [r.agentId, fmt(r.cost)] }; }), [false, true]);
+    var byAgent = data.costs.byAgent.length
+      ? table(['agent', 'cost'], data.costs.byAgent.map(function (r) { return { cells: [r.agentId, fmt(r.cost)] }; }), [false, true])
+      : el('p', { class: 'muted' }, ['No agent has a cost of its own (coverage costs belong to no agent).']);
     section('costs', 'Costs (total ' + fmt(data.costs.total) + ')', [el('div', { class: 'two' }, [el('div', {}, [el('h3', {}, ['per rule']), byRule]), el('div', { class: 'scroll' }, [el('h3', {}, ['per agent']), byAgent])])]);
   }
   function findings() {
