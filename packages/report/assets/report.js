@@ -28,11 +28,17 @@
   }
   function pct(x) { return x === undefined ? '–' : fmt(x * 100, 2) + ' %'; }
   function colourOf(skill) { return PALETTE[Math.max(0, data.skills.indexOf(skill)) % PALETTE.length]; }
+  function wall(min) {
+    // Minutes from the grid start to wall-clock minutes: add the clock changes passed.
+    var w = min;
+    H.clockChanges.forEach(function (c) { if (c.at <= min) w += c.shift; });
+    return w;
+  }
   function clock(min) {
-    // Minutes from the grid start as the site-local day and time (day starts are DST-aware).
+    // Minutes from the grid start as the site-local day and time.
     var d = 0;
     while (d + 1 < H.dayStarts.length - 1 && H.dayStarts[d + 1] <= min) d++;
-    var m = min - H.dayStarts[d];
+    var m = wall(min) - wall(H.dayStarts[d]);
     return (H.dates[d] || '') + ' ' + String(Math.floor(m / 60)).padStart(2, '0') + ':' + String(m % 60).padStart(2, '0');
   }
   function table(head, rows, numeric) {
@@ -93,6 +99,7 @@
     if (view.to - view.from <= 1440 + 60) {
       for (var h = 0; h <= 24; h += 3) {
         var m = view.from + h * 60;
+        m -= wall(m) - wall(view.from) - h * 60; // the instant the clock shows h:00 on a clock-change day
         var x = x0 + ((m - view.from) / (view.to - view.from)) * width;
         if (h > 0 && h < 24) g.appendChild(sv('text', { x: x + 2, y: top + height + 12 }, String(h).padStart(2, '0') + ':00'));
         g.appendChild(sv('line', { x1: x, x2: x, y1: top, y2: top + height, stroke: '#eee' }));

@@ -32,6 +32,7 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
   const minutesOf = (instant: number) => Math.round((instant - p.gridStart) / 60_000);
   const coverage = coverageBySkill(p, ev.coverage);
   const lowerBound = typeof doc.lowerBound === 'number' ? doc.lowerBound : undefined;
+  const dayStarts = [...p.dates, time.addDaysToDate(p.startDate, p.days)].map((d) => minutesOf(time.startOfLocalDay(d, p.zone)));
   return {
     title: options.title ?? p.scenario.name ?? 'flexroster report',
     horizon: {
@@ -42,7 +43,8 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
       intervalCount: p.intervalCount,
       gridStart: time.isoInZone(p.gridStart, p.zone),
       dates: [...p.dates],
-      dayStarts: [...p.dates, time.addDaysToDate(p.startDate, p.days)].map((d) => minutesOf(time.startOfLocalDay(d, p.zone))),
+      dayStarts,
+      clockChanges: clockChanges(p, dayStarts),
     },
     kpis: {
       ...(typeof doc.status === 'string' ? { status: doc.status } : {}),
@@ -73,6 +75,25 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
     fairness: fairness(p, byAgent, options),
     ...(Array.isArray(doc.progress) ? { progress: thinProgress(doc.progress) } : {}),
   };
+}
+
+/** The site's clock changes, found on the days that are not 24 hours long, for the page's time labels. */
+function clockChanges(p: Problem, dayStarts: readonly number[]): { at: number; shift: number }[] {
+  const out: { at: number; shift: number }[] = [];
+  for (let d = 0; d < p.days; d++) {
+    const length = dayStarts[d + 1]! - dayStarts[d]!;
+    if (length === 1440) continue;
+    let offset = 0;
+    for (let m = 15; m <= length; m += 15) {
+      const parts = time.localParts(p.gridStart + (dayStarts[d]! + m) * 60_000, p.zone);
+      const wall = parts.date === p.dates[d] ? parts.minutes : parts.minutes + 1440;
+      if (wall - m !== offset) {
+        out.push({ at: dayStarts[d]! + m, shift: wall - m - offset });
+        offset = wall - m;
+      }
+    }
+  }
+  return out;
 }
 
 /** The evaluator's coverage rows as one array per skill over the whole grid. */

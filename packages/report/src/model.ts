@@ -124,6 +124,8 @@ export interface ReportData {
     readonly dates: readonly string[];
     /** Minutes from the grid start at which each site-local day starts, days + 1 entries (DST-aware). */
     readonly dayStarts: readonly number[];
+    /** Where the site's clock jumps (minutes from the grid start) and by how many minutes (+60 in spring). */
+    readonly clockChanges: readonly { readonly at: number; readonly shift: number }[];
   };
   readonly kpis: Kpis;
   readonly skills: readonly string[];

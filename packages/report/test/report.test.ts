@@ -90,6 +90,8 @@ t.test('renderReport data: KPIs and costs are the evaluator’s, one Gantt item 
   t.ok(data.gantt.items.every((i, n) => data.gantt.agents[i.agent]!.id === result.roster.assignments[n]!.agentId && i.end > i.start));
   coverageMatches(t, data, ev.coverage);
   t.equal(data.kpis.serviceLevel.length, 2, 'one service level per skill of the forecasts');
+  t.same(data.horizon.clockChanges, [{ at: 6 * 1440 + 60, shift: 60 }], 'London springs forward at 01:00 on Sunday 29 March');
+  t.equal(data.horizon.dayStarts[7]! - data.horizon.dayStarts[6]!, 23 * 60, 'that day is 23 hours long');
   t.ok(data.progress && data.progress.length > 0, 'the progress events are kept');
   // The JSON element reads back to the same data, and text cannot close the script early.
   const html = renderReport({ ...example, name: 'a </script><b>' }, result);
@@ -162,6 +164,12 @@ t.test('the example’s report in Debian’s chromium: no error, one bar per ass
   const bound = await page.textContent('[data-kpi="lower bound"] .v');
   t.equal(bound === 'no bound known', result.lowerBound === undefined, `bound shown: ${bound}`);
   t.ok(await page.$('svg.timeline path.bestCost'), 'the solve timeline draws the incumbent');
+  // After the clock change a bar's tooltip shows the site's wall time (London is +01:00 on 29 March).
+  const sunday = result.roster.assignments.findIndex((a) => a.start.startsWith('2026-03-29T') && a.start.endsWith('+01:00'));
+  t.ok(sunday >= 0, 'the example has a Sunday shift on London time');
+  const tip = await page.textContent(`svg.gantt rect.bar[data-assignment="${sunday}"] title`);
+  const start = result.roster.assignments[sunday]!.start;
+  t.match(tip, `${start.slice(0, 10)} ${start.slice(11, 16)} – `, `tooltip ${tip} for ${start}`);
   t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 1280, 'no horizontal page scroll at 1280 wide');
 
   const shots = join(repo, 'artifacts/screenshots');
