@@ -110,7 +110,8 @@ t.test('renderReport data: fairness, leave and service level on a hand-made rost
   t.same(data.fairness.spread.late, { min: 0, max: 2, mean: 1, sd: 1 });
   t.same(data.gantt.leave, [{ agent: 0, start: 2 * 1440 + 9 * 60, end: 2 * 1440 + 17 * 60, type: 'annual', paid: true }]);
   t.equal(data.kpis.paidShiftHours, 48);
-  t.equal(data.kpis.lowerBound, undefined, 'a bare roster has no bound');
+  t.equal(data.kpis.lowerBound, undefined, 'a roster without a result has no bound');
+  t.same(buildReportData(scenario, roster), data, 'a bare roster reads as { roster }');
   // Two agents at Monday 09:00, half shrinkage: one on the phones for 0.5 Erlang.
   t.same(data.kpis.serviceLevel, [{ skill: 'voice', target: 0.8, answerSeconds: 20, achieved: serviceLevel(1, 0.5, 180, 20), intervalsBelowTarget: 1, intervals: 1 }]);
   t.ok(serviceLevel(1, 0.5, 180, 20) < 0.8, 'that one interval is below its target');
