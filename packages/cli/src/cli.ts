@@ -4,7 +4,8 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { evaluate, EXPORT_FORMATS, exportModel, FlexrosterInputError, solve, validateScenario, type ExportFormat, type SolveResult } from '@flexroster/core';
+import { evaluate, EXPORT_FORMATS, exportModel, FlexrosterInputError, solve, validateScenario, type ExportFormat, type SolveProgress, type SolveResult } from '@flexroster/core';
+import { renderReport } from '@flexroster/report';
 import { backendByName, BACKEND_NAMES } from './backends.js';
 import { parseFlags, UsageError } from './flags.js';
 import { summarize } from './summary.js';
@@ -22,7 +23,13 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     args: '<scenario.json>',
     files: 1,
     summary: 'solve a scenario and print a summary (Ctrl-C stops early with the best roster so far)',
-    flags: { 'time-limit': '<seconds> for the whole solve (default 30)', backend: `${BACKEND_NAMES.join('|')} (default highs)`, out: '<result.json> to write the full result to' },
+    flags: { 'time-limit': '<seconds> for the whole solve (default 30)', backend: `${BACKEND_NAMES.join('|')} (default highs)`, out: '<result.json> to write the full result to (with its progress events)' },
+  },
+  report: {
+    args: '<scenario.json> <result-or-roster.json>',
+    files: 2,
+    summary: 'write one self-contained HTML report: KPIs, coverage per skill, the roster as a Gantt, costs, findings, fairness, solve timeline',
+    flags: { out: '<report.html> to write (default report.html)' },
   },
   validate: { args: '<scenario.json>', files: 1, summary: 'check a scenario: errors with their JSON paths, and warnings', flags: {} },
   evaluate: { args: '<scenario.json> <result-or-roster.json>', files: 2, summary: 'costs per rule, coverage and broken hard rules of a roster', flags: {} },
@@ -110,13 +117,16 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint); // Ctrl-C stops the search and keeps the best roster so far
       let result: SolveResult;
+      const progress: SolveProgress[] = [];
       try {
         result = await solve(scenario, {
           timeLimitSeconds,
           backend,
           signal: controller.signal,
-          onProgress: (p) =>
-            io.status?.(`${p.phase} ${p.elapsedSeconds.toFixed(1)} s  best ${p.bestCost?.toFixed(1) ?? '–'}  bound ${p.lowerBound?.toFixed(1) ?? '–'}  gap ${p.gap !== undefined ? (p.gap * 100).toFixed(2) + ' %' : '–'}`),
+          onProgress: (p) => {
+            if (progress.at(-1)?.bestCost !== p.bestCost || progress.at(-1)?.lowerBound !== p.lowerBound || p.phase === 'done') progress.push(p);
+            io.status?.(`${p.phase} ${p.elapsedSeconds.toFixed(1)} s  best ${p.bestCost?.toFixed(1) ?? '–'}  bound ${p.lowerBound?.toFixed(1) ?? '–'}  gap ${p.gap !== undefined ? (p.gap * 100).toFixed(2) + ' %' : '–'}`);
+          },
         });
       } finally {
         process.off('SIGINT', onSigint);
@@ -127,12 +137,14 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       const out = flags.get('out');
       if (out) {
         // Write then rename: an interrupted write never leaves half a result behind.
-        await writeFile(`${out}.tmp`, JSON.stringify(result, null, 2));
+        await writeFile(`${out}.tmp`, JSON.stringify({ ...result, progress }, null, 2));
         await rename(`${out}.tmp`, out);
         io.out(`result written to ${out}`);
-      }
+        io.out(`report:       flexroster report ${files[0]} ${out} --out report.html`);
+      } else io.out(`report:       write the result with --out <result.json>, then: flexroster report ${files[0]} <result.json> --out report.html`);
       return 0;
     }
+    if (command === 'report') return await reportCommand(io, files[0]!, files[1]!, flags.get('out') ?? 'report.html');
     if (command === 'export-model') return await exportCommand(io, files[0]!, flags);
     if (command === 'evaluate') {
       const scenario = await readJson(files[0]!);
@@ -163,6 +175,15 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
     }
     throw e;
   }
+}
+
+/** `report`: the HTML report of a result (or a bare roster), written then renamed. */
+async function reportCommand(io: CliIo, scenarioFile: string, resultFile: string, out: string): Promise<number> {
+  const html = renderReport(await readJson(scenarioFile), await readJson(resultFile));
+  await writeFile(`${out}.tmp`, html);
+  await rename(`${out}.tmp`, out);
+  io.out(`report written to ${out} (${Buffer.byteLength(html)} bytes)`);
+  return 0;
 }
 
 /** `export-model`: the scenario's full MIP as MPS or LP text, to a file (written then renamed) or standard output. */

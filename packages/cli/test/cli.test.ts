@@ -44,6 +44,30 @@ t.test('solve writes a result the evaluator agrees with; evaluate reads it back'
   t.equal(await runCli(['evaluate', exampleScenario, out], b.io), 0);
   t.match(b.out.at(-1), /every hard rule holds/);
   t.ok(validateScenario(scenario).valid);
+  // The result keeps its progress events, and the summary says how to make the report; the report reads it.
+  t.ok(Array.isArray(result.progress) && result.progress.length > 0 && result.progress.every((p: { elapsedSeconds: unknown }) => typeof p.elapsedSeconds === 'number'));
+  t.match(a.out.join('\n'), `flexroster report ${exampleScenario} ${out} --out report.html`);
+  const c = io();
+  const html = join(dir, 'week.html');
+  t.equal(await runCli(['report', exampleScenario, out, '--out', html], c.io), 0, c.err.join('\n'));
+  t.match(c.out.at(-1), /^report written to .*week\.html \(\d+ bytes\)/);
+  const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(readFileSync(html, 'utf8'))![1]!);
+  t.equal(data.kpis.cost, ev.costs.total);
+  t.equal(data.gantt.items.length, result.roster.assignments.length);
+});
+
+t.test('report: --help names --out; a misspelt flag or a broken roster is refused', async (t) => {
+  const a = io();
+  t.equal(await runCli(['report', '--help'], a.io), 0);
+  t.match(a.out.join('\n'), /--out/);
+  const b = io();
+  t.equal(await runCli(['report', exampleScenario, exampleScenario, '--outt', 'x.html'], b.io), 2);
+  t.match(b.err[0], /unknown flag --outt, did you mean --out\?/);
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-cli-'));
+  writeFileSync(join(dir, 'roster.json'), JSON.stringify({ assignments: [{ agentId: 'nobody', start: '2026-03-23T09:00', end: '2026-03-23T17:00', skill: 'voice' }] }));
+  const c = io();
+  t.equal(await runCli(['report', exampleScenario, join(dir, 'roster.json'), '--out', join(dir, 'r.html')], c.io), 1);
+  t.match(c.err.join('\n'), /\/assignments\/0\/agentId: unknown agent nobody/);
 });
 
 t.test('usage errors exit 2 with the usage text', async (t) => {
