@@ -72,9 +72,9 @@ function parseRange(text: string): number[] {
   return out;
 }
 
-function parseArgs(argv: readonly string[]): Options & { child?: number } {
+function parseArgs(argv: readonly string[]): Options & { child?: number; help?: boolean } {
   const args = argv.filter((a) => a !== '--');
-  const o: Options & { child?: number } = { instances: parseRange('1-24'), timeLimit: 60, timeLimits: new Map(), out: 'benchmarks/results/curtois-qu', backend: 'highs', data: instanceDir() };
+  const o: Options & { child?: number; help?: boolean } = { instances: parseRange('1-24'), timeLimit: 60, timeLimits: new Map(), out: 'benchmarks/results/curtois-qu', backend: 'highs', data: instanceDir() };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {
@@ -114,7 +114,8 @@ function parseArgs(argv: readonly string[]): Options & { child?: number } {
         o.backend = b;
         break;
       }
-      default: throw new Error(`unknown argument ${flag}`);
+      case '--help': o.help = true; break;
+      default: throw new Error(`unknown argument ${flag} (pnpm bench:cq -- --help lists them)`);
     }
   }
   return o;
@@ -217,6 +218,10 @@ export function machineLine(): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.help) {
+    console.log(USAGE);
+    return;
+  }
   if (o.child !== undefined) {
     try {
       const r = await runChild(o, o.child);
@@ -251,6 +256,22 @@ async function main(): Promise<void> {
     await writeFile(o.markdown, md, 'utf8');
   }
 }
+
+export const USAGE = `Usage: pnpm bench:cq -- [options]
+
+Solves Curtois–Qu instances through the core, one child process each, and prints a table whose objective and
+hard violations come from the independent evaluator.
+
+  --instances 1-24          which instances (ranges and lists, e.g. 1-12 or 1,3,5-7; default 1-24)
+  --time-limit S            seconds per instance (default 60)
+  --time-limits 13-20:300   own limits for some instances
+  --backend highs|jslp      LP backend (default highs)
+  --strategy auto|direct|decompose
+  --heuristic-share X       share of the limit for the heuristic (0..1)
+  --out DIR                 solution files (default benchmarks/results/curtois-qu)
+  --markdown FILE           also write the table as markdown
+  --data DIR                the instances (default benchmarks/curtois-qu/data, or CQ_DATA_DIR)
+  --help                    print this text`;
 
 // Run only as a program, not when imported (by tests).
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -772,4 +773,15 @@ t.test('committed results: all 24 solutions keep every hard rule and report the 
     t.equal(Number(row?.[1]), ev.objective, `Instance${n}: table objective`);
     t.equal(Number(row?.[2]), 0, `Instance${n}: table hard violations`);
   }
+});
+
+t.test('the runner has --help and refuses unknown flags', async (t) => {
+  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+  const help = run('--help');
+  t.equal(help.status, 0);
+  t.match(help.stdout, /--instances[\s\S]*--time-limit[\s\S]*--data/);
+  const bad = run('--size', '3');
+  t.equal(bad.status, 1, 'a misspelt flag ends the run before any work');
+  t.match(bad.stderr, /unknown argument --size/);
 });
