@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Roster, Scenario, rosterToShifts, time, type Roster as RosterT } from '@flexroster/core';
-import { notFound, withInputPaths } from '../problem.js';
-import { prepareSolve, solveFailure, submitOrBusy } from '../solving.js';
+import { Roster, Scenario, time, type Roster as RosterT } from '@flexroster/core';
+import { notFound } from '../problem.js';
+import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
+import { checkScenarioSize } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
 import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, updateSchedule, type ScheduleRow } from '../store/schedules.js';
 import { hashSecret, newSecret } from '../store/keys.js';
@@ -38,7 +39,8 @@ export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: s
   return { zone: agent.zone, shifts };
 }
 
-const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, pool, config }) => {
+const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
+  const { store, problems, compute, limits } = context;
   app.post(
     '/v1/schedules',
     {
@@ -59,19 +61,18 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       },
     },
     async (request, reply) => {
+      const arrivedAt = Date.now();
       const { scenario, name } = request.body;
       let roster: RosterT;
       if (request.body.roster) {
         const given = request.body.roster;
-        withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
+        checkScenarioSize(scenario, await limits.of(request.principal!));
+        // The roster is checked against the scenario on a compute worker (its evaluation is not kept).
+        await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario, roster: given, rosterPath: '' }), { scenario: '/body/scenario', rest: '/body/roster' });
         roster = given;
       } else {
-        const task = prepareSolve({ scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, config, 10);
-        try {
-          roster = (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
-        } catch (error) {
-          throw solveFailure(error);
-        }
+        const prepared = await prepareSolve(context, request.principal!, { scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, 10);
+        roster = (await solveWithin(context, scenario, prepared, arrivedAt)).roster;
       }
       return mutate(store, request, reply, async (db, actor) => {
         const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);

@@ -151,4 +151,12 @@ CREATE TABLE extension_requests (
 CREATE INDEX extension_requests_schedule ON extension_requests (tenant_id, schedule_id, status);
 `,
   },
+  {
+    id: 3,
+    name: 'integration-role',
+    sql: `
+ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
+ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('admin', 'planner', 'agent', 'integration'));
+`,
+  },
 ];

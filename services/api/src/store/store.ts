@@ -3,7 +3,9 @@
  * server, `DATABASE_URL`), with the same SQL and the same migrations. Every change runs in one
  * transaction through `tx()`; plain reads may use `query()`.
  */
+import { Worker } from 'node:worker_threads';
 import { MIGRATIONS } from './migrations.js';
+import { PGLITE_CONF } from './pglite-conf.js';
 
 export interface Db {
   /** Runs one statement with `$1…` parameters; rows come back with jsonb parsed. */
@@ -70,10 +72,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 export async function openPglite(dataDir: string): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.includes('://')) {
-    const { mkdir } = await import('node:fs/promises');
+    const { mkdir, access } = await import('node:fs/promises');
     await mkdir(dataDir, { recursive: true });
+    const initialised = await access(`${dataDir}/PG_VERSION`).then(
+      () => true,
+      () => false,
+    );
+    if (!initialised) await initPgliteOnWorker(dataDir);
   }
-  const pg = await PGlite.create(dataDir);
+  const pg = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
   // PGlite is one connection: its transaction() holds a mutex, so transactions run one at a time.
   return {
     kind: 'pglite',
@@ -91,6 +98,22 @@ export async function openPglite(dataDir: string): Promise<Store> {
     },
     close: () => pg.close(),
   };
+}
+
+/** Runs initdb for `dataDir` on a worker thread (see pglite-init.ts). */
+function initPgliteOnWorker(dataDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./pglite-init.js', import.meta.url), { workerData: { dataDir }, execArgv: [] });
+    let done = false;
+    worker.once('message', () => {
+      done = true;
+      void worker.terminate().then(() => resolve(), reject);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!done) reject(new Error(`creating the PGlite data directory ${dataDir} failed (worker exit code ${code})`));
+    });
+  });
 }
 
 export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -135,6 +158,22 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
       }
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A store usable at once whose statements wait until `opening` resolves: the server listens (and answers
+ * /health) while the database opens, and the first requests that need it wait for it.
+ */
+export function deferredStore(opening: Promise<Store>, kind: Store['kind']): Store {
+  return {
+    kind,
+    query: async (sql, params) => (await opening).query(sql, params),
+    tx: async (fn) => (await opening).tx(fn),
+    close: async () => {
+      const store = await opening.catch(() => undefined);
+      await store?.close();
+    },
   };
 }
 
