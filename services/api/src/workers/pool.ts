@@ -87,7 +87,11 @@ interface Slot {
   endsAt?: number;
 }
 
-/** Time kept back from a late-started synchronous solve for decoding and answering. */
+/**
+ * What a timed solve's worker gets of the time left: the solver overruns its limit a little (it checks the
+ * clock between steps, then decodes and evaluates), and the answer must still come within limit + 1 s.
+ */
+const ANSWER_SHARE = 0.9;
 const ANSWER_RESERVE_MS = 200;
 
 const DEFAULT_GRACE_SECONDS = 10;
@@ -251,7 +255,7 @@ export class SolvePool {
         return;
       }
       // A timed solve that waited gets the time left, so that waiting and solving together keep its limit.
-      const seconds = task.timing ? Math.min(task.task.timeLimitSeconds, Math.max(0.05, (task.timing.deadline - ANSWER_RESERVE_MS - Date.now()) / 1000)) : task.task.timeLimitSeconds;
+      const seconds = task.timing ? Math.min(task.task.timeLimitSeconds, Math.max(0.05, ((task.timing.deadline - Date.now()) * ANSWER_SHARE - ANSWER_RESERVE_MS) / 1000)) : task.task.timeLimitSeconds;
       slot.current = task;
       slot.endsAt = Date.now() + seconds * 1000;
       this.arm(slot, task, seconds + this.graceSeconds, `overran its time limit of ${Number(seconds.toFixed(2))} s by more than ${this.graceSeconds} s`);
