@@ -152,7 +152,8 @@ CREATE INDEX extension_requests_schedule ON extension_requests (tenant_id, sched
 `,
   },
   {
-    id: 3,
+    // Id 3 is feed-token-expiry, which came in on a parallel branch; ids need not be contiguous.
+    id: 4,
     name: 'integration-role',
     sql: `
 ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
