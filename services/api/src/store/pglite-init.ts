@@ -1,13 +1,18 @@
 /**
- * Creates a PGlite data directory (initdb) on a worker thread. Initdb takes seconds and several hundred MB
- * of WebAssembly memory that PGlite does not give back; on a thread that then exits, the memory goes
- * with it and the server opens the finished directory at its normal footprint.
+ * Creates a PGlite data directory (initdb and the migrations) in a child process: `node pglite-init.js <dataDir>`. Initdb
+ * takes seconds and several hundred MB of WebAssembly memory that PGlite does not give back (nor, after a
+ * worker thread ends, does the allocator to the system); a process that exits returns all of it, and the
+ * server then opens the finished directory at its normal footprint.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_CONF } from './pglite-conf.js';
+import { migrate, pgliteStore } from './store.js';
 
-const { dataDir } = workerData as { dataDir: string };
-const pg = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
-await pg.close();
-parentPort!.postMessage('done');
+const dataDir = process.argv[2];
+if (!dataDir) {
+  console.error('usage: pglite-init.js <dataDir>');
+  process.exit(2);
+}
+const store = pgliteStore(await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF }));
+await migrate(store);
+await store.close();

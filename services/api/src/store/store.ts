@@ -3,7 +3,9 @@
  * server, `DATABASE_URL`), with the same SQL and the same migrations. Every change runs in one
  * transaction through `tx()`; plain reads may use `query()`.
  */
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS } from './migrations.js';
 import { PGLITE_CONF } from './pglite-conf.js';
 
@@ -78,9 +80,13 @@ export async function openPglite(dataDir: string): Promise<Store> {
       () => true,
       () => false,
     );
-    if (!initialised) await initPgliteOnWorker(dataDir);
+    if (!initialised) await initPgliteInChild(dataDir);
   }
-  const pg = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
+  return pgliteStore(await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF }));
+}
+
+/** The `Store` over an open PGlite. */
+export function pgliteStore(pg: PGlite): Store {
   // PGlite is one connection: its transaction() holds a mutex, so transactions run one at a time.
   return {
     kind: 'pglite',
@@ -100,19 +106,14 @@ export async function openPglite(dataDir: string): Promise<Store> {
   };
 }
 
-/** Runs initdb for `dataDir` on a worker thread (see pglite-init.ts). */
-function initPgliteOnWorker(dataDir: string): Promise<void> {
+/** Runs initdb for `dataDir` in a child process (see pglite-init.ts). */
+function initPgliteInChild(dataDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pglite-init.js', import.meta.url), { workerData: { dataDir }, execArgv: [] });
-    let done = false;
-    worker.once('message', () => {
-      done = true;
-      void worker.terminate().then(() => resolve(), reject);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!done) reject(new Error(`creating the PGlite data directory ${dataDir} failed (worker exit code ${code})`));
-    });
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./pglite-init.js', import.meta.url)), dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`creating the PGlite data directory ${dataDir} failed (exit code ${code}): ${stderr.trim()}`))));
   });
 }
 
