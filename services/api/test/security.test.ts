@@ -75,7 +75,10 @@ t.test('compute routes take a key: 401 without, 403 for an agent key, the integr
     }
   }
   t.equal((await call(app, 'GET', '/health')).status, 200, '/health needs no key');
-  t.equal((await call(app, 'GET', '/docs/json')).status, 200, '/docs needs no key');
+  const doc = await call(app, 'GET', '/docs/json');
+  t.equal(doc.status, 200, '/docs needs no key');
+  t.match(doc.body.info.description, /Request bodies are limited to 5242880 bytes/, 'the OpenAPI document states the body limit');
+  t.same(doc.body.paths['/v1/solve'].post.security ?? doc.body.security, [{ apiKey: [] }], 'and that routes take a key');
   t.equal((await call(app, 'GET', '/v1/schedules', keys.int1.key)).status, 403, 'an integration key has no stored schedules');
   t.equal((await call(app, 'POST', '/v1/keys', keys.planner.key, { role: 'integration' })).status, 403, 'only an admin makes keys');
 });
