@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { solve, jslpBackend, type LpBackend } from '@flexroster/core';
 import { highsBackend } from '@flexroster/solver-highs';
 import { loadInstance } from './parse.js';
+import { instanceDir } from './data.js';
 import { evaluateCq } from './objective.js';
 import { writeSolutionJson } from './solution.js';
 import { rosterToAssignments, toScenario } from './scenario.js';
@@ -57,7 +58,6 @@ export interface InstanceResult {
   rssMb?: number;
 }
 
-const DEFAULT_DATA = fileURLToPath(new URL('../../../../shared/benchmarks/curtois-qu/', import.meta.url));
 
 function parseRange(text: string): number[] {
   const out: number[] = [];
@@ -74,7 +74,7 @@ function parseRange(text: string): number[] {
 
 function parseArgs(argv: readonly string[]): Options & { child?: number } {
   const args = argv.filter((a) => a !== '--');
-  const o: Options & { child?: number } = { instances: parseRange('1-24'), timeLimit: 60, timeLimits: new Map(), out: 'benchmarks/results/curtois-qu', backend: 'highs', data: DEFAULT_DATA };
+  const o: Options & { child?: number } = { instances: parseRange('1-24'), timeLimit: 60, timeLimits: new Map(), out: 'benchmarks/results/curtois-qu', backend: 'highs', data: instanceDir() };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const value = (): string => {

@@ -1,5 +1,5 @@
 /**
- * Independent evaluator for Curtois & Qu rosters: FORMAT.md section 5 (objective) and section 4 (hard rules).
+ * Independent evaluator for Curtois & Qu rosters: the objective and hard rules as data/README.md states them.
  *
  * It looks only at the roster, never at solver internals, so a reported figure can be checked against the
  * published best-known values whatever produced the roster.
@@ -8,7 +8,7 @@ import type { CqInstance, CqStaff } from './parse.js';
 
 export type CqAssignment = { staff: string; day: number; shift: string };
 
-/** Hard rules 1–9 of FORMAT.md section 4, plus the three ways an assignment can fail to name anything real. */
+/** The hard rules of data/README.md, plus the three ways an assignment can fail to name anything real. */
 export type CqRule =
   | 'unknown-staff'
   | 'unknown-shift'

@@ -1,6 +1,6 @@
 /**
  * Strict parser for the Curtois & Qu (2014) `.txt` instance format, as specified in
- * shared/benchmarks/curtois-qu/FORMAT.md.
+ * benchmarks/curtois-qu/data/README.md (the format facts this parser relies on).
  *
  * Strict on purpose: benchmark figures are only comparable with published values if we read exactly the
  * published instance, so anything the spec does not allow is an error with a 1-based line number rather

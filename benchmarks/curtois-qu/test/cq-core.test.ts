@@ -5,14 +5,13 @@
  * changes of those (which break one rule at a time), over several instances; plus a short solve of Instance1.
  */
 import t from 'tap';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { evaluateShifts, expandProblem, rng, generateCandidates, rosterToShifts, runHeuristic, solve, validateScenario, type Problem } from '@flexroster/core';
 import { highsBackend } from '@flexroster/solver-highs';
-import { evaluateCq, loadInstance, type CqAssignment, type CqInstance } from '../src/index.js';
+import { evaluateCq, instanceDir, loadInstance, type CqAssignment, type CqInstance } from '../src/index.js';
 import { assignmentsToRoster, rosterToAssignments, shiftsToAssignments, toScenario } from '../src/scenario.js';
 
-const DATA_DIR = process.env.CQ_DATA_DIR ?? fileURLToPath(new URL('../../../../shared/benchmarks/curtois-qu/', import.meta.url));
+const DATA_DIR = instanceDir();
 
 
 interface Compared {
@@ -115,7 +114,7 @@ t.test('core cost = official objective and core hard violations ⇔ official har
     t.ok(rulesSeen.has(rule), `rule ${rule} was broken by some roster`);
 });
 
-t.test('horizon edges and weekends follow FORMAT.md on hand-made rosters', async (t) => {
+t.test('horizon edges and weekends follow data/README.md on hand-made rosters', async (t) => {
   const instance = await loadInstance(join(DATA_DIR, 'Instance1.txt'));
   const p = expandProblem(toScenario(instance));
   const staff = instance.staff[0]!; // A: max 5 consecutive, min 2, min 2 days off, max 1 weekend

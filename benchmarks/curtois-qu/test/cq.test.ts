@@ -10,6 +10,7 @@ import {
   compareStaffId,
   evaluateCq,
   formatSolutionJson,
+  instanceDir,
   loadInstance,
   parseInstance,
   parseSolutionJson,
@@ -18,8 +19,7 @@ import {
 } from '../src/index.js';
 import type { CqAssignment, CqEvaluation, CqInstance } from '../src/index.js';
 
-// The instances live beside the project (../shared from the project root), never inside it.
-const DATA_DIR = process.env.CQ_DATA_DIR ?? fileURLToPath(new URL('../../../../shared/benchmarks/curtois-qu/', import.meta.url));
+const DATA_DIR = instanceDir();
 
 // ---------------------------------------------------------------------------------------------------------
 // Expected sizes of the 24 instances. The files' header comments do not state any size (all 24 carry the
@@ -83,11 +83,11 @@ t.before(async () => {
   }
 });
 
-t.test('the 24 files are the published bytes (SHA-256 as in SOURCE.md)', async (t) => {
-  const source = await readFile(join(DATA_DIR, 'SOURCE.md'), 'utf8');
+t.test('the 24 files are the published bytes (SHA-256 as in data/README.md)', async (t) => {
+  const source = await readFile(new URL('../data/README.md', import.meta.url), 'utf8');
   for (const n of NUMBERS) {
     const m = new RegExp(`([0-9a-f]{64})  Instance${n}\\.txt`).exec(source);
-    t.ok(m, `SOURCE.md lists a hash for Instance${n}`);
+    t.ok(m, `data/README.md lists a hash for Instance${n}`);
     t.equal(createHash('sha256').update(texts.get(n)!, 'latin1').digest('hex'), m?.[1], `Instance${n} hash`);
     t.ok(texts.get(n)!.endsWith('\r\n') && !/[^\r]\n/.test(texts.get(n)!), `Instance${n} is CRLF throughout`);
   }
@@ -116,7 +116,7 @@ t.test('all 24 instances parse with the expected sizes', async (t) => {
   }
 });
 
-t.test('checked properties of FORMAT.md section 7 hold for every file', async (t) => {
+t.test('checked properties of data/README.md hold for every file', async (t) => {
   for (const n of NUMBERS) {
     const inst = instances.get(n)!;
     const H = inst.horizon;
@@ -152,7 +152,7 @@ t.test('checked properties of FORMAT.md section 7 hold for every file', async (t
     const ids = inst.staff.map((s) => s.id);
     t.same([...ids].sort(compareStaffId), ids, `Instance${n}: compareStaffId gives the file order`);
   }
-  // Specific figures quoted in FORMAT.md.
+  // Specific figures of the published format description.
   const i24 = instances.get(24)!;
   t.equal(i24.staff.reduce((z, s) => z + [...s.maxShifts.values()].filter((v) => v === 0).length, 0), 1631, 'Instance24 has 1,631 zero caps');
   const withZeroWeekends = NUMBERS.filter((n) => instances.get(n)!.staff.some((s) => s.maxWeekends === 0));
@@ -551,7 +551,7 @@ t.test('brute force over all 3^14 rosters agrees with the evaluator', async (t) 
   ].join('\n');
   const inst = parseInstance(text, 'brute');
 
-  // Independent model, written from FORMAT.md in the "window/pattern" form rather than the evaluator's runs.
+  // Independent model, written from data/README.md in the "window/pattern" form rather than the evaluator's runs.
   const H = 7;
   const LEN: Record<string, number> = { E: 480, L: 600 };
   const NOT_FOLLOW: Record<string, string> = { E: '', L: 'E' };

@@ -1,17 +1,22 @@
 /**
  * Scenario benchmark runner: `pnpm bench [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver]
- * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--heap-mb N] [--json out.json] [--md out.md]`.
+ * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--heap-mb N] [--json out.json] [--md out.md]
+ * [--peer cbc]`. Unknown flags are refused (`--help` lists them).
  *
  * Each solve runs in its own child process (so peak memory is per run): it generates the scenario, solves
  * it, and re-checks the roster with the public evaluator (`evaluate(scenario, roster)`). The table shows
  * medians over the runs. Default time limits are the targets: S 30 s, M 10 s, L 60 s, XL 300 s.
+ * With `--peer cbc`, each scenario's full MIP is also exported and solved by CBC (same limit, 2 threads), and
+ * its roster is judged by the same evaluator; the table shows both side by side.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, solve, type SolveResult } from '@flexroster/core';
-import { backendByName } from '@flexroster/cli';
+import { backendByName, parseFlags, UsageError } from '@flexroster/cli';
+import { runCbc, type PeerResult } from '@flexroster/bench-peer';
 import { generateScenario, SIZES, type SizeName } from './generate.js';
 
 export interface RunRecord {
@@ -38,7 +43,21 @@ export interface RunRecord {
   columns: number;
   rows: number;
   reason: string;
+  /** CBC on the same scenario (`--peer cbc`): cost and hard violations by our evaluator. */
+  peer?: Omit<PeerResult, 'roster'>;
 }
+
+const FLAGS = ['sizes', 'backends', 'time-limit', 'runs', 'seed', 'strategy', 'heap-mb', 'json', 'md', 'peer'];
+const HELP = `usage: pnpm bench -- [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver] [--time-limit <s>] [--runs <n>]
+                     [--seed <n>] [--strategy auto|direct|decompose] [--heap-mb <MB>] [--json <file>] [--md <file>] [--peer cbc]
+  --sizes       generated scenario sizes (default S,M,L)
+  --backends    our LP backends to run (default highs)
+  --time-limit  seconds per solve (default per size: S 30, M 10, L 60, XL 300)
+  --runs        runs per size and backend, seeds seed … seed+runs−1 (default 1)
+  --strategy    the core's solve strategy (default auto)
+  --heap-mb     V8 heap limit of each run's process (default 4096)
+  --json, --md  write the records / the table to a file
+  --peer cbc    also solve each scenario's exported MIP with CBC (same limit, 2 threads; needs cbc on PATH)`;
 
 const DEFAULT_LIMITS: Record<SizeName, number> = { S: 30, M: 10, L: 60, XL: 300 };
 
@@ -113,9 +132,10 @@ export function table(records: RunRecord[]): string {
     const k = `${r.size}|${r.backend}|${r.strategy}|${r.timeLimitSeconds}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
+  const withPeer = records.some((r) => r.peer);
   const lines = [
-    '| size | agents × days | backend | runs | limit s | build s | solve s | cost | lower bound | gap % | heuristic cost | under-staffed agent-h | hard violations | evaluator agrees | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| size | agents × days | backend | runs | limit s | build s | solve s | cost | lower bound | gap % | heuristic cost | under-staffed agent-h | hard violations | evaluator agrees | peak RSS MB |${withPeer ? ' CBC status | CBC cost | CBC bound | CBC hard violations |' : ''}`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|${withPeer ? '---|---|---|---|' : ''}`,
   ];
   for (const rs of groups.values()) {
     const r0 = rs[0]!;
@@ -124,10 +144,17 @@ export function table(records: RunRecord[]): string {
       return xs.length === rs.length ? median(xs) : null;
     };
     lines.push(
-      `| ${r0.size} | ${r0.agents} × ${r0.days} | ${r0.backend}${r0.strategy !== 'auto' ? ` (${r0.strategy})` : ''} | ${rs.length} | ${r0.timeLimitSeconds} | ${fmt(med((r) => r.buildSeconds), 2)} | ${fmt(med((r) => r.solveSeconds))} | ${fmt(med((r) => r.cost))} | ${fmt(med((r) => r.lowerBound))} | ${fmt(med((r) => (r.gap === null ? null : r.gap * 100)), 2)} | ${fmt(med((r) => r.heuristicCost))} | ${fmt(med((r) => r.understaffedAgentHours))} | ${Math.max(...rs.map((r) => r.hardViolations))} | ${rs.every((r) => r.evaluatorAgrees) ? 'yes' : 'NO'} | ${fmt(Math.max(...rs.map((r) => r.peakRssMB)), 0)} |`,
+      `| ${r0.size} | ${r0.agents} × ${r0.days} | ${r0.backend}${r0.strategy !== 'auto' ? ` (${r0.strategy})` : ''} | ${rs.length} | ${r0.timeLimitSeconds} | ${fmt(med((r) => r.buildSeconds), 2)} | ${fmt(med((r) => r.solveSeconds))} | ${fmt(med((r) => r.cost))} | ${fmt(med((r) => r.lowerBound))} | ${fmt(med((r) => (r.gap === null ? null : r.gap * 100)), 2)} | ${fmt(med((r) => r.heuristicCost))} | ${fmt(med((r) => r.understaffedAgentHours))} | ${Math.max(...rs.map((r) => r.hardViolations))} | ${rs.every((r) => r.evaluatorAgrees) ? 'yes' : 'NO'} | ${fmt(Math.max(...rs.map((r) => r.peakRssMB)), 0)} |${withPeer ? peerCells(rs, med) : ''}`,
     );
   }
   return lines.join('\n');
+}
+
+/** CBC's columns of a table row: its statuses, the medians of cost (our evaluator) and bound, the most hard violations. */
+function peerCells(rs: RunRecord[], med: (f: (r: RunRecord) => number | null) => number | null): string {
+  const statuses = [...new Set(rs.map((r) => r.peer?.status ?? '–'))].join(', ');
+  const violations = rs.map((r) => r.peer?.hardViolations).filter((v): v is number => v !== undefined);
+  return ` ${statuses} | ${fmt(med((r) => r.peer?.cost ?? null))} | ${fmt(med((r) => r.peer?.bound ?? null))} | ${violations.length > 0 ? Math.max(...violations) : '–'} |`;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -137,21 +164,31 @@ async function main(argv: string[]): Promise<void> {
     process.disconnect();
     return;
   }
-  const opt = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const { positional, flags, help } = parseFlags(argv, FLAGS);
+  if (help) {
+    console.log(HELP);
+    return;
+  }
+  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const opt = (name: string) => flags.get(name);
+  const peer = opt('peer');
+  if (peer !== undefined && peer !== 'cbc') throw new UsageError(`--peer must be cbc, got ${peer}`);
   const sizes = (opt('sizes') ?? 'S,M,L').split(',') as SizeName[];
-  for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
+  for (const s of sizes) if (!(s in SIZES)) throw new UsageError(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
   const backends = (opt('backends') ?? 'highs').split(',');
   const runs = Number(opt('runs') ?? 1);
   const seed = Number(opt('seed') ?? 1);
   const strategy = (opt('strategy') ?? 'auto') as ChildTask['strategy'];
   const limitArg = opt('time-limit');
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number, at least 1 (got ${opt('runs')})`);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got ${opt('seed')})`);
+  if (limitArg !== undefined && !(Number(limitArg) > 0)) throw new UsageError(`--time-limit must be a positive number of seconds (got ${limitArg})`);
+  if (!['auto', 'direct', 'decompose'].includes(strategy)) throw new UsageError(`--strategy must be auto, direct or decompose (got ${strategy})`);
   // V8 lets its heap grow toward this limit before collecting hard, so it shapes the peak RSS a run shows.
   const heapMB = Number(opt('heap-mb') ?? 4096);
-  if (!Number.isInteger(heapMB) || heapMB < 256) throw new Error(`--heap-mb must be a whole number of megabytes, at least 256 (got ${opt('heap-mb')})`);
+  if (!Number.isInteger(heapMB) || heapMB < 256) throw new UsageError(`--heap-mb must be a whole number of megabytes, at least 256 (got ${opt('heap-mb')})`);
   const records: RunRecord[] = [];
+  const peerRuns = new Map<string, Omit<PeerResult, 'roster'>>();
   console.error(`machine: ${machine()}`);
   for (const size of sizes)
     for (const backend of backends)
@@ -159,6 +196,10 @@ async function main(argv: string[]): Promise<void> {
         const task: ChildTask = { size, backend, strategy, seed: seed + k, timeLimitSeconds: limitArg ? Number(limitArg) : DEFAULT_LIMITS[size] };
         const r = await runChild(task, heapMB);
         console.error(`${size} ${backend} seed ${task.seed}: ${r.status} cost ${r.cost} bound ${fmt(r.lowerBound)} gap ${fmt(r.gap === null ? null : r.gap * 100, 2)} % in ${fmt(r.totalSeconds)} s, ${r.hardViolations} hard violations, ${fmt(r.peakRssMB, 0)} MB`);
+        if (peer === 'cbc') {
+          r.peer = await peerRun(task, peerRuns);
+          console.error(`${size} cbc seed ${task.seed}: ${r.peer.status} cost ${fmt(r.peer.cost ?? null)} bound ${fmt(r.peer.bound ?? null)} in ${fmt(r.peer.seconds)} s, ${r.peer.hardViolations ?? '–'} hard violations${r.peer.message ? ` (${r.peer.message})` : ''}`);
+        }
         records.push(r);
       }
   const out = table(records);
@@ -169,4 +210,25 @@ async function main(argv: string[]): Promise<void> {
   if (md) writeFileSync(md, `Machine: ${machine()}\n\n${out}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
+/** CBC on the task's scenario, once per size, seed and limit (several backends share it); the log stays in its work dir. */
+async function peerRun(task: ChildTask, done: Map<string, Omit<PeerResult, 'roster'>>): Promise<Omit<PeerResult, 'roster'>> {
+  const key = `${task.size}-seed${task.seed}-${task.timeLimitSeconds}s`;
+  const known = done.get(key);
+  if (known) return known;
+  const workDir = join(os.tmpdir(), 'flexroster-bench-cbc', key);
+  const { roster: _roster, ...result } = await runCbc(generateScenario(task.size, task.seed), { timeLimitSeconds: task.timeLimitSeconds, threads: 2, workDir }).catch(
+    (e: unknown): PeerResult => ({ peer: 'cbc', available: true, status: 'error', message: (e as Error).message, threads: 2, timeLimitSeconds: task.timeLimitSeconds, seconds: 0 }),
+  );
+  done.set(key, result);
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${HELP}`);
+    process.exitCode = 2;
+  }
+}

@@ -1,12 +1,15 @@
 /**
  * Solves the contact-centre week and prints each agent's week and the coverage per hour.
- *   node examples/contact-centre-week/dist/main.js [--backend javascript-lp-solver|highs] [--time-limit 20]
+ *   node examples/contact-centre-week/dist/main.js [--backend javascript-lp-solver|highs] [--time-limit 20] [--report [file.html]]
+ * With --report it also writes the HTML report of the solve (default report.html in the current folder).
  * With javascript-lp-solver the model is too large for the LP, so the roster comes from the heuristic;
  * the output says so, and gives the gap only where a lower bound is known.
  */
 import { writeFile } from 'node:fs/promises';
-import { solve } from '@flexroster/core';
+import { resolve } from 'node:path';
+import { solve, type SolveProgress } from '@flexroster/core';
 import { backendByName, summarize } from '@flexroster/cli';
+import { renderReport } from '@flexroster/report';
 import { buildScenario } from './scenario.js';
 import { coverageByHour, weekGrid } from './grid.js';
 
@@ -21,7 +24,8 @@ if (args.includes('--write-scenario')) {
   console.log('wrote scenario.json');
 } else {
   const backendName = flag('backend') ?? 'javascript-lp-solver';
-  const result = await solve(scenario, { timeLimitSeconds: Number(flag('time-limit') ?? 20), backend: backendByName(backendName) });
+  const progress: SolveProgress[] = [];
+  const result = await solve(scenario, { timeLimitSeconds: Number(flag('time-limit') ?? 20), backend: backendByName(backendName), onProgress: (p) => progress.push(p) });
   console.log(`${scenario.name}\n`);
   console.log(weekGrid(scenario, result));
   console.log(`\n${coverageByHour(scenario, result)}\n`);
@@ -29,4 +33,10 @@ if (args.includes('--write-scenario')) {
   if (result.status !== 'optimal')
     console.log(`\nNot proven optimal: ${result.gap === undefined ? 'no lower bound is known' : `the roster is within ${(result.gap * 100).toFixed(2)} % of the best lower bound known (${result.lowerBound?.toFixed(1)})`}.`);
   for (const w of result.warnings) console.log(`warning ${w.code} ${w.path}: ${w.message}`);
+  if (args.includes('--report')) {
+    const named = flag('report');
+    const file = resolve(named && !named.startsWith('--') ? named : 'report.html');
+    await writeFile(file, renderReport(scenario, { ...result, progress }));
+    console.log(`\nreport written to ${file}`);
+  }
 }

@@ -1,16 +1,60 @@
 /**
- * The `flexroster` command: solve, validate and evaluate scenario files. Exit codes: 0 done, 1 the
+ * The `flexroster` command: solve, validate, evaluate and export scenario files. Exit codes: 0 done, 1 the
  * input is invalid or a roster breaks hard rules, 2 usage error.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { evaluate, FlexrosterInputError, solve, validateScenario, type SolveResult } from '@flexroster/core';
-import { backendByName } from './backends.js';
+import { evaluate, EXPORT_FORMATS, exportModel, FlexrosterInputError, solve, validateScenario, type ExportFormat, type SolveProgress, type SolveResult } from '@flexroster/core';
+import { renderReport } from '@flexroster/report';
+import { backendByName, BACKEND_NAMES } from './backends.js';
+import { parseFlags, UsageError } from './flags.js';
 import { summarize } from './summary.js';
 
-const USAGE = `usage:
-  flexroster solve <scenario.json> [--time-limit <seconds>] [--backend highs|javascript-lp-solver] [--out <result.json>]
-  flexroster validate <scenario.json>
-  flexroster evaluate <scenario.json> <result-or-roster.json>`;
+interface CommandSpec {
+  readonly args: string;
+  readonly files: number;
+  readonly summary: string;
+  /** Flag name → what it does (every flag takes a value). */
+  readonly flags: Readonly<Record<string, string>>;
+}
+
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  solve: {
+    args: '<scenario.json>',
+    files: 1,
+    summary: 'solve a scenario and print a summary (Ctrl-C stops early with the best roster so far)',
+    flags: { 'time-limit': '<seconds> for the whole solve (default 30)', backend: `${BACKEND_NAMES.join('|')} (default highs)`, out: '<result.json> to write the full result to (with its progress events)' },
+  },
+  report: {
+    args: '<scenario.json> <result-or-roster.json>',
+    files: 2,
+    summary: 'write one self-contained HTML report: KPIs, coverage per skill, the roster as a Gantt, costs, findings, fairness, solve timeline',
+    flags: { out: '<report.html> to write (default report.html)' },
+  },
+  validate: { args: '<scenario.json>', files: 1, summary: 'check a scenario: errors with their JSON paths, and warnings', flags: {} },
+  evaluate: { args: '<scenario.json> <result-or-roster.json>', files: 2, summary: 'costs per rule, coverage and broken hard rules of a roster', flags: {} },
+  'export-model': {
+    args: '<scenario.json>',
+    files: 1,
+    summary: 'write the full MIP the direct solve hands its backend, for another solver (CBC, HiGHS, Gurobi…)',
+    flags: { format: `${EXPORT_FORMATS.join('|')} (default: from --out's extension, else mps)`, out: '<file> to write (default: standard output)' },
+  },
+};
+
+function commandUsage(name: string, spec: CommandSpec): string {
+  const flags = Object.keys(spec.flags).map((f) => ` [--${f} ${spec.flags[f]!.startsWith('<') ? spec.flags[f]!.split(' ')[0] : '…'}]`);
+  return `flexroster ${name} ${spec.args}${flags.join('')}`;
+}
+
+const USAGE = `usage:\n${Object.entries(COMMANDS)
+  .map(([name, spec]) => `  ${commandUsage(name, spec)}`)
+  .join('\n')}\n  flexroster <command> --help`;
+
+function commandHelp(name: string, spec: CommandSpec): string {
+  const lines = [`usage: ${commandUsage(name, spec)}`, '', `  ${spec.summary}`];
+  for (const [flag, text] of Object.entries(spec.flags)) lines.push(`  --${flag.padEnd(12)} ${text}`);
+  return lines.join('\n');
+}
 
 export interface CliIo {
   out(line: string): void;
@@ -24,23 +68,6 @@ const consoleIo: CliIo = {
   err: (l) => process.stderr.write(`${l}\n`),
   status: (l) => (process.stderr.isTTY ? process.stderr.write(`\r\x1b[K${l}`) : undefined),
 };
-
-function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') continue; // `pnpm flexroster -- …` passes the separator through
-    if (a.startsWith('--')) {
-      const [k, v] = a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), argv[++i]];
-      if (v === undefined) throw new UsageError(`--${k} needs a value`);
-      flags.set(k, v);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-class UsageError extends Error {}
 
 async function readJson(path: string): Promise<unknown> {
   let text: string;
@@ -62,17 +89,25 @@ function printIssues(io: CliIo, what: string, e: FlexrosterInputError): void {
 }
 
 export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<number> {
+  // The command is the first word; its flags are the only ones accepted after it.
+  const command = argv.find((a) => a !== '--' && !a.startsWith('-'));
+  const spec = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command]! : undefined;
   try {
-    const { positional, flags } = parseArgs(argv);
-    const [command, ...files] = positional;
-    if (command === 'validate' && files.length === 1) {
+    const { positional, flags, help } = parseFlags(argv, spec ? Object.keys(spec.flags) : []);
+    if (help) {
+      io.out(spec ? commandHelp(command!, spec) : USAGE);
+      return 0;
+    }
+    const files = positional.slice(1);
+    if (spec && files.length !== spec.files) throw new UsageError(`${command} takes ${spec.args}, got ${files.length === 0 ? 'no file' : files.join(' ')}`);
+    if (command === 'validate') {
       const report = validateScenario(await readJson(files[0]!));
       for (const e of report.errors) io.err(`error   ${e.path || '/'}: ${e.message}`);
       for (const w of report.warnings) io.out(`warning ${w.code} ${w.path}: ${w.message}`);
       io.out(report.valid ? `valid (${report.warnings.length} warnings)` : `invalid: ${report.errors.length} errors`);
       return report.valid ? 0 : 1;
     }
-    if (command === 'solve' && files.length === 1) {
+    if (command === 'solve') {
       const scenario = await readJson(files[0]!);
       const limitText = flags.get('time-limit') ?? '30';
       const timeLimitSeconds = Number(limitText);
@@ -82,13 +117,16 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint); // Ctrl-C stops the search and keeps the best roster so far
       let result: SolveResult;
+      const progress: SolveProgress[] = [];
       try {
         result = await solve(scenario, {
           timeLimitSeconds,
           backend,
           signal: controller.signal,
-          onProgress: (p) =>
-            io.status?.(`${p.phase} ${p.elapsedSeconds.toFixed(1)} s  best ${p.bestCost?.toFixed(1) ?? '–'}  bound ${p.lowerBound?.toFixed(1) ?? '–'}  gap ${p.gap !== undefined ? (p.gap * 100).toFixed(2) + ' %' : '–'}`),
+          onProgress: (p) => {
+            if (progress.at(-1)?.bestCost !== p.bestCost || progress.at(-1)?.lowerBound !== p.lowerBound || p.phase === 'done') progress.push(p);
+            io.status?.(`${p.phase} ${p.elapsedSeconds.toFixed(1)} s  best ${p.bestCost?.toFixed(1) ?? '–'}  bound ${p.lowerBound?.toFixed(1) ?? '–'}  gap ${p.gap !== undefined ? (p.gap * 100).toFixed(2) + ' %' : '–'}`);
+          },
         });
       } finally {
         process.off('SIGINT', onSigint);
@@ -99,13 +137,16 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       const out = flags.get('out');
       if (out) {
         // Write then rename: an interrupted write never leaves half a result behind.
-        await writeFile(`${out}.tmp`, JSON.stringify(result, null, 2));
+        await writeFile(`${out}.tmp`, JSON.stringify({ ...result, progress }, null, 2));
         await rename(`${out}.tmp`, out);
         io.out(`result written to ${out}`);
-      }
+        io.out(`report:       flexroster report ${files[0]} ${out} --out report.html`);
+      } else io.out(`report:       write the result with --out <result.json>, then: flexroster report ${files[0]} <result.json> --out report.html`);
       return 0;
     }
-    if (command === 'evaluate' && files.length === 2) {
+    if (command === 'report') return await reportCommand(io, files[0]!, files[1]!, flags.get('out') ?? 'report.html');
+    if (command === 'export-model') return await exportCommand(io, files[0]!, flags);
+    if (command === 'evaluate') {
       const scenario = await readJson(files[0]!);
       const doc = (await readJson(files[1]!)) as { roster?: unknown };
       const roster = doc && typeof doc === 'object' && 'roster' in doc ? doc.roster : doc;
@@ -117,11 +158,11 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       io.out(ev.violations.length === 0 ? 'every hard rule holds' : `${ev.violations.length} hard rules broken`);
       return ev.violations.length === 0 ? 0 : 1;
     }
-    throw new UsageError(command ? `unknown command or wrong arguments: ${command}` : 'no command given');
+    throw new UsageError(command ? `unknown command ${command}` : 'no command given');
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(e.message);
-      io.err(USAGE);
+      io.err(spec ? `usage: ${commandUsage(command!, spec)}  (--help for more)` : USAGE);
       return 2;
     }
     if (e instanceof FlexrosterInputError) {
@@ -134,4 +175,40 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
     }
     throw e;
   }
+}
+
+/** `report`: the HTML report of a result (or a bare roster), written then renamed. */
+async function reportCommand(io: CliIo, scenarioFile: string, resultFile: string, out: string): Promise<number> {
+  const html = renderReport(await readJson(scenarioFile), await readJson(resultFile));
+  await writeFile(`${out}.tmp`, html);
+  await rename(`${out}.tmp`, out);
+  io.out(`report written to ${out} (${Buffer.byteLength(html)} bytes)`);
+  return 0;
+}
+
+/** `export-model`: the scenario's full MIP as MPS or LP text, to a file (written then renamed) or standard output. */
+async function exportCommand(io: CliIo, file: string, flags: Map<string, string>): Promise<number> {
+  const out = flags.get('out');
+  const fromExtension = out && /\.(mps|lp)$/i.exec(out)?.[1]?.toLowerCase();
+  const format = flags.get('format') ?? fromExtension ?? 'mps';
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}, got ${format}`);
+  const exported = exportModel(await readJson(file), { format: format as ExportFormat });
+  const s = exported.stats;
+  const what = `${format.toUpperCase()} model: ${s.columns} columns (${s.integerColumns} integer), ${s.rows} rows, ${s.nonzeros} nonzeros`;
+  if (!out) {
+    io.out(exported.text.replace(/\n$/, ''));
+    io.err(what);
+    return 0;
+  }
+  // Piece by piece: a large model's text does not fit one string. Written then renamed, never half a file.
+  const fd = openSync(`${out}.tmp`, 'w');
+  let bytes = 0;
+  try {
+    exported.write((piece) => (bytes += writeSync(fd, piece)));
+  } finally {
+    closeSync(fd);
+  }
+  await rename(`${out}.tmp`, out);
+  io.out(`${what} written to ${out} (${bytes} bytes)`);
+  return 0;
 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,30 @@ t.test('solve writes a result the evaluator agrees with; evaluate reads it back'
   t.equal(await runCli(['evaluate', exampleScenario, out], b.io), 0);
   t.match(b.out.at(-1), /every hard rule holds/);
   t.ok(validateScenario(scenario).valid);
+  // The result keeps its progress events, and the summary says how to make the report; the report reads it.
+  t.ok(Array.isArray(result.progress) && result.progress.length > 0 && result.progress.every((p: { elapsedSeconds: unknown }) => typeof p.elapsedSeconds === 'number'));
+  t.match(a.out.join('\n'), `flexroster report ${exampleScenario} ${out} --out report.html`);
+  const c = io();
+  const html = join(dir, 'week.html');
+  t.equal(await runCli(['report', exampleScenario, out, '--out', html], c.io), 0, c.err.join('\n'));
+  t.match(c.out.at(-1), /^report written to .*week\.html \(\d+ bytes\)/);
+  const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(readFileSync(html, 'utf8'))![1]!);
+  t.equal(data.kpis.cost, ev.costs.total);
+  t.equal(data.gantt.items.length, result.roster.assignments.length);
+});
+
+t.test('report: --help names --out; a misspelt flag or a broken roster is refused', async (t) => {
+  const a = io();
+  t.equal(await runCli(['report', '--help'], a.io), 0);
+  t.match(a.out.join('\n'), /--out/);
+  const b = io();
+  t.equal(await runCli(['report', exampleScenario, exampleScenario, '--outt', 'x.html'], b.io), 2);
+  t.match(b.err[0], /unknown flag --outt, did you mean --out\?/);
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-cli-'));
+  writeFileSync(join(dir, 'roster.json'), JSON.stringify({ assignments: [{ agentId: 'nobody', start: '2026-03-23T09:00', end: '2026-03-23T17:00', skill: 'voice' }] }));
+  const c = io();
+  t.equal(await runCli(['report', exampleScenario, join(dir, 'roster.json'), '--out', join(dir, 'r.html')], c.io), 1);
+  t.match(c.err.join('\n'), /\/assignments\/0\/agentId: unknown agent nobody/);
 });
 
 t.test('usage errors exit 2 with the usage text', async (t) => {
@@ -51,4 +76,52 @@ t.test('usage errors exit 2 with the usage text', async (t) => {
     t.equal(await runCli(argv, a.io), 2, argv.join(' '));
     t.ok(a.err.length > 0);
   }
+});
+
+t.test('export-model writes the full model as MPS (from the extension) or LP (--format)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-cli-'));
+  const a = io();
+  t.equal(await runCli(['export-model', exampleScenario, '--out', join(dir, 'week.mps')], a.io), 0, a.err.join('\n'));
+  t.match(a.out.at(-1), /^MPS model: \d+ columns \(\d+ integer\), \d+ rows, \d+ nonzeros written to .*week\.mps/);
+  const mps = readFileSync(join(dir, 'week.mps'), 'utf8');
+  t.match(mps, /^NAME /);
+  t.match(mps, /\n {4}x_agent\.01_2026\.03\.23_early_\d{4}_\d+m_voice /, 'shift columns are named by agent, date, template and start');
+  t.match(mps, /\nENDATA\n$/);
+  const b = io();
+  t.equal(await runCli(['export-model', exampleScenario, '--format', 'lp', '--out', join(dir, 'week.txt')], b.io), 0, b.err.join('\n'));
+  const lp = readFileSync(join(dir, 'week.txt'), 'utf8');
+  t.match(lp, /\nMinimize\n obj: /);
+  t.match(lp, /\nEnd\n$/);
+  const c = io();
+  t.equal(await runCli(['export-model', exampleScenario, '--format', 'xls'], c.io), 2);
+  t.match(c.err[0], /--format must be mps or lp, got xls/);
+});
+
+t.test('--help prints usage and exits 0; a misspelt or foreign flag is refused, naming the closest one', async (t) => {
+  const a = io();
+  t.equal(await runCli(['--help'], a.io), 0);
+  t.match(a.out.join('\n'), /flexroster export-model <scenario\.json> \[--format …\] \[--out <file>\]/);
+  const b = io();
+  t.equal(await runCli(['solve', '--help'], b.io), 0);
+  t.match(b.out.join('\n'), /--time-limit +<seconds> for the whole solve/);
+  t.equal(b.err.length, 0);
+  const c = io();
+  t.equal(await runCli(['solve', exampleScenario, '--tme-limit', '3'], c.io), 2);
+  t.equal(c.err[0], 'unknown flag --tme-limit, did you mean --time-limit?');
+  const d = io();
+  t.equal(await runCli(['validate', exampleScenario, '--out', 'x.json'], d.io), 2);
+  t.equal(d.err[0], 'unknown flag --out (this command takes no flags)');
+  const e = io();
+  t.equal(await runCli(['export-model', exampleScenario, '--format=lp', '--format', 'mps'], e.io), 2);
+  t.match(e.err[0], /--format given twice/);
+});
+
+t.test('pnpm bench refuses an unknown flag and has --help', async (t) => {
+  const run = new URL('../../../benchmarks/scenarios/dist/run.js', import.meta.url).pathname;
+  const refused = spawnSync(process.execPath, [run, '--', '--size', 'M'], { encoding: 'utf8' });
+  t.equal(refused.status, 2);
+  t.match(refused.stderr, /^unknown flag --size, did you mean --sizes\?/);
+  const help = spawnSync(process.execPath, [run, '--help'], { encoding: 'utf8' });
+  t.equal(help.status, 0);
+  t.match(help.stdout, /--peer cbc +also solve each scenario's exported MIP with CBC/);
 });

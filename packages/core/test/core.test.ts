@@ -19,8 +19,12 @@ import {
   checkSwap,
   swapCandidates,
   time,
+  TUNING,
+  DEFAULT_TUNING,
+  resolveTuning,
   type Scenario,
   type Roster,
+  type SolveEvent,
 } from '@flexroster/core';
 import { smallScenario } from './fixtures.js';
 // Not part of the package's API: the decomposition's own index.
@@ -115,6 +119,30 @@ t.test('valid but inconsistent input gives named warnings, not crashes', async (
   t.match(result.reason, /contract-hours/);
   t.ok(result.warnings.some((w) => w.code === 'min-hours-unreachable' && /a1/.test(w.message)));
   t.ok(result.roster.assignments.length > 0, 'still returns the best roster found');
+});
+
+t.test('paid leave above the weekly maximum is a warning, in elapsed hours of the agent’s zone', async (t) => {
+  const s = clone(smallScenario()) as Scenario;
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-24T18:00', type: 'annual' }];
+  s.agents[1]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', type: 'annual', paid: false }];
+  // Across London's spring-forward night: 48 wall-clock hours are 47 real ones.
+  s.agents[2]!.leave = [{ start: '2026-03-28T00:00', end: '2026-03-30T00:00', type: 'annual' }, { start: '2026-03-23T09:00', end: '2026-03-23T09:30', type: 'medical' }];
+  const report = validateScenario(s);
+  const warned = report.warnings.filter((w) => w.code === 'leave-exceeds-max-hours').map((w) => [w.path, w.message]);
+  t.same(warned, [
+    ['/agents/0/leave', 'week 1: 42 h of paid leave exceeds the contract maximum of 40 h'],
+    ['/agents/2/leave', 'week 1: 47.5 h of paid leave exceeds the contract maximum of 40 h'],
+  ], 'unpaid leave does not count; DST hours are real hours');
+  // An agent in New York: weeks and leave in New York time; the day before the horizon does not count.
+  s.agents[0]!.timeZone = 'America/New_York';
+  s.agents[0]!.leave = [{ start: '2026-03-22T00:00', end: '2026-03-24T20:00', type: 'annual' }];
+  const ny = validateScenario(s).warnings.filter((w) => w.path === '/agents/0/leave');
+  t.same(ny.map((w) => w.message), ['week 1: 44 h of paid leave exceeds the contract maximum of 40 h'], 'clipped to the week in the agent’s zone');
+  s.agents[0]!.leave = [{ start: '2026-03-22T00:00', end: '2026-03-24T12:00', type: 'annual' }];
+  t.notOk(validateScenario(s).warnings.some((w) => w.path === '/agents/0/leave'), '36 h inside the week is within 40 h');
+  t.equal(time.instantOfLocal('2026-03-29', 60, 'Europe/London'), undefined, 'a skipped local time does not exist');
+  t.equal(time.instantOfLocal('2026-03-29', 60, 'Europe/London'), undefined, 'nor the second time it is asked (memoised)');
+  t.equal(time.instantOfLocal('2026-03-29', 120, 'Europe/London'), Date.parse('2026-03-29T01:00:00Z'));
 });
 
 t.test('solve: optimal on a small week, and the reported cost is the evaluator’s', async (t) => {
@@ -465,4 +493,41 @@ t.test('misspelt solve options are named, not silently replaced by the default',
     ['/strategy', '/relaxation'],
   );
   t.match(issues[1]!.message, /must be one of auto, agents, classes \(got "clases"\)/);
+});
+
+t.test('tuning: every value named with its meaning and default; overrides validated, unknown names refused', async (t) => {
+  for (const [name, entry] of Object.entries(TUNING)) {
+    t.ok(entry.meaning.length > 10, `${name} says what it means`);
+    t.ok(entry.default >= entry.min && entry.default <= entry.max, `${name}'s default is within its range`);
+    t.equal(DEFAULT_TUNING[name as keyof typeof DEFAULT_TUNING], entry.default);
+  }
+  t.equal(resolveTuning(undefined), DEFAULT_TUNING, 'no overrides: the defaults');
+  t.equal(resolveTuning({ windowShare: 0.2 }).windowShare, 0.2);
+  t.equal(resolveTuning({ windowShare: 0.2 }).agentPlanShare, DEFAULT_TUNING.agentPlanShare, 'the others keep their defaults');
+  const refused = (overrides: unknown) => {
+    try {
+      resolveTuning(overrides);
+      return undefined;
+    } catch (e) {
+      return e instanceof FlexrosterInputError ? e.issues : e;
+    }
+  };
+  t.same((refused({ windowShar: 0.2, toString: 1 }) as { path: string }[]).map((i) => i.path), ['/tuning/windowShar', '/tuning/toString'], 'unknown names, even inherited ones');
+  t.same((refused({ windowShare: 1.5, directMipMaxColumns: -1, hugeModelColumns: '9' }) as { path: string }[]).map((i) => i.path), ['/tuning/windowShare', '/tuning/directMipMaxColumns', '/tuning/hugeModelColumns']);
+  t.match((refused([1]) as { message: string }[])[0]!.message, /must be an object/);
+  const error = await solve(smallScenario(), { tuning: { nope: 1 } as never, heuristicShare: 2 }).then(() => undefined, (e: unknown) => e);
+  t.ok(error instanceof FlexrosterInputError, 'solve refuses bad tuning before any work');
+  const shareError = await solve(smallScenario(), { heuristicShare: 2 }).then(() => undefined, (e: unknown) => e);
+  t.same((shareError as FlexrosterInputError).issues.map((i) => i.path), ['/heuristicShare']);
+});
+
+t.test('tuning changes the route: directMipMaxColumns 0 sends a small model to the decomposition', async (t) => {
+  const direct = await solve(smallScenario(), { timeLimitSeconds: 5 });
+  t.notMatch(direct.stats.backendMessage ?? '', /^decomposition:/, 'the default: the whole MIP');
+  const events: SolveEvent[] = [];
+  const decomposed = await solve(smallScenario(), { timeLimitSeconds: 5, tuning: { directMipMaxColumns: 0 }, onEvent: (e) => events.push(e) });
+  t.ok(events.length > 0 && events.every((e, i) => e.message.length > 0 && (i === 0 || e.elapsedSeconds >= events[i - 1]!.elapsedSeconds)), `the steps are told as events, in order (${events.map((e) => e.step).join(', ')})`);
+  t.match(decomposed.stats.backendMessage, /^decomposition: /, 'decomposed');
+  t.equal(decomposed.cost, evaluate(smallScenario(), decomposed.roster).costs.total, 'either way the cost is the evaluator’s');
+  t.equal(decomposed.evaluation.violations.length, 0);
 });

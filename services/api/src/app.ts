@@ -8,7 +8,9 @@
  */
 import { availableParallelism } from 'node:os';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validatorCompiler } from './validation.js';
+import { safeLogger } from './logging.js';
 import { DEFAULT_TIME_LIMIT_SECONDS } from '@flexroster/core';
 import rateLimit from '@fastify/rate-limit';
 import { SolvePool } from './workers/pool.js';
@@ -21,6 +23,7 @@ import { ProblemError } from './problem.js';
 import { ProblemCache } from './problem-cache.js';
 import type { ApiConfig, ApiContext, ApiInstance } from './context.js';
 import errors from './plugins/errors.js';
+import security from './plugins/security.js';
 import docs from './plugins/docs.js';
 import health from './plugins/health.js';
 import validate from './plugins/validate.js';
@@ -79,6 +82,8 @@ export interface BuildAppOptions {
   readonly heuristicShare?: number;
   /** Expanded scenarios kept for evaluate and swap requests about the same scenario (default 16; 0 turns it off). */
   readonly problemCacheSize?: number;
+  /** Origins allowed to call the API from a browser (CORS); none by default (env CORS_ORIGINS, comma-separated). */
+  readonly corsOrigins?: readonly string[];
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
   /**
@@ -94,6 +99,8 @@ export interface BuildAppOptions {
    */
   readonly openStoreInBackground?: boolean;
   readonly onStoreReady?: (error?: Error) => void;
+  /** How long a calendar feed token works (default 90 days); a new token revokes the agent's earlier ones. */
+  readonly feedTokenTtlSeconds?: number;
   /** The bootstrap admin key (FLEXROSTER_ADMIN_KEY); without it a random one is made at first start. */
   readonly adminKey?: string;
   /** Called once with a bootstrap admin key this start created (to print it). */
@@ -114,6 +121,8 @@ async function openAndBootstrap(options: BuildAppOptions): Promise<Store> {
   }
   return store;
 }
+
+export const FEED_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 
 export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   if (!options.store && !options.storage) throw new TypeError('buildApp needs `store` or `storage`: every compute route takes an API key, and keys live in the store');
@@ -156,7 +165,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   const bodyLimit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLogger(options.logger ?? false),
     bodyLimit,
     // Errors the router raises before any route (a malformed URL, a path parameter over 100 characters)
     // bypass the error handler: answer them as problems too.
@@ -166,7 +175,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
       void (reply as unknown as FastifyReply).status(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
     },
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
 
   // The API speaks JSON only: other bodies get 415 rather than a string handed to a schema.
@@ -178,9 +187,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     if (!options.store) await store.close();
   });
 
-  const workflow: WorkflowContext = { ...context, store };
+  const workflow: WorkflowContext = { ...context, store, feedTokenTtlSeconds: options.feedTokenTtlSeconds ?? FEED_TOKEN_TTL_SECONDS };
 
   await app.register(errors);
+  await app.register(security, { ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}) });
   await app.register(docs, { version: options.version ?? '0.1.0', bodyLimitBytes: bodyLimit });
   await app.register(health, context);
   // One scope, so that the auth hook and the rate limit cover every route but /health and /docs.

@@ -18,6 +18,10 @@ const app = await buildApp({
   // Listen (and answer /health) while the database opens; a first start creates it, which takes seconds.
   openStoreInBackground: true,
   onStoreReady: (error) => storeOpened(error),
+  corsOrigins: (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0),
   ...(process.env.FLEXROSTER_ADMIN_KEY ? { adminKey: process.env.FLEXROSTER_ADMIN_KEY } : {}),
   onAdminKeyCreated: (key, generated) => {
     if (generated) console.log(`flexroster: first start; the admin API key (shown only this once) is\n${key}`);

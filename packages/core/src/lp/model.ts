@@ -4,7 +4,7 @@
  * model can be handed to a WebAssembly solver without writing LP text.
  */
 export interface LpVariable {
-  /** Unique, readable name (used in LP text and diagnostics), e.g. `x[a3,d2,s17,voice]`. */
+  /** Unique, readable name (used in diagnostics; `lp/export.ts` makes it safe for LP and MPS files), e.g. `under[voice#2026-03-23T0715]`. */
   readonly name: string;
   readonly lower: number;
   /** `Infinity` for no upper bound. */
@@ -20,7 +20,7 @@ export type RowIndices = readonly number[] | Int32Array;
 export type RowCoefficients = readonly number[] | Float64Array | Float32Array;
 
 export interface LpRow {
-  /** Unique, readable name, prefixed by the rule module that added it, e.g. `rest:a3:d2:p34`. */
+  /** Unique, readable name, prefixed by the rule module that added it, e.g. `rest:agent-01:2026-03-24:0700`. */
   readonly name: string;
   /** Column indices into `LpModel.variables`; no index appears twice in one row. */
   readonly indices: RowIndices;

@@ -5,6 +5,7 @@
  */
 import { LpModelBuilder } from '../lp/model.js';
 import type { Problem } from '../expand/problem.js';
+import { addDaysToDate, localParts } from '../time/zone.js';
 
 export interface Expr {
   readonly indices: number[];
@@ -74,16 +75,58 @@ export class RosterModel {
     if (micro.length === 0 || regular.length === 0) {
       expr = this.shiftsExpr(a, cands);
     } else {
-      const w = this.lp.addBinary(`w[${agent.id}#${day}]`);
+      const w = this.lp.addBinary(`worked[${agent.id}#${this.dayName(day)}]`);
       const r = this.shiftsExpr(a, regular);
       const m = this.shiftsExpr(a, micro);
-      this.lp.addRow(`day-worked:${agent.id}:${day}:r`, [w, ...r.indices], [1, ...r.coefficients.map((c) => -c)], 0, Infinity);
-      this.lp.addRow(`day-worked:${agent.id}:${day}:m`, [w, ...m.indices], [1, ...m.coefficients.map((c) => -c)], 0, Infinity);
-      this.lp.addRow(`day-worked:${agent.id}:${day}:any`, [w, ...r.indices, ...m.indices], [1, ...r.coefficients.map((c) => -c), ...m.coefficients.map((c) => -c)], -Infinity, 0);
+      this.lp.addRow(`day-worked:${agent.id}:${this.dayName(day)}:regular`, [w, ...r.indices], [1, ...r.coefficients.map((c) => -c)], 0, Infinity);
+      this.lp.addRow(`day-worked:${agent.id}:${this.dayName(day)}:micro`, [w, ...m.indices], [1, ...m.coefficients.map((c) => -c)], 0, Infinity);
+      this.lp.addRow(`day-worked:${agent.id}:${this.dayName(day)}:any`, [w, ...r.indices, ...m.indices], [1, ...r.coefficients.map((c) => -c), ...m.coefficients.map((c) => -c)], -Infinity, 0);
       expr = { indices: [w], coefficients: [1] };
     }
     this.dayWorkedCache.set(key, expr);
     return expr;
+  }
+
+  // Names of days, weeks, times and intervals in column and row names, so an exported model reads in dates
+  // and local times rather than indices (see lp/export.ts and the README's "Model export").
+
+  /** The calendar date of a horizon day index, e.g. `2026-03-23` (days before or after the horizon too). */
+  dayName(day: number): string {
+    return this.problem.dates[day] ?? addDaysToDate(this.problem.startDate, day);
+  }
+
+  /** `week_1` for the horizon's first week (week index 0). */
+  weekName(week: number): string {
+    return `week_${week + 1}`;
+  }
+
+  /** Minutes after local midnight as `HHMM`, e.g. `0715`. */
+  timeName(minutes: number): string {
+    return `${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
+  }
+
+  /**
+   * `name`, or `name` + `b` when `used` holds it already: rows named by a local time need it on a fall-back day,
+   * where two starts share one wall-clock time (row names stay unique per agent: `lp/aggregate.ts` groups by them).
+   */
+  uniqueName(name: string, used: Set<string>): string {
+    const unique = used.has(name) ? `${name}b` : name;
+    used.add(unique);
+    return unique;
+  }
+
+  private intervalNames: string[] | undefined;
+  /** Site-local start of grid interval `t`, e.g. `2026-03-23T0715`; the repeated hour of a fall-back day gets `b`. */
+  intervalName(t: number): string {
+    if (!this.intervalNames) {
+      const p = this.problem;
+      const seen = new Set<string>();
+      this.intervalNames = Array.from({ length: p.intervalCount }, (_, i) => {
+        const parts = localParts(p.gridStart + i * p.intervalMs, p.zone);
+        return this.uniqueName(`${parts.date}T${this.timeName(parts.minutes)}`, seen);
+      });
+    }
+    return this.intervalNames[t]!;
   }
 
   /** Adds a non-negative continuous slack priced at `cost` and returns its column. */

@@ -27,7 +27,7 @@ export const consecutiveDaysRule: RuleModule = {
         const k = c.maxConsecutiveDays;
         for (let s = lo; s + k <= hi; s++) {
           const e = sumExpr(...Array.from({ length: k + 1 }, (_, i) => w(s + i)));
-          if (e.indices.length > k) m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:max:${s}`, e.indices, e.coefficients, -Infinity, k);
+          if (e.indices.length > k) m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:max-from:${m.dayName(s)}`, e.indices, e.coefficients, -Infinity, k);
         }
       }
       // Forbid the patterns off, work×len, off (and work, off×len, work) that fit inside the horizon.
@@ -35,14 +35,14 @@ export const consecutiveDaysRule: RuleModule = {
         for (let len = 1; len < c.minConsecutiveDays; len++)
           for (let s = 1; s + len <= H - 1; s++) {
             const e = sumExpr(scaleExpr(w(s - 1), -1), ...Array.from({ length: len }, (_, i) => w(s + i)), scaleExpr(w(s + len), -1));
-            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-work:${s}:${len}`, e.indices, e.coefficients, -Infinity, len - 1);
+            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-work:${m.dayName(s)}:${len}d`, e.indices, e.coefficients, -Infinity, len - 1);
           }
       }
       if (c.minConsecutiveDaysOff !== undefined && c.minConsecutiveDaysOff > 1) {
         for (let len = 1; len < c.minConsecutiveDaysOff; len++)
           for (let s = 1; s + len <= H - 1; s++) {
             const e = sumExpr(w(s - 1), ...Array.from({ length: len }, (_, i) => scaleExpr(w(s + i), -1)), w(s + len));
-            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-off:${s}:${len}`, e.indices, e.coefficients, -Infinity, 1);
+            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-off:${m.dayName(s)}:${len}d`, e.indices, e.coefficients, -Infinity, 1);
           }
       }
     });

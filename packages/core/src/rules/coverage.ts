@@ -128,12 +128,12 @@ export const coverageRule: RuleModule = {
         }
         // scheduled + under − over = required; both slacks are priced, so at the optimum they are the gaps.
         const row = indices[cell]!;
-        row[n] = m.slack(`under[${skill}#${t}]`, h * p.weights.understaffedPerAgentHour, req);
-        row[n + 1] = m.slack(`over[${skill}#${t}]`, h * p.weights.overstaffedPerAgentHour);
+        row[n] = m.slack(`under[${skill}#${m.intervalName(t)}]`, h * p.weights.understaffedPerAgentHour, req);
+        row[n + 1] = m.slack(`over[${skill}#${m.intervalName(t)}]`, h * p.weights.overstaffedPerAgentHour);
         if (fractional[cell]) shares[cell]!.set(SLACK_COEFFICIENTS, n);
         const coefficients = fractional[cell] ? shares[cell]! : m.lp.onesThen(n, SLACK_COEFFICIENTS);
         // The cell's own arrays become the row (each is used once): no copy of millions of entries on large models.
-        m.lp.addRow(`${COVERAGE}:${skill}:${t}`, row, coefficients, req, req);
+        m.lp.addRow(`${COVERAGE}:${skill}:${m.intervalName(t)}`, row, coefficients, req, req);
         // The row may hold its shares in 32 bits (LpModelBuilder.addRow): let the 64-bit ones go as it is built.
         shares[cell] = EMPTY_SHARES;
       }

@@ -16,7 +16,7 @@ export const dailyShiftsRule: RuleModule = {
           const group = cands.filter((i) => a.candidates[i]!.micro === micro);
           if (group.length > 1) {
             const e = m.shiftsExpr(ai, group);
-            m.lp.addRow(`daily-shifts:${a.id}:${day}:${micro ? 'micro' : 'regular'}`, e.indices, e.coefficients, -Infinity, 1);
+            m.lp.addRow(`daily-shifts:${a.id}:${m.dayName(day)}:${micro ? 'micro' : 'regular'}`, e.indices, e.coefficients, -Infinity, 1);
           }
         }
       }

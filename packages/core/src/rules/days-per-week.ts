@@ -28,7 +28,7 @@ export const maxDaysPerWeekRule: RuleModule = {
       const all = m.daysWithCandidates(ai);
       for (const w of p.weeks) {
         const e = sumExpr(...daysOfWeek(p, w.index, all).map((d) => m.dayWorked(ai, d)));
-        m.lp.addRow(`${MAX_DAYS_PER_WEEK}:${a.id}:${w.index}`, e.indices, e.coefficients, -Infinity, weekLimit(max, w.scale));
+        m.lp.addRow(`${MAX_DAYS_PER_WEEK}:${a.id}:${m.weekName(w.index)}`, e.indices, e.coefficients, -Infinity, weekLimit(max, w.scale));
       }
     });
   },

@@ -23,7 +23,7 @@ export const microShiftsRule: RuleModule = {
         const limit = weekLimit(policy.maxPerWeek, w.scale);
         if (micro.length > limit) {
           const e = m.shiftsExpr(ai, micro);
-          m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:week:${w.index}`, e.indices, e.coefficients, -Infinity, limit);
+          m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:${m.weekName(w.index)}`, e.indices, e.coefficients, -Infinity, limit);
         }
       }
       // Same-day gap: shifts stretched by the gap form an interval graph, whose cliques sit at start points.
@@ -31,11 +31,13 @@ export const microShiftsRule: RuleModule = {
       for (const day of m.daysWithCandidates(ai)) {
         const cands = m.candidatesOnDay(ai, day);
         if (!cands.some((i) => a.candidates[i]!.micro) || cands.every((i) => a.candidates[i]!.micro)) continue;
+        const named = new Set<string>();
         for (const start of new Set(cands.map((i) => a.candidates[i]!.start))) {
           const clique = cands.filter((i) => a.candidates[i]!.start <= start && start < a.candidates[i]!.end + gap);
           if (clique.some((i) => a.candidates[i]!.micro) && clique.some((i) => !a.candidates[i]!.micro)) {
             const e = m.shiftsExpr(ai, clique);
-            m.lp.addRow(`${MICRO_SHIFTS}:${a.id}:gap:${day}:${start}`, e.indices, e.coefficients, -Infinity, 1);
+            const local = a.candidates[cands.find((i) => a.candidates[i]!.start === start)!]!.localStart;
+            m.lp.addRow(m.uniqueName(`${MICRO_SHIFTS}:${a.id}:gap:${m.dayName(day)}:${m.timeName(local)}`, named), e.indices, e.coefficients, -Infinity, 1);
           }
         }
       }

@@ -26,6 +26,7 @@ export const restRule: RuleModule = {
         const earlier = days.filter((d) => d < day && d >= day - 2).flatMap((d) => m.candidatesOnDay(ai, d));
         if (earlier.length === 0) continue;
         const starts = [...new Set(later.map((i) => a.candidates[i]!.start))];
+        const named = new Set<string>();
         for (const start of starts) {
           const blocking = earlier.filter((i) => a.candidates[i]!.end + a.minRestMs > start);
           if (blocking.length === 0) continue;
@@ -33,7 +34,7 @@ export const restRule: RuleModule = {
           // Exact for every pair (one earlier, one later shift). It would also forbid two earlier-day shifts
           // that both end late, which only a micro-shift day can have; the checker is the arbiter.
           const e = m.shiftsExpr(ai, [...blocking, ...here]);
-          m.lp.addRow(`${REST}:${a.id}:${day}:${start}`, e.indices, e.coefficients, -Infinity, 1);
+          m.lp.addRow(m.uniqueName(`${REST}:${a.id}:${m.dayName(day)}:${m.timeName(a.candidates[here[0]!]!.localStart)}`, named), e.indices, e.coefficients, -Infinity, 1);
         }
       }
     });

@@ -82,9 +82,9 @@ export const shiftCoverageRule: RuleModule = {
         m.lp.addObjectiveOffset(rowCost(row, 0));
         continue;
       }
-      const under = m.slack(`shift-under[${row.template}#${row.day}]`, row.underWeight, row.required);
-      const over = m.slack(`shift-over[${row.template}#${row.day}]`, row.overWeight);
-      m.lp.addRow(`${SHIFT_COVERAGE}:${row.template}:${row.day}`, [...idx, under, over], [...idx.map(() => 1), 1, -1], row.required, row.required);
+      const under = m.slack(`shift-under[${row.template}#${row.date}]`, row.underWeight, row.required);
+      const over = m.slack(`shift-over[${row.template}#${row.date}]`, row.overWeight);
+      m.lp.addRow(`${SHIFT_COVERAGE}:${row.template}:${row.date}`, [...idx, under, over], [...idx.map(() => 1), 1, -1], row.required, row.required);
     }
   },
   checkRoster(p, shiftsByAgent) {

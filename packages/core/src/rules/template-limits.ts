@@ -35,7 +35,7 @@ export const templateLimitsRule: RuleModule = {
           const big = new Set(next.map((i) => a.candidates[i]!.micro)).size;
           const e1 = m.shiftsExpr(ai, first, () => big);
           const e2 = m.shiftsExpr(ai, next);
-          m.lp.addRow(`${TEMPLATE_LIMITS}:${a.id}:succ:${day}:${t!.id}`, [...e1.indices, ...e2.indices], [...e1.coefficients, ...e2.coefficients], -Infinity, big);
+          m.lp.addRow(`${TEMPLATE_LIMITS}:${a.id}:succ:${m.dayName(day)}:${t!.id}`, [...e1.indices, ...e2.indices], [...e1.coefficients, ...e2.coefficients], -Infinity, big);
         }
       }
     });

@@ -31,11 +31,11 @@ export const maxWeekendsRule: RuleModule = {
       }
       const ys: number[] = [];
       for (const [we, days] of byWeekend) {
-        const y = m.lp.addBinary(`weekend[${a.id}#${we}]`);
+        const y = m.lp.addBinary(`weekend[${a.id}#${m.dayName(we)}]`);
         ys.push(y);
         for (const d of days) {
           const e = m.dayWorked(ai, d);
-          m.lp.addRow(`${MAX_WEEKENDS}:${a.id}:${we}:${d}`, [y, ...e.indices], [1, ...e.coefficients.map((c) => -c)], 0, Infinity);
+          m.lp.addRow(`${MAX_WEEKENDS}:${a.id}:${m.dayName(we)}:${m.dayName(d)}`, [y, ...e.indices], [1, ...e.coefficients.map((c) => -c)], 0, Infinity);
         }
       }
       if (ys.length > max) m.lp.addRow(`${MAX_WEEKENDS}:${a.id}`, ys, ys.map(() => 1), -Infinity, max);

@@ -39,14 +39,19 @@ import { mapWithLimit } from './map-with-limit.js';
 import type { Problem, Shift } from '../expand/problem.js';
 import { shiftColumnOwners, type BuiltModel } from '../model/build.js';
 import { RosterSearch, rng, runHeuristic, type HeuristicOptions, type HeuristicResult } from './heuristic.js';
+import { DEFAULT_TUNING, type Tuning } from './tuning.js';
+import type { SolveEvent, SolveStep } from './events.js';
 
 export interface DecomposeOptions {
   /** `performance.now()` value by which everything must be done (decoding reserve already deducted). */
   readonly deadline: number;
   readonly seed: number;
-  readonly heuristicShare: number;
+  /** Thresholds and time shares (solve/tuning.ts; default DEFAULT_TUNING). */
+  readonly tuning?: Tuning;
   readonly signal?: AbortSignal;
   readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
+  /** Each step as it ends, in words (see `SolveEvent`); messages are only made when this is given. */
+  readonly onEvent?: (event: SolveEvent) => void;
   /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time, both when it is one LP with demand per interval. */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
   /** Relative gap for the MIPs over reduced-cost-fixed models (default 1e-4). */
@@ -56,8 +61,6 @@ export interface DecomposeOptions {
    * default 1). solve() takes it from the model's build time per column.
    */
   readonly machineSlowness?: number;
-  /** Largest number of shift columns left after reduced-cost fixing that is still handed over as one MIP. */
-  readonly priceAndFixMaxColumns?: number;
 }
 
 export interface DecomposeResult {
@@ -92,7 +95,16 @@ export async function solveByDecomposition(p: Problem, built: BuiltModel, backen
 
 async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, options: DecomposeOptions, controller: AbortController): Promise<DecomposeResult> {
   const signal = controller.signal;
+  const tuning = options.tuning ?? DEFAULT_TUNING;
   const start = performance.now();
+  const onEvent = options.onEvent;
+  // Called as `trace?.(…)`: without a listener the message is never built.
+  const trace = onEvent ? (step: SolveStep, message: string) => onEvent({ step, message, elapsedSeconds: (performance.now() - start) / 1000 }) : undefined;
+  /** A note for the result's reason, told as an event too. */
+  const note = (step: SolveStep, message: string) => {
+    notes.push(message);
+    trace?.(step, message);
+  };
   const total = Math.max(0.05, (options.deadline - start) / 1000);
   const left = () => (options.deadline - performance.now()) / 1000;
   const stopped = () => signal.aborted || left() <= 0.05;
@@ -107,17 +119,17 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   const intervalDemand = p.shiftDemand.length === 0;
   // The MIPs of huge interval-demand models (XL: chunks and windows) skip the backend's symmetry search: it held
   // memory and won nothing there (see `FollowPlanOptions.detectSymmetry`).
-  const symmetry = intervalDemand && lp.variables.length > HUGE_MODEL_COLUMNS ? ({ detectSymmetry: false } as const) : {};
-  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length) * (intervalDemand ? Math.max(1, options.machineSlowness ?? 1) : 1);
+  const symmetry = intervalDemand && lp.variables.length > tuning.hugeModelColumns ? ({ detectSymmetry: false } as const) : {};
+  const relaxSeconds = predictedRelaxationSeconds(p, lp.variables.length, tuning) * (intervalDemand ? Math.max(1, options.machineSlowness ?? 1) : 1);
   // A relaxation that cannot end in time would take a core and gigabytes from the windows for nothing; one that
   // would take most of the time leaves the roster none (L on a 2-core EPYC 2.7 times slower than the machine
   // the forecast was made on: its weekly LPs were unfinished at 85 % of the minute, 43–51 % above the bound,
   // where the class route gave 0.19 %).
   // A lone LP with demand per interval (M) has the class chain beside it instead (see `classChainFirst`): on M
   // it did better than the class route (2-core EPYC: 33 / 0 / 0.27 % against 18 / 15 / 0.27 % on seeds 1–3).
-  const loneIntervalLp = intervalDemand && (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2);
-  const tooSlow = intervalDemand && !loneIntervalLp && relaxSeconds > SLOW_RELAXATION_SHARE * total;
-  const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > 2 * total || tooSlow));
+  const loneIntervalLp = intervalDemand && (lp.variables.length <= tuning.splitRelaxationColumns || p.weeks.length < 2);
+  const tooSlow = intervalDemand && !loneIntervalLp && relaxSeconds > tuning.slowRelaxationShare * total;
+  const relaxationHopeless = options.relaxation === 'classes' || (options.relaxation !== 'agents' && (relaxSeconds > tuning.hopelessRelaxationFactor * total || tooSlow));
   // Then the bound comes from the LP aggregated over agent classes, and its plan gives a first roster.
   let classPlan: { aggregation: AgentAggregation; values: Float64Array } | undefined;
   /** The class LP over what is left of the time, less `marginSeconds`: for the bound where the per-agent one is skipped, beside it, or late. */
@@ -128,8 +140,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     return { aggregation, r, seconds: (performance.now() - t) / 1000 };
   };
   const relaxByClasses = async (): Promise<LpSolution> => {
-    const { aggregation, r, seconds } = await solveClassLp(0.2);
-    notes.push(
+    const { aggregation, r, seconds } = await solveClassLp(tuning.classLpMarginSeconds);
+    note('class-lp', 
       (options.relaxation === 'classes' ? 'class relaxation asked for; ' : `per-agent relaxation skipped (about ${Math.round(relaxSeconds)} s on ${lp.variables.length} columns, ${Math.round(total)} s left); `) +
         `class relaxation (${aggregation.classes} classes, ${aggregation.model.variables.length} columns, ${aggregation.droppedRows} agent-specific rows relaxed): ${r.status} in ${round2(seconds)} s`,
     );
@@ -137,7 +149,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // The plan is the LP's (fractional) one, followed chunk by chunk (follow-plan.ts). The class MIP was tried
     // for the plan and the bound: on XL its 60 s gave a plan 3.7 % above the LP and no bound above the LP's.
     classPlan = r.values ? { aggregation, values: r.values } : undefined;
-    if (process.env.FLEXROSTER_DEBUG) console.error(`class LP ${r.objective} at ${(total - left()).toFixed(1)} s`);
+    trace?.('class-lp', `class LP ${r.objective} at ${(total - left()).toFixed(1)} s`);
     // Its values are per class, not per agent column: only the objective (the bound) goes on.
     return { status: 'optimal', objective: r.objective, seconds: r.seconds };
   };
@@ -148,19 +160,19 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // plan's shifts, then the restricted MIP over that LP's shifts, often the optimum (see `classChain` below).
   // The per-agent LP then runs alone, with presolve (not raced without it, see `raceRelaxation`).
   const classChainFirst = fitsWhole && !relaxationHopeless && loneIntervalLp && (options.relaxation ?? 'auto') === 'auto';
-  const classChainLp = classChainFirst ? solveClassLp(0.2) : undefined;
+  const classChainLp = classChainFirst ? solveClassLp(tuning.classLpMarginSeconds) : undefined;
   const relaxationPromise = !fitsWhole
     ? undefined
     : relaxationHopeless
       ? relaxByClasses()
-      : relax(p, built, backend, Math.max(0.05, total - 0.2), signal, notes, classChainFirst ? undefined : (r) => (runnerUp = r));
+      : relax(p, built, backend, Math.max(0.05, total - tuning.classLpMarginSeconds), signal, notes, tuning, classChainFirst ? undefined : (r) => (runnerUp = r));
   // With a class plan coming, the heuristic only gives the chunks a fallback: it stops when the plan is in.
   const heuristicStop = new AbortController();
   const stopHeuristic = () => heuristicStop.abort();
   signal.addEventListener('abort', stopHeuristic, { once: true });
   if (relaxationHopeless) void relaxationPromise?.then(stopHeuristic, stopHeuristic);
   const heuristic = await runHeuristicYielding(p, {
-    deadline: Math.min(options.deadline, start + Math.max(0.05, total * options.heuristicShare) * 1000),
+    deadline: Math.min(options.deadline, start + Math.max(0.05, total * tuning.decomposeHeuristicShare) * 1000),
     seed: options.seed,
     signal: heuristicStop.signal,
     onImprove: (cost, inf) => (inf === 0 ? options.onImprove?.('heuristic', cost, undefined) : undefined),
@@ -172,7 +184,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
    * backend's answer or the deadline is seen. Demand per interval only: shift-type models (Curtois–Qu) keep the
    * repairs their results were measured with (the backend re-plans, `repairAgents`).
    */
-  const repairHere = async (target: Incumbent, share = 0.15): Promise<void> => {
+  const repairHere = async (target: Incumbent, share = tuning.repairShare): Promise<void> => {
     if (target.inf === 0 || !intervalDemand) return;
     const until = Math.min(options.deadline, performance.now() + total * share * 1000);
     const out = () => signal.aborted || performance.now() >= until;
@@ -191,8 +203,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // Its moves never make an agent's standing worse, so the roster only gets better.
     target.cost = target.search.totalCost();
     target.inf = target.search.totalInfeasibility();
-    notes.push(`${kept} of ${broken.length} agents breaking a hard rule re-planned by local search in ${round2((performance.now() - t) / 1000)} s`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`local repair: ${kept} of ${broken.length} agents in ${((performance.now() - t) / 1000).toFixed(1)} s → ${target.cost} inf ${target.inf} at ${(total - left()).toFixed(1)} s`);
+    note('local-repair', `${kept} of ${broken.length} agents breaking a hard rule re-planned by local search in ${round2((performance.now() - t) / 1000)} s`);
+    trace?.('local-repair', `local repair: ${kept} of ${broken.length} agents in ${((performance.now() - t) / 1000).toFixed(1)} s → ${target.cost} inf ${target.inf} at ${(total - left()).toFixed(1)} s`);
   };
   // A roster that keeps every rule first: it is every later MIP's start and the fallback of every part that
   // finds nothing in time. Where a class plan comes, this runs beside its per-agent LP instead (below).
@@ -202,13 +214,13 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   let bound: number | undefined;
   let relaxation: LpSolution | undefined;
   let relaxationDone = relaxationPromise === undefined;
-  if (!fitsWhole) notes.push(`model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
+  if (!fitsWhole) note('relaxation', `model of ${lp.variables.length} columns × ${lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
   void relaxationPromise?.then((r) => {
     relaxation = r;
     relaxationDone = true;
     // The max: a class LP bound given while this one was late may be the higher of two valid bounds.
     if (r.status === 'optimal' && r.objective !== undefined) bound = Math.max(bound ?? -Infinity, r.objective);
-    else notes.push(`LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
+    else note('relaxation', `LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
     options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
   });
   const decision = new Uint8Array(lp.variables.length);
@@ -302,8 +314,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   /** Columns a window aims at; grows while windows are proved optimal quickly, shrinks when they are not. */
   // On very large models (XL: 1.44 million columns) windows of 800 columns barely move the cost and the
   // growth to useful sizes took the first quarter of the windows' time: start nearer where they settle.
-  const huge = lp.variables.length > HUGE_MODEL_COLUMNS;
-  let windowColumns = small ? 60 : huge ? 8000 : 800;
+  const huge = lp.variables.length > tuning.hugeModelColumns;
+  let windowColumns = small ? tuning.smallBackendWindowColumnsStart : huge ? tuning.hugeWindowColumnsStart : tuning.windowColumnsStart;
   /** Whether the roster came from following a class plan (follow-plan.ts). */
   let followed = false;
   /** Per agent, the candidates a followed per-agent plan uses (see `agentPlanOverClassPlan`). */
@@ -349,19 +361,20 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       count += list.length;
     }
     if (free.size === 0) continue;
-    const perWindow = Math.max(0.05, Math.min(left() - 0.05, small ? 3 : Math.max(1, total * 0.08)));
+    const perWindow = Math.max(0.05, Math.min(left() - 0.05, small ? tuning.smallBackendWindowSeconds : Math.max(1, total * tuning.windowShare)));
     const before = main.cost;
     const t = performance.now();
     const r = await solveWindow(free, true, perWindow);
     const took = (performance.now() - t) / 1000;
-    if (process.env.FLEXROSTER_DEBUG) console.error(`window ${byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
-    if (!r) windowColumns = Math.max(10, windowColumns * 0.6);
-    else if (r.status === 'optimal' && took < perWindow / 4) windowColumns = Math.min(small ? 2000 : 60000, windowColumns * 1.3);
-    else if (r.status !== 'optimal') windowColumns = Math.max(10, windowColumns * 0.6);
+    trace?.('window', `window ${byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${main.cost}`);
+    const shrunk = Math.max(tuning.windowColumnsMin, windowColumns * tuning.windowShrink);
+    if (!r) windowColumns = shrunk;
+    else if (r.status === 'optimal' && took < perWindow * tuning.windowFastShare) windowColumns = Math.min(small ? tuning.smallBackendWindowColumnsMax : tuning.windowColumnsMax, windowColumns * tuning.windowGrowth);
+    else if (r.status !== 'optimal') windowColumns = shrunk;
   }
   };
   // 2. Restricted MIP over the shifts the relaxation and the heuristic point at.
-  const restricted = async (neighbours = lp.variables.length <= 20_000, values = relaxation?.values, timeLimit = Math.min(left() * 0.8, total * 0.35)) => {
+  const restricted = async (neighbours = lp.variables.length <= tuning.restrictedNeighboursMaxColumns, values = relaxation?.values, timeLimit = Math.min(left() * tuning.restrictedShareOfLeft, total * tuning.restrictedShareOfTotal)) => {
   if (values && fitsWhole && !stopped()) {
     const free = new Map<number, number[]>();
     let count = 0;
@@ -390,8 +403,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // Most of what is left: it usually proves its subset optimal early, and a machine 1.6× slower than the one
     // M was tuned on (LP 5 s, not 3 s) left it 1.9 s, which ended with a roster 44 % above the bound.
     const r = await solveWindow(free, false, Math.max(0.05, timeLimit));
-    if (process.env.FLEXROSTER_DEBUG) console.error(`restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
-    notes.push(`restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
+    trace?.('restricted-mip', `restricted ${count} cols: ${r?.status} ${r?.objective} in ${((performance.now() - t) / 1000).toFixed(2)} s → ${main.cost}`);
+    note('restricted-mip', `restricted MIP over ${count} of ${p.agents.reduce((n, a) => n + a.candidates.length, 0)} shifts: ${r?.status ?? 'not run'}`);
   }
   };
   /** Per agent-day the relaxation's strongest shift, where the day is worked at least half. */
@@ -440,8 +453,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     if (!fixing) return false;
     const { pins, open } = fixing;
     const describe = `reduced-cost fixing: ${open} of ${fixing.candidates} shift columns can beat ${round2(upper)} (LP bound ${round2(lower)})`;
-    if (open > (options.priceAndFixMaxColumns ?? PRICE_AND_FIX_MAX_COLUMNS)) {
-      notes.push(`${describe}; too many for one MIP, windows instead`);
+    if (open > tuning.priceAndFixMaxColumns) {
+      note('price-and-fix', `${describe}; too many for one MIP, windows instead`);
       return false;
     }
     const sub = pinColumns(lp, pins);
@@ -457,8 +470,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     }
     if (r.bound !== undefined && Number.isFinite(r.bound)) bound = Math.max(lower, Math.min(upper, r.bound));
     options.onImprove?.('lns', main.inf === 0 ? main.cost : undefined, bound);
-    notes.push(`${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(bound)}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);
+    note('price-and-fix', `${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(bound)}`);
+    trace?.('price-and-fix', `${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);
     const proved = closeEnough() || (r.status === 'optimal' && main.cost <= (r.objective ?? Infinity) + 1e-6 * Math.max(1, Math.abs(main.cost)));
     if (proved) proof = `reduced-cost fixing left ${open} of ${fixing.candidates} shifts able to beat ${round2(upper)}, and ${backend.name} solved the MIP over them`;
     return proved;
@@ -479,8 +492,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       await mapWithLimit(broken, 2, async (ai) => {
         if (stopped() || target.search.state[ai]!.infeasibility === 0) return;
         const before = target.search.state[ai]!.infeasibility;
-        const perAgent = Math.max(0.05, Math.min(left() - 0.05, Math.max(5, left() / broken.length)));
-        await solveWindow(new Map([[ai, p.agents[ai]!.candidates.map((_, i) => i)]]), true, perAgent, 0.02, target);
+        const perAgent = Math.max(0.05, Math.min(left() - 0.05, Math.max(tuning.agentWindowMinSeconds, left() / broken.length)));
+        await solveWindow(new Map([[ai, p.agents[ai]!.candidates.map((_, i) => i)]]), true, perAgent, tuning.agentWindowGap, target);
         if (target.search.state[ai]!.infeasibility < before) replanned++;
       });
     }
@@ -491,7 +504,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // agents, two workers beside its two) left its MIP too little time: 31–66 % where it otherwise proves 0.08 %.
   const planComing = (relaxationHopeless && relaxationPromise !== undefined) || classChainFirst;
   if (!planComing) await repairAgents(main);
-  if (replanned > 0) notes.push(`${replanned} agents re-planned alone to keep their hard rules`);
+  if (replanned > 0) note('repair', `${replanned} agents re-planned alone to keep their hard rules`);
   // The relaxation has a core to itself while it runs: windows alongside it (a second worker plus this
   // thread's bookkeeping on two cores) slowed it about twofold and gained little; the deadline aborts it.
   // Meanwhile this thread keeps improving (or, on large models, still repairing) the heuristic roster in
@@ -509,10 +522,10 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   // per-agent LP's value on S, M and L in a second or two, then gives it one.
   let classBoundAsked = false;
   const classBoundIfLate = () => {
-    if (classBoundAsked || classChainFirst || relaxationDone || !waitForRelaxation || left() > total * (1 - LATE_RELAXATION_SHARE)) return;
+    if (classBoundAsked || classChainFirst || relaxationDone || !waitForRelaxation || left() > total * (1 - tuning.lateRelaxationShare)) return;
     classBoundAsked = true;
-    void solveClassLp(0.1).then(({ r, seconds }) => {
-      notes.push(`per-agent relaxation unfinished at ${Math.round(LATE_RELAXATION_SHARE * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
+    void solveClassLp(tuning.lateClassLpMarginSeconds).then(({ r, seconds }) => {
+      note('class-lp', `per-agent relaxation unfinished at ${Math.round(tuning.lateRelaxationShare * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
       if (r.status !== 'optimal' || r.objective === undefined) return;
       bound = Math.max(bound ?? -Infinity, r.objective);
       options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
@@ -527,25 +540,25 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
    */
   const classChain = async (classLp: Promise<{ aggregation: AgentAggregation; r: LpSolution; seconds: number }>): Promise<void> => {
     const { aggregation, r, seconds } = await classLp;
-    notes.push(`class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
+    note('class-lp', `class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
     if (r.status !== 'optimal' || r.objective === undefined || !r.values) return;
     bound = Math.max(bound ?? -Infinity, r.objective);
     options.onImprove?.('relaxation', main.inf === 0 ? main.cost : undefined, bound);
     if (relaxationDone || closeEnough() || stopped()) return;
     const t = performance.now();
-    const agentLp = await agentPlanOverClassPlan(p, built, { aggregation, values: r.values }, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
-    notes.push(agentPlanNote(agentLp, t));
+    const agentLp = await agentPlanOverClassPlan(p, built, { aggregation, values: r.values }, index, decision, backend, Math.max(0.05, left() * tuning.agentPlanShare), signal);
+    note('agent-plan', agentPlanNote(agentLp, t));
     if (!agentLp.values || relaxationDone || closeEnough() || stopped()) return;
     // All of what is left (where the per-agent LP comes in time, its own restricted MIP runs beside this one),
     // less the re-planning's share while the roster breaks a rule: it keeps every rule, should this MIP not.
-    await restricted(undefined, agentLp.values, main.inf > 0 ? left() * 0.6 : left() - 0.1);
+    await restricted(undefined, agentLp.values, main.inf > 0 ? left() * tuning.chainRestrictedShareWhileBroken : left() - 0.1);
   };
   let classChainEnded = false;
   const classChainDone = classChainLp ? classChain(classChainLp).finally(() => (classChainEnded = true)) : undefined;
   // With the class chain beside the per-agent LP, two workers have the cores even while the roster still
   // breaks a rule: the chain's restricted MIP gives one that keeps them all. If it does not (the chain ended, or
   // 60 % of the time is gone), the agents breaking a rule are re-planned alone, after it.
-  const chainMayRepair = () => classChainFirst && !classChainEnded && left() > total * 0.4;
+  const chainMayRepair = () => classChainFirst && !classChainEnded && left() > total * tuning.chainRepairShare;
   while (relaxationPromise && !relaxationDone && !stopped() && waitForRelaxation && (main.inf === 0 || chainMayRepair()) && !closeEnough()) {
     classBoundIfLate();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -575,7 +588,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       if (other?.status === 'optimal' && other.values) await restricted(false, other.values);
     }
     if (await priceAndFix()) {
-      notes.push(`${windows} windows solved, ${improving} improved the roster`);
+      note('window', `${windows} windows solved, ${improving} improved the roster`);
       return finish();
     }
   }
@@ -588,14 +601,14 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     // First the per-agent LP over the class plan's shifts, which the chunks then follow agent by agent; when
     // it is not solved in its share of the time, the class plan's shares are followed instead.
     const t0 = performance.now();
-    const agentLpComing = agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * AGENT_PLAN_SHARE), signal);
+    const agentLpComing = agentPlanOverClassPlan(p, built, classPlan, index, decision, backend, Math.max(0.05, left() * tuning.agentPlanShare), signal);
     // While the workers solve it, this thread makes the heuristic's roster (cut short when the class LP came)
     // keep every rule: the chunks start from it, and keep it where they find nothing in time.
     await repairHere(main);
     const agentLp = await agentLpComing;
     const agentPlan = agentLp.values ? { values: agentLp.values } : undefined;
-    notes.push(agentPlanNote(agentLp, t0));
-    if (process.env.FLEXROSTER_DEBUG) console.error(`agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
+    note('agent-plan', agentPlanNote(agentLp, t0));
+    trace?.('agent-plan', `agent plan ${agentLp.objective ?? agentLp.status} at ${(total - left()).toFixed(1)} s`);
     const t = performance.now();
     const followOptions = {
       backend,
@@ -603,31 +616,31 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       decision,
       base: search.shifts(),
       // The rest of the time goes to the windows, which also see the coverage as it ends up.
-      deadline: performance.now() + left() * 0.75 * 1000,
+      deadline: performance.now() + left() * tuning.followPlanShare * 1000,
       signal,
       ...symmetry,
-      ...(process.env.FLEXROSTER_DEBUG ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => console.error(`chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
+      ...(trace ? { onChunk: (c: { agents: number; columns: number; status: string; seconds: number }) => trace('chunk', `chunk ${c.agents} agents ${c.columns} cols: ${c.status} in ${c.seconds.toFixed(2)} s`) } : {}),
     };
     // The per-agent plan's chunks stop at a gap of 0.1 % (XL: the chunks ended at 95 s instead of 136 s, and
     // their roster at 183,117 against 182,812.5 with 0.02 %), leaving the windows 40 s more.
-    const plan = agentPlan ? await followAgentPlan(p, built, agentPlan.values, { ...followOptions, mipRelativeGap: 1e-3 }) : await followClassPlan(p, built, classPlan.aggregation, classPlan.values, followOptions);
+    const plan = agentPlan ? await followAgentPlan(p, built, agentPlan.values, { ...followOptions, mipRelativeGap: tuning.followAgentPlanGap }) : await followClassPlan(p, built, classPlan.aggregation, classPlan.values, followOptions);
     // Both rosters keep every rule before they are compared: the chunks' roster would otherwise win on the few
     // agents the other still had broken, however much more it costs (XL with 150 s on a 2-core EPYC: 709,948
     // with 939 of shortfall against 494,902.5 with 2,847; repaired, the cheaper one is kept).
     // The base is set aside and the chunks' roster repaired in its place (a second RosterSearch over XL would
     // hold another copy of every agent's candidates by day).
-    await repairHere(main, 0.05);
+    await repairHere(main, tuning.repairAfterFollowShare);
     const base = { shifts: search.shifts(), cost: main.cost, inf: main.inf };
     plan.shifts.forEach((sh, ai) => search.setShifts(ai, sh));
     main.cost = search.totalCost();
     main.inf = search.totalInfeasibility();
-    await repairHere(main, 0.05);
+    await repairHere(main, tuning.repairAfterFollowShare);
     followed = keepIfNotWorse(main, base, () => base.shifts.forEach((sh, ai) => search.setShifts(ai, sh)));
     const before = base.cost;
     if (followed && agentPlan)
       planSupport = built.model.columns.map((cols) => cols.flatMap((j, i) => ((agentPlan.values[j] ?? 0) > 1e-4 ? [i] : [])));
-    notes.push(`${agentPlan ? 'per-agent' : 'class'} plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
+    note('follow-plan', `${agentPlan ? 'per-agent' : 'class'} plan followed in ${plan.chunks} chunks (${plan.solved} solved) in ${round2((performance.now() - t) / 1000)} s${followed ? ' (kept)' : ''}`);
+    trace?.('follow-plan', `plan followed: ${before} → ${main.cost} inf ${main.inf} at ${(total - left()).toFixed(1)} s`);
   }
   if (planComing) await repairAgents(main);
   // Otherwise round the relaxation (per agent-day its strongest shift, where the day is worked at least half;
@@ -643,7 +656,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       : undefined;
   if (rounded && !stopped()) {
     const repaired = await runHeuristicYielding(p, {
-      deadline: Math.min(options.deadline, performance.now() + Math.max(0.05, total * 0.15) * 1000),
+      deadline: Math.min(options.deadline, performance.now() + Math.max(0.05, total * tuning.roundingRepairShare) * 1000),
       seed: options.seed + 1,
       initial: rounded,
       signal,
@@ -652,8 +665,8 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
     repaired.shifts.forEach((sh, ai) => changes.set(ai, sh));
     const before = main.cost;
     const took = tryShifts(changes);
-    notes.push(`rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
-    if (process.env.FLEXROSTER_DEBUG) console.error(`rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
+    note('rounding', `rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
+    trace?.('rounding', `rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
     if (repaired.infeasibility > 0 && repaired.cost < main.cost && !stopped()) {
       // The local search could not make the rounded roster keep every rule, but it is cheaper than the
       // incumbent (on year-long instances many times cheaper, as its coverage follows the relaxation):
@@ -663,15 +676,15 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
       const all = new Map<number, Shift[]>();
       rounding.search.state.forEach((st, ai) => all.set(ai, st.shifts));
       const kept = rounding.inf === 0 && tryShifts(all);
-      notes.push(`rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
-      if (process.env.FLEXROSTER_DEBUG) console.error(`rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
+      note('rounding', `rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
+      trace?.('rounding', `rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
     }
   }
   // On larger shift-type models the restricted MIP found no roster better than the rounded one in our runs,
   // so there it only runs on models of up to 20,000 columns.
-  if (!lpFirst && lp.variables.length <= 20_000) await restricted();
+  if (!lpFirst && lp.variables.length <= tuning.shiftLevelRestrictedMaxColumns) await restricted();
   await lnsUntil(closeEnough);
-  notes.push(`${windows} windows solved, ${improving} improved the roster`);
+  note('window', `${windows} windows solved, ${improving} improved the roster`);
   if (closeEnough()) proof = withinGapProof;
   return finish();
 
@@ -700,12 +713,6 @@ function incumbent(search: RosterSearch): Incumbent {
   return { search, cost: search.totalCost(), inf: search.totalInfeasibility() };
 }
 
-/**
- * Reduced-cost fixing hands the columns left to the backend as one MIP up to this many shift columns (M, 100
- * agents × 7 days, leaves 19,314 of 35,364 open at a gap of 2.5; HiGHS then proves or improves within seconds).
- */
-export const PRICE_AND_FIX_MAX_COLUMNS = 40_000;
-
 /** What the per-agent LP over the class plan's shifts came to, since `started` (a `performance.now()` value). */
 function agentPlanNote(agentLp: { status: string; objective?: number; columns: number }, started: number): string {
   return `per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - started) / 1000)} s`;
@@ -716,52 +723,26 @@ function round2(x: number): number {
 }
 
 /**
- * A rough forecast of the relaxation's wall time on HiGHS (WebAssembly, one thread), from measurements on
- * generated contact-centre models on 2 × EPYC: 3 s for one LP of 36,942 columns (M), 15–17 s for a weekly
- * LP of 78,600 (L), i.e. about 5× per doubling; weekly LPs run two at a time. Only used to skip relaxations
- * that would clearly not finish (XL: four weekly LPs of 360,000 columns, about 19 minutes).
+ * A rough forecast of the relaxation's wall time on HiGHS (WebAssembly, one thread) on the reference machine:
+ * `relaxationForecastSeconds` for one LP of `relaxationForecastColumns` columns, growing as the ratio to the
+ * power `relaxationForecastExponent`; weekly LPs run two at a time. Used to skip relaxations that would
+ * clearly not finish.
  */
-export function predictedRelaxationSeconds(p: Problem, columns: number): number {
-  const split = columns > SPLIT_RELAXATION_COLUMNS && p.weeks.length >= 2;
+export function predictedRelaxationSeconds(p: Problem, columns: number, tuning: Tuning = DEFAULT_TUNING): number {
+  const split = columns > tuning.splitRelaxationColumns && p.weeks.length >= 2;
   const perPart = split ? columns / p.weeks.length : columns;
   const rounds = split ? Math.ceil(p.weeks.length / 2) : 1;
-  return rounds * 3 * Math.pow(perPart / 37_000, 2.3);
+  return rounds * tuning.relaxationForecastSeconds * Math.pow(perPart / tuning.relaxationForecastColumns, tuning.relaxationForecastExponent);
 }
-
-/**
- * Share of the time above which a per-agent relaxation forecast to take longer is skipped for the class route
- * (`relaxation: 'auto'`). On the Xeon, L's forecast is 17 s of 58 (per-agent LP, proved optimal) and M's 3.5 s of
- * 9.2; on a 2-core EPYC about 2.7 times slower, L's weekly LPs were unfinished at 85 % of the minute (43–51 %
- * above the bound) where the class route gave 0.06–0.19 %. The forecast is scaled by the build's speed, which
- * varies from run to run (L's build took 2.0–3.5 s there): at 0.5, one run of L seed 1 still went the
- * per-agent way (24.6 s forecast) and ended 29 % above the bound.
- */
-export const SLOW_RELAXATION_SHARE = 0.4;
-
-/**
- * Share of what is left that the per-agent LP over the class plan's shifts may take (`agentPlanOverClassPlan`),
- * all of its weekly LPs together. At 0.35 (when each pair of weeks could take it anew), XL seed 2 on a 2-core
- * EPYC had its last week unsolved at 108 s, beside the local repair, and ended 4.70 % above the bound.
- */
-export const AGENT_PLAN_SHARE = 0.5;
-
-/** Share of the time after which a per-agent relaxation still running gets the class LP's bound beside it. */
-export const LATE_RELAXATION_SHARE = 0.85;
-
-/** Models with more columns than this get larger first windows, mostly over days (see `lnsUntil`). */
-export const HUGE_MODEL_COLUMNS = 500_000;
-
-/** Models with more columns than this, over two weeks or more, are relaxed week by week (in parallel). */
-export const SPLIT_RELAXATION_COLUMNS = 60_000;
 
 /**
  * The LP relaxation: of the whole model, or, for large multi-week models, of one model per week without the
  * rows that link weeks (rest over the week boundary, runs of days, horizon totals), solved in parallel
  * workers. Either way its objective is a valid lower bound; its values are only used for rounding.
  */
-async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal, notes: string[], onRunnerUp: ((solve: Promise<LpSolution>) => void) | undefined): Promise<LpSolution> {
+async function relax(p: Problem, built: BuiltModel, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal, notes: string[], tuning: Tuning, onRunnerUp: ((solve: Promise<LpSolution>) => void) | undefined): Promise<LpSolution> {
   const lp = built.lp;
-  if (lp.variables.length <= SPLIT_RELAXATION_COLUMNS || p.weeks.length < 2)
+  if (lp.variables.length <= tuning.splitRelaxationColumns || p.weeks.length < 2)
     return p.shiftDemand.length === 0 && onRunnerUp ? raceRelaxation(backend, lp, timeLimitSeconds, signal, onRunnerUp) : backend.solve(lp, { timeLimitSeconds, relaxIntegrality: true, signal });
   const week = weekOfColumns(p, built);
   const split = partitionRelaxation(lp, week, p.weeks.length);

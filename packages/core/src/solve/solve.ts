@@ -17,19 +17,8 @@ import { diagnoseAgents } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
 import { FlexrosterInputError } from '../schema/errors.js';
-
-/** Models with more columns than this go the decomposition way under `strategy: 'auto'` (measured: on S, 8,948 columns, the direct MIP proved the optimum in 17 s while decomposition ended 1.2 % above it; on M, 36,942 columns, the direct MIP found nothing better than the heuristic in 60 s, decomposition 9.6 % better). */
-export const DIRECT_MIP_MAX_COLUMNS = 20_000;
-/** Build time per model column on the machine the decomposition's forecasts were made on (Xeon: M 0.39 s for 36,942 columns, L 1.24 s for 157,000). */
-export const BUILD_SECONDS_PER_COLUMN = 9e-6;
-/**
- * The same limit for scenarios planned at shift-type level (shift demand, as in the Curtois–Qu benchmark),
- * whose runs-of-days rules make the whole MIP much harder for the backend. Measured with HiGHS, 60 s each:
- * direct was better up to 1,279 columns (instances 4–6: 1716/1243/2144 against 1722/1258/2440) and
- * decomposition from 1,494 columns on (instances 7–11: 1473/3547/663/5080/3570 against
- * 1857/4796/748/11610/no roster keeping every hard rule).
- */
-export const DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL = 1_400;
+import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
+import type { SolveEvent } from './events.js';
 
 export interface SolveProgress {
   /** The decomposition's relaxation, restricted MIP and windows report as `backend`. */
@@ -47,15 +36,22 @@ export interface SolveOptions {
   readonly backend?: LpBackend;
   /** Relative MIP gap at which the backend may stop (default 1e-4). */
   readonly mipRelativeGap?: number;
-  /** Share of the time limit the heuristic may use before the backend starts (default 0.2). */
+  /**
+   * Share of the time limit the heuristic may use before the backend starts (default 0.2; 0.15 in a
+   * decomposition). Shorthand for both `tuning.heuristicShare` and `tuning.decomposeHeuristicShare`.
+   */
   readonly heuristicShare?: number;
+  /** Thresholds and time shares of this solve (solve/tuning.ts lists each with its meaning and default). */
+  readonly tuning?: TuningOverrides;
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: SolveProgress) => void;
+  /** Each step of a decomposition as it ends, in words (solve/events.ts): for logs, never needed for the result. */
+  readonly onEvent?: (event: SolveEvent) => void;
   /**
    * `direct`: heuristic, then the whole MIP on the backend. `decompose`: LP relaxation (bound) + restricted
    * MIP + fix-and-optimise windows (see scale.ts), for large models or size-limited backends. `auto` (default):
-   * direct for models of up to DIRECT_MIP_MAX_COLUMNS columns (DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL with shift
+   * direct for models of up to `tuning.directMipMaxColumns` columns (`directMipMaxColumnsShiftLevel` with shift
    * demand) that the backend takes, decompose otherwise.
    */
   readonly strategy?: 'auto' | 'direct' | 'decompose';
@@ -82,8 +78,19 @@ function checkSolveOptions(options: SolveOptions): void {
   if (issues.length > 0) throw new FlexrosterInputError('invalid solve options', issues);
 }
 
+/** The tuning of one solve: `options.tuning` over the defaults, with `heuristicShare` as its shorthand. */
+function solveTuning(options: SolveOptions): Tuning {
+  const tuning = resolveTuning(options.tuning);
+  const share: unknown = options.heuristicShare;
+  if (share === undefined) return tuning;
+  if (typeof share !== 'number' || !(share >= 0 && share <= 1))
+    throw new FlexrosterInputError('invalid solve options', [{ path: '/heuristicShare', message: `must be a number from 0 to 1 (got ${JSON.stringify(share)})` }]);
+  return { ...tuning, heuristicShare: share, decomposeHeuristicShare: share };
+}
+
 export async function solve(input: unknown, options: SolveOptions = {}): Promise<SolveResult> {
   checkSolveOptions(options);
+  const tuning = solveTuning(options);
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
   const limit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
@@ -111,28 +118,29 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const backendTakesIt = backend.maxModelSize === undefined || size <= backend.maxModelSize;
   const buildSeconds = elapsed();
   const coverageBound = coverageLowerBound(p);
-  const share = backendTakesIt ? (options.heuristicShare ?? 0.2) : 1;
-  // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit.
-  // Large models get more: their final evaluation takes longer, and a window's worker may overrun its limit
-  // (HiGHS checks it coarsely; the watchdog allows 2 s). XL (1.44 million columns) on a 2-core EPYC ended 4.2 s
-  // late with 1 s kept back; now it keeps 3.9 s.
-  const reserveMs = Math.min(1000, 50 + limit * 20) + Math.min(limit * 10, variables / 500);
+  const share = backendTakesIt ? tuning.heuristicShare : 1;
+  // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit. Large models
+  // get more: their final evaluation takes longer, and a window's worker may overrun its limit (HiGHS checks
+  // it coarsely; the watchdog allows 2 s).
+  const reserveMs =
+    Math.min(tuning.finishReserveMaxMs, tuning.finishReserveBaseMs + limit * tuning.finishReservePerLimitSecondMs) +
+    Math.min(limit * tuning.finishReserveColumnsCapPerLimitSecondMs, variables * tuning.finishReservePerColumnMs);
   const strategy = options.strategy ?? 'auto';
-  const directLimit = p.shiftDemand.length > 0 ? DIRECT_MIP_MAX_COLUMNS_SHIFT_LEVEL : DIRECT_MIP_MAX_COLUMNS;
+  const directLimit = p.shiftDemand.length > 0 ? tuning.directMipMaxColumnsShiftLevel : tuning.directMipMaxColumns;
   const decompose = strategy === 'decompose' || (strategy === 'auto' && (!backendTakesIt || variables > directLimit) && p.agents.length > 0);
   if (decompose && !options.signal?.aborted) {
     let lastCost: number | undefined;
     let lastBound: number | undefined;
     const d = await solveByDecomposition(p, built, backend, {
-      deadline: deadline - reserveMs - 300,
+      deadline: deadline - reserveMs - tuning.decomposeMarginMs,
       seed: options.seed ?? 1,
-      heuristicShare: options.heuristicShare ?? 0.15,
-      // The build (parse, candidates, model) took about 9 µs a column where the relaxation forecast was made.
+      tuning,
       // Small models' builds are mostly fixed costs, which say little about the machine.
-      machineSlowness: variables >= DIRECT_MIP_MAX_COLUMNS ? Math.min(4, Math.max(1, buildSeconds / (variables * BUILD_SECONDS_PER_COLUMN))) : 1,
+      machineSlowness: variables >= tuning.directMipMaxColumns ? Math.min(tuning.machineSlownessMax, Math.max(1, buildSeconds / (variables * tuning.buildSecondsPerColumn))) : 1,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       onImprove: (phase, cost, bound) => {
         if (cost !== undefined) lastCost = cost;
         if (bound !== undefined) lastBound = Math.max(bound, coverageBound);
@@ -173,7 +181,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     solveStart = performance.now();
     lp = await backend.solve(built.lp, {
       // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
-      timeLimitSeconds: Math.max(0.05, remaining - 0.3 - reserveMs / 1000),
+      timeLimitSeconds: Math.max(0.05, remaining - tuning.backendMarginSeconds - reserveMs / 1000),
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

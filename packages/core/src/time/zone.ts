@@ -88,12 +88,21 @@ export function instantOfLocal(date: string, minutes: number, zone: string): num
   const dayOffset = Math.floor(minutes / 1440);
   const localDate = dayOffset === 0 ? date : addDaysToDate(date, dayOffset);
   const local = `${localDate}T${timeOfMinutes(minutes - dayOffset * 1440)}:00`;
-  const instant = fromZonedTime(local, zone).getTime();
-  if (Number.isNaN(instant)) return undefined;
+  let zoneMap = instantCache.get(zone);
+  if (!zoneMap) instantCache.set(zone, (zoneMap = new Map()));
+  const cached = zoneMap.get(local);
+  if (cached !== undefined || zoneMap.has(local)) return cached;
+  let instant: number | undefined = fromZonedTime(local, zone).getTime();
   // A skipped local time comes back as a different wall-clock time: reject it.
-  if (formatInTimeZone(instant, zone, "yyyy-MM-dd'T'HH:mm:ss") !== local) return undefined;
+  if (Number.isNaN(instant) || formatInTimeZone(instant, zone, "yyyy-MM-dd'T'HH:mm:ss") !== local) instant = undefined;
+  if (zoneMap.size > 500_000) zoneMap.clear();
+  zoneMap.set(local, instant);
   return instant;
 }
+
+// Scenarios repeat the same local times (leave, windows, day starts) across thousands of agents, and the
+// zone conversion is the slow step: results are memoised per zone (bounded, pure).
+const instantCache = new Map<string, Map<string, number | undefined>>();
 
 /** The instant at which local `date` begins in `zone` (midnight, or the first valid minute after it). */
 export function startOfLocalDay(date: string, zone: string): number {

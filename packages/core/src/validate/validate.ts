@@ -25,11 +25,52 @@ export interface ValidationReport {
 
 const scenarioValidator = Compile(Scenario);
 
+/** One schema error as TypeBox reports it (`schemaPath` lets a union's errors be told apart by variant). */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly message: string;
+  readonly keyword: string;
+  readonly params: unknown;
+  readonly schemaPath?: string;
+}
+
+const KIND_VARIANT = /^(.*)\/anyOf\/(\d+)\/properties\/kind$/;
+
+/**
+ * A union of objects told apart by `kind` (swap kinds, personal rules) is judged as the variant its
+ * `kind` names: the errors of the variants whose `kind` constant did not match are dropped, and a `kind`
+ * that names no variant is one error listing the kinds there are.
+ */
+function byKind(errors: readonly SchemaError[]): SchemaError[] {
+  const rejected: string[] = [];
+  const unions = new Map<string, { path: string; kinds: string[] }>();
+  for (const e of errors) {
+    const m = e.keyword === 'const' && e.instancePath.endsWith('/kind') ? KIND_VARIANT.exec(e.schemaPath ?? '') : null;
+    if (!m) continue;
+    rejected.push(`${m[1]}/anyOf/${m[2]}`);
+    const union = unions.get(m[1]!) ?? { path: e.instancePath, kinds: [] };
+    union.kinds.push(String((e.params as { allowedValue?: unknown }).allowedValue));
+    unions.set(m[1]!, union);
+  }
+  if (rejected.length === 0) return [...errors];
+  const under = (path: string | undefined, prefix: string) => path !== undefined && (path === prefix || path.startsWith(`${prefix}/`));
+  const kept = errors.filter((e) => !rejected.some((v) => under(e.schemaPath, v)));
+  const out: SchemaError[] = [];
+  for (const e of kept) {
+    const union = e.keyword === 'anyOf' && e.schemaPath !== undefined ? unions.get(e.schemaPath) : undefined;
+    if (!union) out.push(e);
+    // The variant `kind` names has its own errors; with none left, the kind itself is wrong.
+    else if (!kept.some((k) => under(k.schemaPath, `${e.schemaPath}/anyOf`)))
+      out.push({ instancePath: union.path, keyword: 'kind', params: {}, message: `must be one of: ${[...new Set(union.kinds)].join(', ')}` });
+  }
+  return out;
+}
+
 /** Schema errors of any value against a compiled TypeBox validator, deduplicated, most specific first. */
-export function schemaIssues(errors: Iterable<{ instancePath: string; message: string; keyword: string; params: unknown }>): InputIssue[] {
+export function schemaIssues(errors: Iterable<SchemaError>): InputIssue[] {
   const out: InputIssue[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
+  for (const e of byKind([...errors])) {
     // `additionalProperties: false` is reported twice (once as "schema is false"); keep the readable one.
     if (e.keyword === 'boolean') continue;
     let message = e.message;
@@ -100,6 +141,19 @@ export function validateScenario(input: unknown): ValidationReport {
     Object.keys(c.maxShiftsPerTemplate ?? {}).forEach((k) => templates.has(k) || err(`${p}/maxShiftsPerTemplate/${k}`, `unknown template ${k}`));
   });
 
+  // The horizon's weeks as instants in a zone, computed once per zone (agents share a handful of zones).
+  const weeksByZone = new Map<string, [number, number][]>();
+  const weekBounds = (zone: string): [number, number][] => {
+    let weeks = weeksByZone.get(zone);
+    if (!weeks) {
+      weeks = [];
+      for (let w = 0; w * 7 < h.days; w++) {
+        weeks.push([startOfLocalDay(addDaysToDate(h.startDate, w * 7), zone), startOfLocalDay(addDaysToDate(h.startDate, Math.min(h.days, w * 7 + 7)), zone)]);
+      }
+      weeksByZone.set(zone, weeks);
+    }
+    return weeks;
+  };
   const skillHolders = new Map<string, number>();
   s.agents.forEach((a, i) => {
     const p = `/agents/${i}`;
@@ -112,6 +166,8 @@ export function validateScenario(input: unknown): ValidationReport {
     const contract = contracts.get(a.contract);
     if (!contract) err(`${p}/contract`, `unknown contract ${a.contract}`);
     const zoneValid = a.timeZone === undefined || isValidTimeZone(a.timeZone);
+    // Each leave is parsed once; the paid spans feed the weekly check below.
+    const paidSpans: [number, number][] = [];
     a.leave?.forEach((l, j) => {
       if (!zoneValid) return;
       const start = parseDateTime(l.start, zone);
@@ -119,20 +175,16 @@ export function validateScenario(input: unknown): ValidationReport {
       if (start === undefined) err(`${p}/leave/${j}/start`, `not a valid time in ${zone}: ${l.start}`);
       if (end === undefined) err(`${p}/leave/${j}/end`, `not a valid time in ${zone}: ${l.end}`);
       if (start !== undefined && end !== undefined && end <= start) err(`${p}/leave/${j}/end`, `leave ends (${l.end}) before or when it starts (${l.start})`);
+      if (start !== undefined && end !== undefined && end > start && l.paid !== false) paidSpans.push([start, end]);
     });
-    if (contract && zoneValid && a.leave?.length && contract.hoursPerWeek?.max !== undefined) {
+    const maxHours = contract?.hoursPerWeek?.max;
+    if (maxHours !== undefined && paidSpans.length > 0) {
       // Paid leave counts as paid hours: more of it in a week than the weekly maximum cannot be rostered.
-      for (let w = 0; w * 7 < h.days; w++) {
-        const from = startOfLocalDay(addDaysToDate(h.startDate, w * 7), zone);
-        const to = startOfLocalDay(addDaysToDate(h.startDate, Math.min(h.days, w * 7 + 7)), zone);
-        const hours = a.leave.filter((l) => l.paid !== false).reduce((sum, l) => {
-          const ls = parseDateTime(l.start, zone);
-          const le = parseDateTime(l.end, zone);
-          return ls === undefined || le === undefined ? sum : sum + Math.max(0, Math.min(le, to) - Math.max(ls, from)) / 3_600_000;
-        }, 0);
+      weekBounds(zone).forEach(([from, to], w) => {
+        const hours = paidSpans.reduce((sum, [ls, le]) => sum + Math.max(0, Math.min(le, to) - Math.max(ls, from)) / 3_600_000, 0);
         const scale = Math.min(7, h.days - w * 7) / 7;
-        if (hours > contract.hoursPerWeek.max * scale + 1e-9) warn('leave-exceeds-max-hours', `${p}/leave`, `week ${w + 1}: ${hours} h of paid leave exceeds the contract maximum of ${contract.hoursPerWeek.max * scale} h`);
-      }
+        if (hours > maxHours * scale + 1e-9) warn('leave-exceeds-max-hours', `${p}/leave`, `week ${w + 1}: ${hours} h of paid leave exceeds the contract maximum of ${maxHours * scale} h`);
+      });
     }
     a.rules?.forEach((r, j) => {
       const rp = `${p}/rules/${j}`;

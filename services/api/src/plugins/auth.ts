@@ -6,8 +6,9 @@
  * calendars cannot send headers.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { ProblemError } from '../problem.js';
-import { findKey, hashSecret, type Principal, type Role } from '../store/keys.js';
+import { findFeedToken, findKey, type Principal, type Role } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 
 declare module 'fastify' {
@@ -38,9 +39,8 @@ const auth: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
     } else if (config.feedToken) {
       const token = (request.query as Record<string, unknown> | undefined)?.token;
       if (typeof token === 'string' && token.length > 0) {
-        const [row] = await store.query<{ tenant_id: string; agent_id: string }>('SELECT tenant_id, agent_id FROM feed_tokens WHERE hash = $1', [hashSecret(token)]);
-        if (!row) throw unauthorized('Unknown feed token');
-        principal = { keyId: `feed:${hashSecret(token).slice(0, 12)}`, tenantId: row.tenant_id, role: 'agent', agentId: row.agent_id, isRoot: false };
+        principal = await findFeedToken(store, token);
+        if (!principal) throw unauthorized('Unknown, revoked or expired feed token');
       }
     }
     if (!principal) throw unauthorized('This route needs an API key: Authorization: Bearer <api key>');
@@ -51,9 +51,7 @@ const auth: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
 };
 
 // The hook applies to the scope that registers this plugin (the workflow routes), not only to its own child.
-(auth as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export default auth;
+export default fp(auth, { name: 'flexroster-auth' });
 
 /**
  * Roles of the compute routes. Agents are not among them: they check swaps through the request workflow,

@@ -8,6 +8,7 @@
  * `/body/scenario/horizon/timeZone` or `/params/id`, for schema and domain errors alike.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { FlexrosterInputError, schemaIssues } from '@flexroster/core';
 import { PROBLEM_TYPES, ProblemError, inputProblem } from '../problem.js';
 
@@ -15,7 +16,7 @@ function toProblemError(error: FastifyError): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error.validation) {
     const part = error.validationContext ?? 'body';
-    const errors = schemaIssues(error.validation.map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is not valid', keyword: e.keyword, params: e.params }))).map(
+    const errors = schemaIssues(error.validation.map((e) => ({ instancePath: e.instancePath, message: e.message ?? 'is not valid', keyword: e.keyword, params: e.params, schemaPath: e.schemaPath }))).map(
       (i) => ({ path: `/${part}${i.path}`, message: i.message }),
     );
     return new ProblemError(400, `The request ${part} does not match the schema: ${errors.length} problem${errors.length === 1 ? '' : 's'} (see errors)`, {
@@ -52,7 +53,5 @@ const errors: FastifyPluginAsync = async (app) => {
   );
 };
 
-// Applies to the whole app, not an encapsulated child (what fastify-plugin does).
-(errors as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-
-export default errors;
+// Applies to the whole app, not an encapsulated child.
+export default fp(errors, { name: 'flexroster-errors' });

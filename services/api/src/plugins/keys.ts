@@ -5,7 +5,7 @@ import { SwapPolicy } from '@flexroster/core';
 import { ProblemError } from '../problem.js';
 import { PolicyLimitsSchema } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
-import { createKey, createTenant } from '../store/keys.js';
+import { createKey, createTenant, revokeFeedTokens } from '../store/keys.js';
 import { iso, jsonb } from '../store/store.js';
 import type { WorkflowContext } from '../store/context.js';
 
@@ -29,7 +29,7 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, li
       config: { roles: ['admin'] },
       schema: {
         summary: 'Create an API key in the caller’s tenant',
-        description: 'The key is in the response only once; it is stored hashed. An agent key is bound to `agentId`.',
+        description: 'The key is in the response only once; it is stored hashed. An agent key is bound to `agentId`. Replayed with its Idempotency-Key, the answer has `key: null`.',
         tags: ['access'],
         body: Type.Object(
           { role: Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('agent'), Type.Literal('integration')]), agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), label: Type.Optional(Type.String({ maxLength: 200 })) },
@@ -43,7 +43,7 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, li
         if ((role === 'agent') !== (agentId !== undefined)) throw new ProblemError(422, 'agentId is required for an agent key and not allowed otherwise');
         const created = await createKey(db, actor.tenantId, role, agentId ?? null, label !== undefined ? { label } : {});
         await audit(db, actor, 'key.create', 'api_key', created.id, null, { role, agentId: created.agentId, label: label ?? null });
-        return { status: 201, body: created };
+        return { status: 201, body: created, secret: (body) => ({ ...(body as object), key: null }) };
       }),
   );
 
@@ -57,9 +57,14 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, li
     { config: { roles: ['admin'] }, schema: { summary: 'Revoke a key', tags: ['access'], params: Type.Object({ keyId: Type.String({ minLength: 1, maxLength: 100 }) }) } },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
-        const rows = await db.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND tenant_id = $2 RETURNING id', [request.params.keyId, actor.tenantId]);
-        if (rows.length === 0) throw new ProblemError(404, `No key ${request.params.keyId}`);
-        await audit(db, actor, 'key.revoke', 'api_key', request.params.keyId, { revoked: false }, { revoked: true });
+        const [row] = await db.query<{ agent_id: string | null }>('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND tenant_id = $2 RETURNING agent_id', [
+          request.params.keyId,
+          actor.tenantId,
+        ]);
+        if (!row) throw new ProblemError(404, `No key ${request.params.keyId}`);
+        // An agent's calendar feeds stop with its key.
+        const feedTokens = row.agent_id === null ? 0 : await revokeFeedTokens(db, actor.tenantId, row.agent_id);
+        await audit(db, actor, 'key.revoke', 'api_key', request.params.keyId, { revoked: false }, { revoked: true, feedTokensRevoked: feedTokens });
         return { status: 200, body: { id: request.params.keyId, revoked: true } };
       }),
   );
@@ -76,7 +81,7 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, li
         const tenantId = await createTenant(db, request.body.name);
         const admin = await createKey(db, tenantId, 'admin', null, { label: 'tenant admin' });
         await audit(db, actor, 'tenant.create', 'tenant', tenantId, null, { name: request.body.name });
-        return { status: 201, body: { tenantId, name: request.body.name, adminKey: admin.key } };
+        return { status: 201, body: { tenantId, name: request.body.name, adminKey: admin.key }, secret: (body) => ({ ...(body as object), adminKey: null }) };
       });
     },
   );

@@ -25,76 +25,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import {
-  DateTime,
-  FlexrosterInputError,
-  judgeChanges,
-  makeShift,
-  rosterToShifts,
-  shiftsToRoster,
-  time,
-  type Problem,
-  type Roster,
-  type Scenario,
-  type Shift,
-  type SwapCheck,
-  type SwapPolicy,
-} from '@flexroster/core';
-import { ProblemError, guardScenario, inputProblem, notFound } from '../problem.js';
-import { audit, listAgentRequests, mutate } from '../store/ops.js';
-import { checkIfMatch, loadSchedule, staleVersion, type ScheduleRow } from '../store/schedules.js';
-import { iso, jsonb, type Db } from '../store/store.js';
+import { Type, type Static } from 'typebox';
+import { DateTime, judgeChanges, shiftsToRoster, time, type Roster, type Scenario, type Shift, type SwapCheck } from '@flexroster/core';
+import { ProblemError } from '../problem.js';
+import { audit, mutate } from '../store/ops.js';
+import type { ScheduleRow } from '../store/schedules.js';
+import { applyRequest, type RequestRow, type RequestTable } from '../store/requests.js';
+import { iso, type Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import type { ProblemCache } from '../problem-cache.js';
+import { locate, reshape, shiftView } from '../shifts.js';
 import { assertSelf } from './auth.js';
-
-// ---------------------------------------------------------------------------------------------------
-// Helpers shared with the extension requests.
-
-export async function tenantPolicy(db: Db, tenantId: string): Promise<{ autoApproveSwaps?: boolean; swapPolicy?: SwapPolicy }> {
-  const [row] = await db.query<{ policy: { autoApproveSwaps?: boolean; swapPolicy?: SwapPolicy } }>('SELECT policy FROM tenants WHERE id = $1', [tenantId]);
-  return row?.policy ?? {};
-}
-
-/** The expanded problem and the roster's located shifts; input errors are 422 at creation and 409 later. */
-export function locate(problems: ProblemCache, scenario: Scenario, roster: Roster, when: 'create' | 'later'): { p: Problem; byAgent: Shift[][] } {
-  guardScenario(scenario, { scenario: '/scenario', rest: '' });
-  try {
-    const p = problems.get(scenario);
-    return { p, byAgent: rosterToShifts(p, roster, '/roster/assignments') };
-  } catch (error) {
-    if (error instanceof FlexrosterInputError) {
-      if (when === 'create') throw inputProblem(error, { scenario: '/scenario', rest: '/body' });
-      throw new ProblemError(409, `The request no longer fits the schedule: ${error.issues.map((i) => i.message).join('; ')}`);
-    }
-    throw error;
-  }
-}
-
-/** Writes roster and scenario only if the schedule is still at the version read; else 409. */
-export async function writeSchedule(db: Db, row: ScheduleRow, change: { roster: Roster; scenario?: Scenario }): Promise<number> {
-  const [r] = await db.query<{ version: number }>(
-    `UPDATE schedules SET roster = $4::jsonb, scenario = COALESCE($5::jsonb, scenario), version = version + 1, updated_at = now()
-     WHERE id = $1 AND tenant_id = $2 AND version = $3 RETURNING version`,
-    [row.id, row.tenantId, row.version, jsonb(change.roster), jsonb(change.scenario)],
-  );
-  if (!r) throw staleVersion(row.id, row.version);
-  return Number(r.version);
-}
-
-export const shiftView = (p: Problem, s: Shift) => {
-  const zone = p.agents[s.agent]!.zone;
-  return { start: time.isoInZone(s.start, zone), end: time.isoInZone(s.end, zone), skill: s.skill, ...(s.template ? { template: s.template.id } : {}), minutes: s.minutes };
-};
-
-/** A shift with new times, keeping its template only when the new length is one of the template's. */
-export function reshape(p: Problem, s: Shift, start: number, end: number): Shift {
-  const minutes = Math.round((end - start) / time.MINUTE_MS);
-  const template = s.template && s.template.lengthsMinutes.includes(minutes) ? s.template : undefined;
-  return makeShift(p, p.agents[s.agent]!, start, end, s.skill, template);
-}
+import { requestRoutes } from './request-routes.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Leave impact.
@@ -227,42 +170,37 @@ async function setBalance(db: Db, actor: Principal, agentId: string, hours: numb
 
 type Status = 'pending' | 'approved' | 'rejected';
 
-interface LeaveRow {
-  id: string;
-  scheduleId: string;
+interface LeaveRow extends RequestRow<Status> {
   agentId: string;
   start: string;
   end: string;
   type: string;
   hours: number;
-  status: Status;
   impact: LeaveImpact | null;
   requestedBy: string | null;
-  decidedBy: string | null;
   baseVersion: number | null;
-  appliedVersion: number | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
-const COLUMNS = 'id, schedule_id, agent_id, start_at, end_at, type, hours, status, impact, requested_by, decided_by, base_version, applied_version, created_at, updated_at';
-const toRow = (r: Record<string, unknown>): LeaveRow => ({
-  id: r.id as string,
-  scheduleId: r.schedule_id as string,
-  agentId: r.agent_id as string,
-  start: r.start_at as string,
-  end: r.end_at as string,
-  type: r.type as string,
-  hours: Number(r.hours),
-  status: r.status as Status,
-  impact: (r.impact as LeaveImpact | null) ?? null,
-  requestedBy: (r.requested_by as string | null) ?? null,
-  decidedBy: (r.decided_by as string | null) ?? null,
-  baseVersion: r.base_version == null ? null : Number(r.base_version),
-  appliedVersion: r.applied_version == null ? null : Number(r.applied_version),
-  createdAt: iso(r.created_at)!,
-  updatedAt: iso(r.updated_at)!,
-});
+const TABLE: RequestTable<LeaveRow> = {
+  table: 'leave_requests',
+  noun: 'Leave request',
+  columns: ['agent_id', 'start_at', 'end_at', 'type', 'hours', 'impact', 'requested_by', 'base_version'],
+  toRow: (r, common) => ({
+    ...common,
+    agentId: r.agent_id as string,
+    start: r.start_at as string,
+    end: r.end_at as string,
+    type: r.type as string,
+    hours: Number(r.hours),
+    impact: (r.impact as LeaveImpact | null) ?? null,
+    requestedBy: (r.requested_by as string | null) ?? null,
+    baseVersion: r.base_version == null ? null : Number(r.base_version),
+  }),
+  agentColumns: ['agent_id'],
+  jsonColumns: ['impact'],
+  approvable: ['pending'],
+  rejectable: ['pending'],
+};
 
 const view = (r: LeaveRow) => ({
   id: r.id,
@@ -280,106 +218,51 @@ const view = (r: LeaveRow) => ({
   updatedAt: r.updatedAt,
 });
 
-async function loadRequest(db: Db, principal: Principal, schedule: ScheduleRow, rid: string): Promise<LeaveRow> {
-  const [r] = await db.query(`SELECT ${COLUMNS} FROM leave_requests WHERE id = $1 AND schedule_id = $2 AND tenant_id = $3`, [rid, schedule.id, principal.tenantId]);
-  if (!r) throw notFound(`No leave request ${rid}`);
-  const row = toRow(r);
-  if (principal.role === 'agent' && row.agentId !== principal.agentId) throw notFound(`No leave request ${rid}`);
-  return row;
-}
-
-async function setStatus(db: Db, r: LeaveRow, change: { status: Status; decidedBy: string; impact?: LeaveImpact; hours?: number; appliedVersion?: number }): Promise<LeaveRow> {
-  const [row] = await db.query(
-    `UPDATE leave_requests SET status = $2, decided_by = $3, impact = COALESCE($4::jsonb, impact), hours = COALESCE($5, hours), applied_version = COALESCE($6, applied_version), updated_at = now()
-     WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
-    [r.id, change.status, change.decidedBy, jsonb(change.impact), change.hours ?? null, change.appliedVersion ?? null],
-  );
-  if (!row) throw new ProblemError(409, `Leave request ${r.id} is no longer pending`);
-  return toRow(row);
-}
-
-const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-const RParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), rid: Type.String({ minLength: 1, maxLength: 100 }) });
+const LeaveBody = Type.Object(
+  { agentId: Type.String({ minLength: 1, maxLength: 200 }), start: DateTime, end: DateTime, type: Type.String({ minLength: 1, maxLength: 50 }) },
+  { additionalProperties: false },
+);
 const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
 
 const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems }) => {
-  app.post(
-    '/v1/schedules/:id/leave-requests',
-    {
-      config: { roles: ['planner', 'agent'] },
-      schema: {
-        summary: 'Request leave',
-        description:
-          'An agent (for itself) or a planner asks for leave. Times without an offset are in the agent’s zone; end must be after start. The answer carries the impact: the shifts it touches and what approval does to them (drop, or shorten keeping the longer remaining piece; drop when less than the template’s shortest length would remain), the coverage change, and `hours` (the shift hours the leave covers, which approval debits from the balance).',
-        tags: ['leave'],
-        params: Params,
-        body: Type.Object(
-          { agentId: Type.String({ minLength: 1, maxLength: 200 }), start: DateTime, end: DateTime, type: Type.String({ minLength: 1, maxLength: 50 }) },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) =>
-      mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
-        assertSelf(actor, request.body.agentId);
-        const leave = { ...request.body };
+  requestRoutes<LeaveRow, Static<typeof LeaveBody>>(app, store, {
+    table: TABLE,
+    path: 'leave-requests',
+    tag: 'leave',
+    audit: 'leave-request',
+    view,
+    create: {
+      summary: 'Request leave',
+      description:
+        'An agent (for itself) or a planner asks for leave. Times without an offset are in the agent’s zone; end must be after start. The answer carries the impact: the shifts it touches and what approval does to them (drop, or shorten keeping the longer remaining piece; drop when less than the template’s shortest length would remain), the coverage change, and `hours` (the shift hours the leave covers, which approval debits from the balance).',
+      body: LeaveBody,
+      async run(_db, actor, schedule, body, insert) {
+        assertSelf(actor, body.agentId);
+        const leave = { ...body };
         const { impact } = leaveImpact(problems, schedule, leave, 'create');
-        const [inserted] = await db.query(
-          `INSERT INTO leave_requests (id, tenant_id, schedule_id, agent_id, start_at, end_at, type, hours, status, impact, requested_by, base_version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9::jsonb, $10, $11) RETURNING ${COLUMNS}`,
-          [randomUUID(), actor.tenantId, schedule.id, leave.agentId, leave.start, leave.end, leave.type, impact.hours, jsonb(impact), actor.keyId, schedule.version],
-        );
-        const row = toRow(inserted!);
-        await audit(db, actor, 'leave-request.create', 'leave_request', row.id, null, view(row));
-        return { status: 201, body: view(row), headers: { location: `/v1/schedules/${schedule.id}/leave-requests/${row.id}` } };
-      }),
-  );
-
-  app.get(
-    '/v1/schedules/:id/leave-requests',
-    {
-      config: { roles: ['planner', 'agent'] },
-      schema: {
-        summary: 'List leave requests',
-        description: 'Filters: status, agentId. Agents see only their own.',
-        tags: ['leave'],
-        params: Params,
-        querystring: Type.Object({ status: Type.Optional(Type.String()), agentId: Type.Optional(Type.String()) }),
+        const row = await insert({
+          id: randomUUID(),
+          tenant_id: actor.tenantId,
+          schedule_id: schedule.id,
+          agent_id: leave.agentId,
+          start_at: leave.start,
+          end_at: leave.end,
+          type: leave.type,
+          hours: impact.hours,
+          status: 'pending',
+          impact,
+          requested_by: actor.keyId,
+          base_version: schedule.version,
+        });
+        return { row, body: view(row) };
       },
     },
-    async (request) => {
-      const actor = request.principal!;
-      const schedule = await loadSchedule(store, actor, request.params.id);
-      const rows = await listAgentRequests(store, actor, schedule.id, 'leave_requests', COLUMNS, request.query);
-      return rows.map(toRow).map(view);
-    },
-  );
-
-  app.get('/v1/schedules/:id/leave-requests/:rid', { config: { roles: ['planner', 'agent'] }, schema: { summary: 'A leave request', tags: ['leave'], params: RParams } }, async (request) => {
-    const actor = request.principal!;
-    const schedule = await loadSchedule(store, actor, request.params.id);
-    return view(await loadRequest(store, actor, schedule, request.params.rid));
-  });
-
-  app.post(
-    '/v1/schedules/:id/leave-requests/:rid/approve',
-    {
-      config: { roles: ['planner'] },
-      schema: {
-        summary: 'Approve leave and apply it',
-        description:
-          'Recomputes the impact on the current roster and, in one transaction: drops/shortens the shifts, adds the leave to the scenario’s agent, bumps the version and debits the balance by the covered shift hours. 409 when the schedule changed meanwhile (If-Match) or the request is no longer pending; 422 when the balance would go negative.',
-        tags: ['leave'],
-        params: RParams,
-      },
-    },
-    async (request, reply) =>
-      mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
-        checkIfMatch(request.headers['if-match'], schedule);
-        const r = await loadRequest(db, actor, schedule, request.params.rid);
-        if (r.status !== 'pending') throw new ProblemError(409, `Leave request ${r.id} is ${r.status}, not pending`);
+    listDescription: 'Filters: status, agentId. Agents see only their own.',
+    approve: {
+      summary: 'Approve leave and apply it',
+      description:
+        'Recomputes the impact on the current roster and, in one transaction: drops/shortens the shifts, adds the leave to the scenario’s agent, bumps the version and debits the balance by the covered shift hours. 409 when the schedule changed meanwhile (If-Match) or the request is no longer pending; 422 when the balance would go negative (set it first with PUT /v1/agents/{agentId}/leave-balance: a new agent has 0 h).',
+      async run(db, actor, schedule, r) {
         const { impact, roster, scenario } = leaveImpact(problems, schedule, { agentId: r.agentId, start: r.start, end: r.end, type: r.type }, 'later');
         await db.query(`INSERT INTO leave_balances (tenant_id, agent_id, type, hours) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [actor.tenantId, r.agentId, POT]);
         const balance = await balanceOf(db, actor.tenantId, r.agentId, true);
@@ -390,27 +273,20 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
             title: 'Insufficient leave balance',
             errors: [{ path: '/hours', message: `balance ${balance} h < ${impact.hours} h` }],
           });
-        const version = await writeSchedule(db, schedule, { roster, scenario });
+        const applied = await applyRequest(db, actor, TABLE, r, schedule, { roster, scenario }, {
+          from: ['pending'],
+          set: { impact, hours: impact.hours },
+          action: 'schedule.leave.apply',
+          auditRef: 'leaveRequest',
+          decidedBy: actor.keyId,
+        });
         const changed = await setBalance(db, actor, r.agentId, remaining, { reason: 'leave', leaveRequestId: r.id, scheduleId: schedule.id });
-        const updated = await setStatus(db, r, { status: 'approved', decidedBy: actor.keyId, impact, hours: impact.hours, appliedVersion: version });
-        await audit(db, actor, 'schedule.leave.apply', 'schedule', schedule.id, { version: schedule.version, roster: schedule.roster }, { version, roster, leaveRequest: r.id });
-        await audit(db, actor, 'leave-request.approve', 'leave_request', r.id, view(r), { ...view(updated), balanceHours: changed });
-        return { status: 200, body: { ...view(updated), scheduleVersion: version, balanceHours: remaining } };
-      }),
-  );
-
-  app.post(
-    '/v1/schedules/:id/leave-requests/:rid/reject',
-    { config: { roles: ['planner'] }, schema: { summary: 'Reject a leave request', tags: ['leave'], params: RParams } },
-    async (request, reply) =>
-      mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
-        const r = await loadRequest(db, actor, schedule, request.params.rid);
-        const updated = await setStatus(db, r, { status: 'rejected', decidedBy: actor.keyId });
-        await audit(db, actor, 'leave-request.reject', 'leave_request', r.id, view(r), view(updated));
-        return { status: 200, body: view(updated) };
-      }),
-  );
+        const version = applied.schedule.version;
+        return { request: applied.request, body: { ...view(applied.request), scheduleVersion: version, balanceHours: remaining }, auditAfter: { ...view(applied.request), balanceHours: changed } };
+      },
+    },
+    rejectBody: (updated) => view(updated),
+  });
 
   app.get(
     '/v1/agents/:agentId/leave-balance',

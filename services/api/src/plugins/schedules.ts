@@ -10,8 +10,8 @@ import { notFound } from '../problem.js';
 import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
 import { checkScenarioSize } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
-import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, updateSchedule, type ScheduleRow } from '../store/schedules.js';
-import { hashSecret, newSecret } from '../store/keys.js';
+import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, writeSchedule, type ScheduleRow } from '../store/schedules.js';
+import { createFeedToken, revokeFeedTokens } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { assertSelf } from './auth.js';
 import { buildCalendar, type CalendarShift } from './calendar.js';
@@ -40,7 +40,7 @@ export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: s
 }
 
 const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
-  const { store, problems, compute, limits } = context;
+  const { store, problems, compute, limits, feedTokenTtlSeconds } = context;
   app.post(
     '/v1/schedules',
     {
@@ -63,22 +63,29 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
     async (request, reply) => {
       const arrivedAt = Date.now();
       const { scenario, name } = request.body;
-      let roster: RosterT;
-      if (request.body.roster) {
+      // The roster is checked or solved only after the Idempotency-Key was looked up: a replay solves nothing.
+      const prepare = async (): Promise<RosterT> => {
         const given = request.body.roster;
-        checkScenarioSize(scenario, await limits.of(request.principal!));
-        // The roster is checked against the scenario on a compute worker (its evaluation is not kept).
-        await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario, roster: given, rosterPath: '' }), { scenario: '/body/scenario', rest: '/body/roster' });
-        roster = given;
-      } else {
+        if (given) {
+          checkScenarioSize(scenario, await limits.of(request.principal!));
+          // The roster is checked against the scenario on a compute worker (its evaluation is not kept).
+          await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario, roster: given, rosterPath: '' }), { scenario: '/body/scenario', rest: '/body/roster' });
+          return given;
+        }
         const prepared = await prepareSolve(context, request.principal!, { scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, 10);
-        roster = (await solveWithin(context, scenario, prepared, arrivedAt)).roster;
-      }
-      return mutate(store, request, reply, async (db, actor) => {
-        const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
-        await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
-        return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
-      });
+        return (await solveWithin(context, scenario, prepared, arrivedAt)).roster;
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, roster) => {
+          const row = await insertSchedule(db, randomUUID(), actor.tenantId, name ?? null, scenario, roster);
+          await audit(db, actor, 'schedule.create', 'schedule', row.id, null, { version: row.version, name: row.name, roster: row.roster });
+          return { status: 201, body: scheduleView(row), headers: { location: `/v1/schedules/${row.id}`, etag: `"${row.version}"` } };
+        },
+        prepare,
+      );
     },
   );
 
@@ -99,7 +106,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
       mutate(store, request, reply, async (db, actor) => {
         const row = await loadSchedule(db, actor, request.params.id);
         checkIfMatch(request.headers['if-match'], row);
-        const after = await updateSchedule(db, row, { publish: true });
+        const after = await writeSchedule(db, row, { publish: true });
         await audit(db, actor, 'schedule.publish', 'schedule', row.id, { version: row.version, publishedAt: row.publishedAt }, { version: after.version, publishedAt: after.publishedAt });
         return { status: 200, body: scheduleView(after), headers: { etag: `"${after.version}"` } };
       }),
@@ -155,28 +162,40 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
     },
   );
 
+  const AgentOnly = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
+
   app.post(
     '/v1/agents/:agentId/feed-token',
     {
       config: { roles: ['planner', 'agent'] },
       schema: {
         summary: 'Create a calendar feed token for an agent',
-        description: 'A new secret token for `?token=` on the agent’s calendar feeds; earlier tokens of the agent stop working.',
+        description:
+          'A new secret token for `?token=` on the agent’s calendar feeds, shown only in this answer and stored hashed. It expires (`expiresAt`, 90 days by default); a new token revokes the agent’s earlier ones (rotation), and so does revoking any of the agent’s API keys. Replayed with its Idempotency-Key, the answer has `token: null`.',
         tags: ['schedules'],
-        params: Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        params: AgentOnly,
       },
     },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
         assertSelf(actor, request.params.agentId);
-        const token = newSecret('frf');
-        await db.query('DELETE FROM feed_tokens WHERE tenant_id = $1 AND agent_id = $2', [actor.tenantId, request.params.agentId]);
-        await db.query('INSERT INTO feed_tokens (hash, tenant_id, agent_id) VALUES ($1, $2, $3)', [hashSecret(token), actor.tenantId, request.params.agentId]);
-        await audit(db, actor, 'feed-token.create', 'agent', request.params.agentId, null, { created: true });
-        return { status: 201, body: { agentId: request.params.agentId, token } };
+        const { token, expiresAt } = await createFeedToken(db, actor.tenantId, request.params.agentId, feedTokenTtlSeconds);
+        await audit(db, actor, 'feed-token.create', 'agent', request.params.agentId, null, { created: true, expiresAt });
+        return { status: 201, body: { agentId: request.params.agentId, token, expiresAt }, secret: (body) => ({ ...(body as object), token: null }) };
       }),
   );
 
+  app.delete(
+    '/v1/agents/:agentId/feed-token',
+    { config: { roles: ['planner', 'agent'] }, schema: { summary: 'Revoke an agent’s calendar feed tokens', tags: ['schedules'], params: AgentOnly } },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        assertSelf(actor, request.params.agentId);
+        const revoked = await revokeFeedTokens(db, actor.tenantId, request.params.agentId);
+        await audit(db, actor, 'feed-token.revoke', 'agent', request.params.agentId, null, { revoked });
+        return { status: 200, body: { agentId: request.params.agentId, revoked } };
+      }),
+  );
 };
 
 export default schedules;

@@ -1,6 +1,6 @@
 /** Tenants and API keys: keys are random, shown once, and stored only as their SHA-256. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Db, Store } from './store.js';
+import { iso, type Db, type Store } from './store.js';
 
 /** `integration`: a WFM system calling the compute routes (validate, solve, evaluate, swaps), nothing stored. */
 export type Role = 'admin' | 'planner' | 'agent' | 'integration';
@@ -38,6 +38,30 @@ export async function createKey(db: Db, tenantId: string, role: Role, agentId: s
     options.label ?? null,
   ]);
   return { id, key: secret, role, agentId: role === 'agent' ? agentId : null };
+}
+
+/** The agent a live feed token (not revoked, not expired) stands for. */
+export async function findFeedToken(db: Db, token: string): Promise<Principal | undefined> {
+  const hash = hashSecret(token);
+  const [row] = await db.query<{ tenant_id: string; agent_id: string }>('SELECT tenant_id, agent_id FROM feed_tokens WHERE hash = $1 AND revoked_at IS NULL AND expires_at > now()', [hash]);
+  return row && { keyId: `feed:${hash.slice(0, 12)}`, tenantId: row.tenant_id, role: 'agent', agentId: row.agent_id, isRoot: false };
+}
+
+/** Revokes the agent's live feed tokens; returns how many. */
+export async function revokeFeedTokens(db: Db, tenantId: string, agentId: string): Promise<number> {
+  const rows = await db.query('UPDATE feed_tokens SET revoked_at = now() WHERE tenant_id = $1 AND agent_id = $2 AND revoked_at IS NULL RETURNING hash', [tenantId, agentId]);
+  return rows.length;
+}
+
+/** A new feed token for the agent, valid for `seconds`; the agent's earlier tokens are revoked (rotation). */
+export async function createFeedToken(db: Db, tenantId: string, agentId: string, seconds: number): Promise<{ token: string; expiresAt: string }> {
+  await revokeFeedTokens(db, tenantId, agentId);
+  const token = newSecret('frf');
+  const [row] = await db.query<{ expires_at: unknown }>(
+    "INSERT INTO feed_tokens (hash, tenant_id, agent_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at",
+    [hashSecret(token), tenantId, agentId, seconds],
+  );
+  return { token, expiresAt: iso(row!.expires_at)! };
 }
 
 export async function createTenant(db: Db, name: string, id: string = randomUUID()) {

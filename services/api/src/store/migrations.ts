@@ -152,7 +152,17 @@ CREATE INDEX extension_requests_schedule ON extension_requests (tenant_id, sched
 `,
   },
   {
-    // Id 3 is feed-token-expiry, which came in on a parallel branch; ids need not be contiguous.
+    id: 3,
+    name: 'feed-token-expiry',
+    sql: `
+ALTER TABLE feed_tokens ADD COLUMN expires_at timestamptz;
+ALTER TABLE feed_tokens ADD COLUMN revoked_at timestamptz;
+UPDATE feed_tokens SET expires_at = created_at + interval '90 days' WHERE expires_at IS NULL;
+ALTER TABLE feed_tokens ALTER COLUMN expires_at SET NOT NULL;
+CREATE INDEX feed_tokens_agent ON feed_tokens (tenant_id, agent_id);
+`,
+  },
+  {
     id: 4,
     name: 'integration-role',
     sql: `

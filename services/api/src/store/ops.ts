@@ -12,6 +12,11 @@ export interface Outcome {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Record<string, string>;
+  /**
+   * For a response carrying a secret (a new key or token): the body as the idempotency record keeps it,
+   * the secret taken out. A replay answers that body.
+   */
+  readonly secret?: (body: unknown) => unknown;
 }
 
 export async function audit(db: Db, actor: Principal, action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void> {
@@ -23,69 +28,79 @@ export async function audit(db: Db, actor: Principal, action: string, entity: st
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-/**
- * Runs a change in one transaction. With an `Idempotency-Key`, the first response is stored in the same
- * transaction, and a retry with the same key and body gets that response back (header
- * `Idempotent-Replayed: true`) and changes nothing; the same key with another body is 422. A change
- * that fails stores nothing, so its retry runs again.
- */
-export async function mutate(store: Store, request: FastifyRequest, reply: FastifyReply, fn: (db: Db, actor: Principal) => Promise<Outcome>): Promise<unknown> {
-  const actor = request.principal!;
+interface Claim {
+  readonly idem: string | undefined;
+  readonly hash: string;
+}
+
+function claimOf(request: FastifyRequest): Claim {
   const header = request.headers['idempotency-key'];
   const idem = Array.isArray(header) ? header[0] : header;
   if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) throw new ProblemError(400, 'Idempotency-Key must be 1 to 200 visible ASCII characters');
   const hash = createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)} ${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
-  const result = await store.tx(async (db) => {
-    if (idem !== undefined) {
-      const inserted = await db.query(
-        'INSERT INTO idempotency (tenant_id, key_id, idem_key, request_hash, status) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING RETURNING idem_key',
-        [actor.tenantId, actor.keyId, idem, hash],
-      );
-      if (inserted.length === 0) {
-        const [row] = await db.query<{ request_hash: string; status: number; body: string | null }>(
-          'SELECT request_hash, status, body FROM idempotency WHERE tenant_id = $1 AND key_id = $2 AND idem_key = $3',
-          [actor.tenantId, actor.keyId, idem],
-        );
-        if (!row || row.request_hash !== hash) throw new ProblemError(422, 'This Idempotency-Key was used with a different request');
-        // Stored as text, not jsonb, so that the replay is the same bytes (jsonb reorders keys).
-        return { status: row.status, body: row.body === null ? null : JSON.parse(row.body), headers: { 'idempotent-replayed': 'true' } } satisfies Outcome;
-      }
-    }
-    const outcome = await fn(db, actor);
-    if (idem !== undefined)
-      await db.query('UPDATE idempotency SET status = $4, body = $5 WHERE tenant_id = $1 AND key_id = $2 AND idem_key = $3', [
-        actor.tenantId,
-        actor.keyId,
-        idem,
-        outcome.status,
-        jsonb(outcome.body),
-      ]);
-    return outcome;
-  });
-  void reply.status(result.status).headers(result.headers ?? {});
-  return result.body;
+  return { idem, hash };
+}
+
+/** The stored outcome of this key, if its first request finished; 422 when the key came with another request. */
+async function storedOutcome(db: Db, actor: Principal, claim: Claim): Promise<Outcome | undefined> {
+  const [row] = await db.query<{ request_hash: string; status: number; body: string | null }>(
+    'SELECT request_hash, status, body FROM idempotency WHERE tenant_id = $1 AND key_id = $2 AND idem_key = $3',
+    [actor.tenantId, actor.keyId, claim.idem],
+  );
+  if (!row) return undefined;
+  if (row.request_hash !== claim.hash) throw new ProblemError(422, 'This Idempotency-Key was used with a different request');
+  if (row.status === 0) return undefined;
+  // Stored as text, not jsonb, so that the replay is the same bytes (jsonb reorders keys).
+  return { status: row.status, body: row.body === null ? null : JSON.parse(row.body), headers: { 'idempotent-replayed': 'true' } };
 }
 
 /**
- * One schedule's leave or extension requests, filtered by status and agent. An agent key only ever sees
- * its own agent's requests (asking for another agent's gives an empty list, not an error).
+ * Runs a change in one transaction. With an `Idempotency-Key`, the first response is stored in the same
+ * transaction, and a retry with the same key and body gets that response back (header
+ * `Idempotent-Replayed: true`) and changes nothing; the same key with another body is 422. A change
+ * that fails stores nothing, so its retry runs again.
+ *
+ * `prepare` is work done before the transaction (a solve): it runs only after the key was looked up, so
+ * a replay does no work at all.
  */
-export async function listAgentRequests(
-  db: Db,
-  actor: Principal,
-  scheduleId: string,
-  table: 'leave_requests' | 'extension_requests',
-  columns: string,
-  filter: { status?: string | undefined; agentId?: string | undefined },
-): Promise<Record<string, unknown>[]> {
-  if (actor.role === 'agent' && filter.agentId !== undefined && filter.agentId !== actor.agentId) return [];
-  const who = actor.role === 'agent' ? actor.agentId : (filter.agentId ?? null);
-  // `table` and `columns` come from the plugins' constants, never from the request.
-  return db.query<Record<string, unknown>>(
-    `SELECT ${columns} FROM ${table} WHERE tenant_id = $1 AND schedule_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR agent_id = $4) ORDER BY created_at, id`,
-    [actor.tenantId, scheduleId, filter.status ?? null, who],
-  );
+export async function mutate<P = undefined>(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fn: (db: Db, actor: Principal, prepared: P) => Promise<Outcome>,
+  prepare?: () => Promise<P>,
+): Promise<unknown> {
+  const actor = request.principal!;
+  const claim = claimOf(request);
+  const earlier = claim.idem !== undefined ? await storedOutcome(store, actor, claim) : undefined;
+  const prepared = earlier ? (undefined as P) : prepare ? await prepare() : (undefined as P);
+  const result =
+    earlier ??
+    (await store.tx(async (db) => {
+      if (claim.idem !== undefined) {
+        const inserted = await db.query(
+          'INSERT INTO idempotency (tenant_id, key_id, idem_key, request_hash, status) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING RETURNING idem_key',
+          [actor.tenantId, actor.keyId, claim.idem, claim.hash],
+        );
+        if (inserted.length === 0) {
+          const stored = await storedOutcome(db, actor, claim);
+          if (!stored) throw new ProblemError(409, 'A request with this Idempotency-Key is still running; retry shortly');
+          return stored;
+        }
+      }
+      const outcome = await fn(db, actor, prepared);
+      if (claim.idem !== undefined)
+        await db.query('UPDATE idempotency SET status = $4, body = $5 WHERE tenant_id = $1 AND key_id = $2 AND idem_key = $3', [
+          actor.tenantId,
+          actor.keyId,
+          claim.idem,
+          outcome.status,
+          jsonb(outcome.secret ? outcome.secret(outcome.body) : outcome.body),
+        ]);
+      return outcome;
+    }));
+  void reply.status(result.status).headers(result.headers ?? {});
+  return result.body;
 }
-

@@ -66,13 +66,22 @@ export async function insertSchedule(db: Db, id: string, tenantId: string, name:
 export const staleVersion = (id: string, version: number) =>
   new ProblemError(409, `Schedule ${id} changed since version ${version}; reload it and try again`, { type: 'urn:flexroster:problem:stale-version', title: 'Stale version' });
 
-/** Writes a new roster (and/or publishes) only if the schedule is still at `version`; else 409. */
-export async function updateSchedule(db: Db, row: ScheduleRow, change: { roster?: Roster; publish?: boolean }): Promise<ScheduleRow> {
+export interface ScheduleChange {
+  readonly roster?: Roster;
+  readonly scenario?: Scenario;
+  readonly publish?: boolean;
+}
+
+/**
+ * The one versioned write of a schedule: a new roster and/or scenario, and/or publishing, only if the
+ * schedule is still at the version read (else 409); bumps the version.
+ */
+export async function writeSchedule(db: Db, row: ScheduleRow, change: ScheduleChange): Promise<ScheduleRow> {
   const [r] = await db.query(
-    `UPDATE schedules SET roster = COALESCE($4::jsonb, roster), published_at = CASE WHEN $5 THEN now() ELSE published_at END,
-       version = version + 1, updated_at = now()
+    `UPDATE schedules SET roster = COALESCE($4::jsonb, roster), scenario = COALESCE($5::jsonb, scenario),
+       published_at = CASE WHEN $6 THEN now() ELSE published_at END, version = version + 1, updated_at = now()
      WHERE id = $1 AND tenant_id = $2 AND version = $3 RETURNING ${COLUMNS}`,
-    [row.id, row.tenantId, row.version, jsonb(change.roster), change.publish === true],
+    [row.id, row.tenantId, row.version, jsonb(change.roster), jsonb(change.scenario), change.publish === true],
   );
   if (!r) throw staleVersion(row.id, row.version);
   return toRow(r);

@@ -33,7 +33,7 @@ export const shiftRequestRule: RuleModule = {
       rulesOfKind(a, KIND).forEach((r, ri) => {
         const e = grantedExpr(m, ai, r);
         if (r.want === 'on') {
-          if (r.hard === true) m.lp.addRow(`${KIND}:${a.id}:${ri}`, e.indices, e.coefficients, 1, Infinity);
+          if (r.hard === true) m.lp.addRow(`${KIND}:${a.id}:rule${ri + 1}`, e.indices, e.coefficients, 1, Infinity);
           else {
             // weight × (1 − granted)
             m.lp.addObjectiveOffset(weightOf(r));

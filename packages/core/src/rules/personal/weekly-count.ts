@@ -32,10 +32,10 @@ export function weeklyCountRule<K extends PersonalRuleKind>(
             const cap = weekLimit(spec.cap(r), w.scale);
             const e = spec.expr(m, ai, r, w.index);
             if (e.indices.length <= cap) continue;
-            if (r.hard === true) m.lp.addRow(`${kind}:${a.id}:${ri}:${w.index}`, e.indices, e.coefficients, -Infinity, cap);
+            if (r.hard === true) m.lp.addRow(`${kind}:${a.id}:rule${ri + 1}:${m.weekName(w.index)}`, e.indices, e.coefficients, -Infinity, cap);
             else {
-              const slack = m.slack(`${kind}[${a.id}#${ri}#${w.index}]`, weightOf(r));
-              m.lp.addRow(`${kind}:${a.id}:${ri}:${w.index}`, [...e.indices, slack], [...e.coefficients, -1], -Infinity, cap);
+              const slack = m.slack(`${kind}[${a.id}#rule${ri + 1}#${m.weekName(w.index)}]`, weightOf(r));
+              m.lp.addRow(`${kind}:${a.id}:rule${ri + 1}:${m.weekName(w.index)}`, [...e.indices, slack], [...e.coefficients, -1], -Infinity, cap);
             }
           }
         });

@@ -1,0 +1,1 @@
+export { runCbc, findOnPath, CBC_MISSING, type PeerOptions, type PeerResult, type PeerStatus } from './cbc.js';

@@ -1,0 +1,162 @@
+/**
+ * The sweep's records and how they are written: `sweep.json` holds this run's records (replaced each run);
+ * `sweep.md` gets this run as a new dated section on top, under the file's title, older sections kept below.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { Shape } from './design.js';
+import type { ProbeResult } from './probe.js';
+
+/** One solver's result on one shape. Costs are our evaluator's; null where there is none. */
+export interface SolverRecord {
+  status: string;
+  cost: number | null;
+  bound: number | null;
+  gap: number | null;
+  hardViolations: number | null;
+  /** Wall-clock seconds of the solve, model build included (scenario generation excluded). */
+  wallSeconds: number;
+  peakRssMiB: number | null;
+  message?: string;
+}
+
+export interface OursRecord extends SolverRecord {
+  /** The cost solve() reported, to be compared with the evaluator's. */
+  solverCost: number | null;
+  buildSeconds: number | null;
+  columns: number | null;
+  rows: number | null;
+}
+
+export interface PeerRecord extends SolverRecord {
+  peer: string;
+  version: string | null;
+  threads: number;
+  timeLimitSeconds: number;
+  objective: number | null;
+  command: string | null;
+}
+
+export interface ShapeRecord {
+  index: number;
+  name: string;
+  shape: Shape;
+  startDate: string;
+  limitSeconds: number;
+  ours: OursRecord;
+  peer?: PeerRecord;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  date: string;
+  commit: string;
+}
+
+export interface SweepRun {
+  machine: MachineInfo;
+  probe: ProbeResult;
+  command: string;
+  shapes: number;
+  seed: number;
+  backend: string;
+  timeScale: number;
+  peerTimeScale: number | null;
+  policy: string;
+  records: ShapeRecord[];
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+  };
+}
+
+function fmt(x: number | null | undefined, digits = 1): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : (x * 100).toFixed(2);
+}
+
+export function table(records: readonly ShapeRecord[]): string {
+  const peer = records.some((r) => r.peer);
+  const head = ['#', 'shape', 'agents × days', 'limit s', 'status', 'cost', 'bound', 'gap %', 'hard viol.', 'wall s', 'peak RSS MiB'];
+  if (peer) head.push('CBC status', 'CBC cost', 'CBC bound', 'CBC hard viol.', 'CBC s', 'CBC peak RSS MiB');
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of records) {
+    const o = r.ours;
+    // The name's first part repeats the number and size; the table shows them in their own columns.
+    const rest = r.name.replace(/^#\d+ \d+ agents × \d+ d, /, '');
+    const row = [String(r.index), `${rest}; from ${r.startDate}`, `${r.shape.agents} × ${r.shape.days}`, fmt(r.limitSeconds), o.status, fmt(o.cost), fmt(o.bound), pct(o.gap), o.hardViolations === null ? '–' : String(o.hardViolations), fmt(o.wallSeconds), fmt(o.peakRssMiB, 0)];
+    if (peer) {
+      const p = r.peer;
+      row.push(p?.status ?? '–', fmt(p?.cost), fmt(p?.bound), p?.hardViolations == null ? '–' : String(p.hardViolations), fmt(p?.wallSeconds), fmt(p?.peakRssMiB, 0));
+    }
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function section(run: SweepRun): string {
+  const m = run.machine;
+  const p = run.probe;
+  const totalLimit = run.records.reduce((s, r) => s + r.limitSeconds, 0);
+  const peer = run.records.find((r) => r.peer?.version)?.peer ?? run.records.find((r) => r.peer)?.peer;
+  const lines = [
+    `## ${run.records.length} of ${run.shapes} shapes, seed ${run.seed}, ${run.backend} (${m.date.slice(0, 16).replace('T', ' ')} UTC)`,
+    '',
+    `Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}; commit ${m.commit}.`,
+    `Measured speed: **probe ${p.seconds.toFixed(2)} s** (build ${p.buildSeconds.toFixed(2)} s + LP ${p.lpSeconds.toFixed(2)} s, ${p.columns} columns × ${p.rows} rows, LP ${p.lpStatus} ${fmt(p.lpObjective, 2)}): ${p.description}. Smaller is faster.`,
+    `Time limits: ${run.policy}; --time-scale ${run.timeScale}; their total here ${totalLimit.toFixed(1)} s.${peer ? ` Peer: ${peer.peer} ${peer.version ?? '(version unknown)'}, ${peer.threads} threads, limit × ${run.peerTimeScale}.` : ''}`,
+    `Rerun: \`${run.command}\`. Costs are our evaluator's (\`evaluate\`) for both solvers; wall s includes the model build; peak RSS is the child process's \`maxRSS\`.${peer ? ' CBC s covers the export of our model to MPS, CBC itself, decoding and evaluation; its peak RSS is the cbc process\'s own (VmHWM, polled).' : ''}`,
+    '',
+    table(run.records),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const TITLE = '# Sweep of contact-centre scenario shapes';
+
+/** Writes this run's records to `<dir>/sweep.json`, replacing the file; returns its path. */
+export function writeJson(dir: string, run: SweepRun): string {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, 'sweep.json');
+  writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+  return json;
+}
+
+/** Puts this run's section on top of `<dir>/sweep.md`, under its title, older sections kept; returns its path. */
+export function writeMarkdown(dir: string, run: SweepRun): string {
+  mkdirSync(dir, { recursive: true });
+  const md = join(dir, 'sweep.md');
+  const old = existsSync(md) ? readFileSync(md, 'utf8') : '';
+  const older = old.startsWith(TITLE) ? old.slice(TITLE.length).replace(/^\n+/, '') : old;
+  writeFileSync(md, `${TITLE}\n\n${section(run)}${older ? `\n${older}` : ''}`);
+  return md;
+}

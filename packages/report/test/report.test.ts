@@ -1,0 +1,193 @@
+import t, { type Test } from 'tap';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate, jslpBackend, serviceLevel, solve, type Scenario, type SolveProgress } from '@flexroster/core';
+import { buildReportData, renderReport, type ReportData } from '@flexroster/report';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const example = JSON.parse(readFileSync(join(repo, 'examples/contact-centre-week/scenario.json'), 'utf8')) as Scenario;
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The example solved briefly (the heuristic's roster when the LP backend cannot finish), with its progress. */
+async function solvedExample() {
+  const progress: SolveProgress[] = [];
+  const result = await solve(example, { timeLimitSeconds: 3, backend: jslpBackend(), onProgress: (p) => progress.push(p) });
+  return { ...result, progress };
+}
+
+/** Every coverage row of the evaluator equals the report's per-skill arrays at its interval. */
+function coverageMatches(t: Test, data: ReportData, rows: ReturnType<typeof evaluate>['coverage']) {
+  let checked = 0;
+  for (const r of rows) {
+    const c = data.coverage.find((x) => x.skill === r.skill)!;
+    const ti = intervalOf(data, r.start);
+    if (c.scheduled[ti] !== r.scheduled || c.required[ti] !== r.required) return t.fail(`coverage of ${r.skill} at ${r.start}: report ${c.scheduled[ti]}/${c.required[ti]}, evaluator ${r.scheduled}/${r.required}`);
+    checked++;
+  }
+  t.equal(checked, rows.length, `all ${rows.length} coverage rows agree`);
+}
+
+/** A hand-made week: two agents, one skill, a forecast on Monday 09:00, wishes and leave. */
+function handMade(): { scenario: Scenario; roster: { assignments: { agentId: string; start: string; end: string; skill: string; template?: string }[] } } {
+  const scenario: Scenario = {
+    schemaVersion: 1,
+    name: 'hand-made',
+    horizon: { startDate: '2026-03-02', days: 7, timeZone: 'Europe/London', intervalMinutes: 60 },
+    skills: ['voice'],
+    shiftTemplates: [
+      { id: 'day', earliestStart: '09:00', latestStart: '09:00', lengthsMinutes: [480] },
+      { id: 'late', earliestStart: '14:00', latestStart: '14:00', lengthsMinutes: [480] },
+      { id: 'night', earliestStart: '22:00', latestStart: '22:00', lengthsMinutes: [480] },
+    ],
+    contracts: [{ id: 'full', hoursPerWeek: { max: 40 } }],
+    agents: [
+      { id: 'a', skills: ['voice'], contract: 'full', leave: [{ start: '2026-03-04T09:00', end: '2026-03-04T17:00', type: 'annual' }] },
+      {
+        id: 'b',
+        skills: ['voice'],
+        contract: 'full',
+        rules: [
+          { kind: 'preferred-day-off', weekday: 'mon' },
+          { kind: 'shift-request', date: '2026-03-03', want: 'on' },
+          { kind: 'preferred-day-off', weekday: 'fri', hard: true },
+        ],
+      },
+    ],
+    demand: [{ skill: 'voice', start: '2026-03-02T09:00', forecast: { contacts: [10], ahtSeconds: 180, serviceLevel: { target: 0.8, answerSeconds: 20 }, shrinkage: 0.5 } }],
+  };
+  const shift = (agentId: string, date: string, template: string, from: string, to: string) => ({ agentId, start: `${date}T${from}`, end: to, skill: 'voice', template });
+  const roster = {
+    assignments: [
+      shift('a', '2026-03-02', 'day', '09:00', '2026-03-02T17:00'),
+      shift('a', '2026-03-03', 'late', '14:00', '2026-03-03T22:00'),
+      shift('a', '2026-03-07', 'day', '09:00', '2026-03-07T17:00'),
+      shift('a', '2026-03-08', 'night', '22:00', '2026-03-09T06:00'),
+      shift('b', '2026-03-02', 'day', '09:00', '2026-03-02T17:00'),
+      shift('b', '2026-03-03', 'day', '09:00', '2026-03-03T17:00'),
+    ],
+  };
+  return { scenario, roster };
+}
+
+t.test('renderReport data: KPIs and costs are the evaluator’s, one Gantt item per assignment, coverage agrees', async (t) => {
+  const result = await solvedExample();
+  const ev = evaluate(example, result.roster);
+  const data = buildReportData(example, result);
+  t.equal(data.kpis.cost, ev.costs.total);
+  t.equal(data.kpis.understaffedAgentHours, ev.understaffedAgentHours);
+  t.equal(data.kpis.overstaffedAgentHours, ev.overstaffedAgentHours);
+  t.equal(data.kpis.hardViolations, ev.violations.length);
+  t.same(Object.fromEntries(data.costs.byRule.map((r) => [r.rule, r.cost])), Object.fromEntries(Object.entries(ev.costs.byRule).filter(([, c]) => c !== 0)));
+  t.same(Object.fromEntries(data.costs.byAgent.map((r) => [r.agentId, r.cost])), ev.costs.byAgent);
+  t.equal(data.findings.length, ev.violations.length + ev.softFindings.length);
+  t.equal('lowerBound' in data.kpis, result.lowerBound !== undefined, 'a bound only when the result has one');
+  t.equal(data.gantt.items.length, result.roster.assignments.length);
+  t.same(data.gantt.items.map((i) => i.assignment), result.roster.assignments.map((_, i) => i));
+  t.ok(data.gantt.items.every((i, n) => data.gantt.agents[i.agent]!.id === result.roster.assignments[n]!.agentId && i.end > i.start));
+  coverageMatches(t, data, ev.coverage);
+  t.equal(data.kpis.serviceLevel.length, 2, 'one service level per skill of the forecasts');
+  t.same(data.horizon.clockChanges, [{ at: 6 * 1440 + 60, shift: 60 }], 'London springs forward at 01:00 on Sunday 29 March');
+  t.equal(data.horizon.dayStarts[7]! - data.horizon.dayStarts[6]!, 23 * 60, 'that day is 23 hours long');
+  t.ok(data.progress && data.progress.length > 0, 'the progress events are kept');
+  // The JSON element reads back to the same data, and text cannot close the script early.
+  const html = renderReport({ ...example, name: 'a </script><b>' }, result);
+  const json = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)![1]!;
+  t.equal(JSON.parse(json).title, 'a </script><b>');
+  t.notMatch(html, /(src|href)\s*=\s*["']?(https?:)?\/\/|url\(\s*["']?(https?:)?\/\/|@import|fetch\(/, 'nothing is fetched from the network');
+});
+
+t.test('renderReport data: fairness, leave and service level on a hand-made roster', async (t) => {
+  const { scenario, roster } = handMade();
+  const data = buildReportData(scenario, { roster });
+  const [a, b] = data.fairness.agents;
+  t.match(a, { agentId: 'a', late: 2, weekend: 2, night: 1, wishes: 0, shiftHours: 32, paidLeaveHours: 8, contractMaxHours: 40 });
+  t.match(b, { agentId: 'b', late: 0, weekend: 0, night: 0, wishes: 2, wishesGranted: 1, wishesRefused: 1, shiftHours: 16 });
+  t.equal(b!.contractMinHours, undefined, 'no minimum in the contract');
+  t.same(data.fairness.spread.late, { min: 0, max: 2, mean: 1, sd: 1 });
+  t.same(data.gantt.leave, [{ agent: 0, start: 2 * 1440 + 9 * 60, end: 2 * 1440 + 17 * 60, type: 'annual', paid: true }]);
+  t.equal(data.kpis.paidShiftHours, 48);
+  t.equal(data.kpis.lowerBound, undefined, 'a roster without a result has no bound');
+  t.same(buildReportData(scenario, roster), data, 'a bare roster reads as { roster }');
+  // Two agents at Monday 09:00, half shrinkage: one on the phones for 0.5 Erlang.
+  t.same(data.kpis.serviceLevel, [{ skill: 'voice', target: 0.8, answerSeconds: 20, achieved: serviceLevel(1, 0.5, 180, 20), intervalsBelowTarget: 1, intervals: 1 }]);
+  t.ok(serviceLevel(1, 0.5, 180, 20) < 0.8, 'that one interval is below its target');
+  t.throws(() => buildReportData(scenario, { roster: { assignments: [{ ...roster.assignments[0]!, agentId: 'zed' }] } }), { name: 'RosterInputError' });
+});
+
+t.test('the example’s report in Debian’s chromium: no error, one bar per assignment, coverage as evaluated', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.fail(`chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
+  const result = await solvedExample();
+  const ev = evaluate(example, result.roster);
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'report.html');
+  writeFileSync(file, renderReport(example, result));
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  t.teardown(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  t.same(problems, [], 'no console error, page error or failed request');
+  t.same(requests, [`file://${file}`], 'the page loads nothing but itself');
+
+  const data = JSON.parse((await page.textContent('#report-data'))!) as ReportData;
+  coverageMatches(t, data, ev.coverage);
+  const bars = await page.$$eval('svg.gantt rect.bar', (rs) => rs.map((r) => Number(r.getAttribute('data-assignment'))));
+  t.same(bars, result.roster.assignments.map((_, i) => i), 'one Gantt bar per assignment');
+  // The drawn bars: each scheduled value and height as evaluated, and an under-staffing mark where the evaluator finds one.
+  for (const skill of data.skills) {
+    const drawn = await page.$eval(`svg.coverage[data-skill="${skill}"]`, (s) => ({
+      scale: Number(s.getAttribute('data-scale')),
+      bars: [...s.querySelectorAll('rect.sched')].map((r) => [Number(r.getAttribute('data-t')), Number(r.getAttribute('data-v')), Number(r.getAttribute('height'))]),
+      under: [...s.querySelectorAll('rect.under')].map((r) => Number(r.getAttribute('data-t'))),
+    }));
+    const rows = ev.coverage.filter((r) => r.skill === skill);
+    const evaluated = new Map(rows.map((r) => [intervalOf(data, r.start), r] as const));
+    t.equal(drawn.bars.length, data.horizon.intervalCount, `${skill}: a bar per interval`);
+    const wrong = drawn.bars.filter(([ti, v, h]) => {
+      const r = evaluated.get(ti!);
+      return v !== (r?.scheduled ?? 0) || Math.abs(h! - v! * drawn.scale) > 1e-6;
+    });
+    t.same(wrong, [], `${skill}: the drawn values and heights are the evaluator's`);
+    t.equal(drawn.under.length, rows.filter((r) => r.under > 0).length, `${skill}: under-staffing shaded where the evaluator finds it`);
+  }
+  const cost = await page.textContent('[data-kpi="cost"] .v');
+  t.equal(Number(cost!.replace(/,/g, '')), Math.round(ev.costs.total * 100) / 100, 'the cost shown is the evaluator’s');
+  const bound = await page.textContent('[data-kpi="lower bound"] .v');
+  t.equal(bound === 'no bound known', result.lowerBound === undefined, `bound shown: ${bound}`);
+  t.ok(await page.$('svg.timeline path.bestCost'), 'the solve timeline draws the incumbent');
+  // After the clock change a bar's tooltip shows the site's wall time (London is +01:00 on 29 March).
+  const sunday = result.roster.assignments.findIndex((a) => a.start.startsWith('2026-03-29T') && a.start.endsWith('+01:00'));
+  t.ok(sunday >= 0, 'the example has a Sunday shift on London time');
+  const tip = await page.textContent(`svg.gantt rect.bar[data-assignment="${sunday}"] title`);
+  const start = result.roster.assignments[sunday]!.start;
+  t.match(tip, `${start.slice(0, 10)} ${start.slice(11, 16)} – `, `tooltip ${tip} for ${start}`);
+  t.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 1280, 'no horizontal page scroll at 1280 wide');
+
+  const shots = join(repo, 'artifacts/screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
+  t.ok(existsSync(join(shots, 'report.png')), 'screenshot written to artifacts/screenshots/report.png');
+
+  // Zoom to the first day: the charts show that day's intervals only, the Gantt only its shifts.
+  await page.selectOption('#zoom', '0');
+  const perDay = (data.horizon.dayStarts[1]! - data.horizon.dayStarts[0]!) / data.horizon.intervalMinutes;
+  t.equal(await page.$$eval(`svg.coverage[data-skill="${data.skills[0]}"] rect.sched`, (rs) => rs.length), perDay);
+  const dayShifts = data.gantt.items.filter((i) => i.start < data.horizon.dayStarts[1]!).length;
+  t.equal(await page.$$eval('svg.gantt rect.bar:not([visibility="hidden"])', (rs) => rs.length), dayShifts);
+  t.same(problems, [], 'no error after zooming');
+});
+
+/** The grid interval of an instant with its offset (the example's week has a clock change: real time counts). */
+function intervalOf(data: ReportData, iso: string): number {
+  return Math.round((Date.parse(iso) - Date.parse(data.horizon.gridStart)) / (data.horizon.intervalMinutes * 60_000));
+}
