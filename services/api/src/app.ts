@@ -161,7 +161,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   });
   const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
   const limits = new LimitBook(store, { ...DEFAULT_LIMITS, ...options.limits });
-  const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems: new ProblemCache(options.problemCacheSize ?? 16), config };
+  const problems = new ProblemCache(options.problemCacheSize ?? 16, (scenario) => compute.run({ kind: 'expand', scenario }));
+  const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems, config };
   const bodyLimit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
 
   const app = Fastify({

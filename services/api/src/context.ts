@@ -29,7 +29,7 @@ export interface ApiConfig {
 export interface ApiContext {
   readonly pool: SolvePool;
   readonly jobs: JobStore;
-  /** Expanded scenarios for the stored-workflow routes (the compute workers keep their own). */
+  /** Expanded scenarios for the stored-workflow routes, expanded on a compute worker (`load`) before use. */
   readonly problems: ProblemCache;
   /** Validation, evaluation and swap checks, off the event loop. */
   readonly compute: ComputePool;

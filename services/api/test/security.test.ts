@@ -261,3 +261,27 @@ t.test('/health p99 ≤ 50 ms while the largest allowed scenario is evaluated, s
   t.ok(sorted.length >= 100, `enough samples (${sorted.length})`);
   t.ok(p99 <= 50, `p99 ${p99.toFixed(1)} ms ≤ 50 ms`);
 });
+
+t.test('stored-workflow routes get their expanded scenarios from a compute worker, usable as if made here', async (t) => {
+  const { ComputePool } = await import('../dist/workers/compute-pool.js');
+  const { ProblemCache } = await import('../dist/problem-cache.js');
+  const { evaluateShifts, rosterToShifts, evaluateScenario } = await import('@flexroster/core');
+  const pool = new ComputePool({ size: 1, maxQueue: 4, taskTimeoutSeconds: 30 });
+  t.teardown(() => pool.close());
+  let expansions = 0;
+  const cache = new ProblemCache(4, (scenario) => {
+    expansions++;
+    return pool.run({ kind: 'expand', scenario });
+  });
+  await cache.load(smallScenario());
+  await cache.load(smallScenario());
+  t.equal(expansions, 1, 'expanded once, then a hit');
+  t.equal(pool.started, 1, 'on the compute worker');
+  const copied = cache.get(smallScenario());
+  t.ok(copied.agentById instanceof Map && copied.requirement[0] instanceof Float64Array, 'maps and typed arrays survive the copy');
+  const here = evaluateScenario(smallScenario());
+  t.same(evaluateShifts(copied, rosterToShifts(copied, smallRoster(), '')), evaluateShifts(here, rosterToShifts(here, smallRoster(), '')), 'it evaluates like one expanded on this thread');
+  const broken = { ...smallScenario(), horizon: { ...smallScenario().horizon, timeZone: 'Nowhere/Special' } };
+  await cache.load(broken);
+  t.throws(() => cache.get(broken), /invalid scenario/, 'an invalid scenario is not cached: get throws for its caller to map');
+});

@@ -119,6 +119,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
       const principal = request.principal!;
       const row = await loadSchedule(store, principal, request.params.id);
       assertSelf(principal, request.params.agentId);
+      await problems.load(row.scenario);
       const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
       return {
         scheduleId: row.id,
@@ -156,6 +157,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
       const principal = request.principal!;
       const row = await loadSchedule(store, principal, request.params.id);
       assertSelf(principal, request.params.agentId);
+      await problems.load(row.scenario);
       const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
       void reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300');
       return buildCalendar({ scheduleId: row.id, version: row.version, agentId: request.params.agentId, zone, shifts });

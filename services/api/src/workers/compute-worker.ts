@@ -55,6 +55,8 @@ function run(task: ComputeTask): unknown {
       const report = guarded.length > 0 ? { valid: false, errors: guarded, warnings: [] } : validateScenario(scenario);
       return { report, buildUnits: buildUnits(scenario) };
     }
+    case 'expand':
+      return expanded(task.scenario);
     case 'evaluate': {
       const problem = expanded(task.scenario);
       return evaluateShifts(problem, rosterToShifts(problem, task.roster as Roster, task.rosterPath ?? '/roster/assignments'));

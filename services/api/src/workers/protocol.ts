@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { BackendName } from '../backends.js';
 
 export interface SolveTask {
@@ -44,6 +44,8 @@ export type FromWorker =
  */
 export type ComputeTask =
   | { readonly kind: 'validate'; readonly scenario: unknown }
+  /** The expanded scenario itself (plain data: maps and typed arrays survive the copy), for the stored-workflow routes' cache. */
+  | { readonly kind: 'expand'; readonly scenario: unknown }
   | { readonly kind: 'evaluate'; readonly scenario: unknown; readonly roster: unknown; /** Prefix of roster paths in errors (default /roster/assignments). */ readonly rosterPath?: string }
   | { readonly kind: 'swap-check'; readonly scenario: unknown; readonly roster: unknown; readonly swap: unknown; readonly policy: unknown }
   | { readonly kind: 'swap-candidates'; readonly scenario: unknown; readonly roster: unknown; readonly agentId: string; readonly shift: unknown; readonly policy: unknown };
@@ -51,6 +53,7 @@ export type ComputeTask =
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
   readonly validate: { readonly report: ValidationReport; readonly buildUnits: number };
+  readonly expand: Problem;
   readonly evaluate: Evaluation;
   readonly 'swap-check': SwapCheck;
   readonly 'swap-candidates': SwapCandidate[];
