@@ -1,7 +1,10 @@
 /**
  * `buildApp(options)`: the whole API as a Fastify instance, ready for `listen()` or `inject()`.
  * Requests are validated with the TypeBox compiler against the core's own schemas (strict bodies, every
- * error reported); solves run on a bounded pool of worker threads so the event loop stays free.
+ * error reported); solves run on a bounded pool of worker threads and every other piece of scenario work on
+ * compute workers, so the event loop stays free. Every route but /health, /docs and the token-guarded
+ * calendar feed takes an API key, so the app needs a store (`store` or `storage`): without one it refuses
+ * to build.
  */
 import { availableParallelism } from 'node:os';
 import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -9,7 +12,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validatorCompiler } from './validation.js';
 import { safeLogger } from './logging.js';
 import { DEFAULT_TIME_LIMIT_SECONDS } from '@flexroster/core';
+import rateLimit from '@fastify/rate-limit';
 import { SolvePool } from './workers/pool.js';
+import { ComputePool } from './workers/compute-pool.js';
+import { BuildRate } from './build-units.js';
+import { DEFAULT_LIMITS, LimitBook, limitProblem, type Limits } from './limits.js';
 import { JobStore } from './jobs.js';
 import { defaultBackendName } from './backends.js';
 import { ProblemError } from './problem.js';
@@ -30,14 +37,14 @@ import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
 import leaveRequests from './plugins/leave-requests.js';
 import extensions from './plugins/extensions.js';
-import { openStore, type OpenStoreOptions, type Store } from './store/store.js';
+import { deferredStore, openStore, type OpenStoreOptions, type Store } from './store/store.js';
 import { bootstrapAdmin } from './store/keys.js';
 import type { WorkflowContext } from './store/context.js';
 
 export interface BuildAppOptions {
   /** Fastify's logger option (pino): `false` (the default here), `true`, or pino options such as `{ level: 'info' }`. */
   readonly logger?: FastifyServerOptions['logger'];
-  /** Largest accepted request body; larger ones get 413 (default 5 MiB). */
+  /** Largest accepted request body; larger ones get 413 (default 5 MiB, stated in the OpenAPI document). */
   readonly bodyLimitBytes?: number;
   readonly solvePool?: {
     /** Solves at once, one worker thread each (default: cores − 1, at least 1). */
@@ -49,6 +56,18 @@ export interface BuildAppOptions {
     /** Heap limit per worker thread in MiB (default: Node's). */
     readonly workerMaxHeapMb?: number;
   };
+  readonly computePool?: {
+    /** Compute workers (validation, evaluation, swap checks), started on first use (default 1). */
+    readonly size?: number;
+    /** Tasks that may wait for a compute worker; beyond that, 503 (default 64). */
+    readonly maxQueue?: number;
+    /** A task running longer has its worker terminated (default 60 s). */
+    readonly taskTimeoutSeconds?: number;
+  };
+  /** The limits of keys whose tenant policy sets none (see limits.ts for the defaults). */
+  readonly limits?: Partial<Limits>;
+  /** Refuse a solve whose model would not build within its time limit (default true; a test turns it off to reach the watchdog). */
+  readonly refuseTooLarge?: boolean;
   /** How long a finished job stays readable (default 3600 s). */
   readonly jobTtlSeconds?: number;
   /** At most this many finished jobs are kept; the oldest go first (default 200: a result of a large scenario is a few hundred KB). */
@@ -68,12 +87,18 @@ export interface BuildAppOptions {
   /** Version shown in the OpenAPI document. */
   readonly version?: string;
   /**
-   * Stored schedules, swap workflows, keys and audit (the /v1/schedules, /v1/keys … routes, all behind
-   * Bearer API keys): an open `store` (the caller closes it), or `storage` options to open one (closed
-   * with the app). Without either, those routes do not exist.
+   * Keys, limits, stored schedules, swap workflows and audit: an open `store` (the caller closes it), or
+   * `storage` options to open one (closed with the app). One of them is required.
    */
   readonly store?: Store;
   readonly storage?: OpenStoreOptions;
+  /**
+   * Open `storage` in the background: the app is ready (and /health answers) at once, requests that need
+   * the store wait for it, and `onStoreReady` tells how the opening went. The server does this; by
+   * default the store is open before buildApp returns.
+   */
+  readonly openStoreInBackground?: boolean;
+  readonly onStoreReady?: (error?: Error) => void;
   /** How long a calendar feed token works (default 90 days); a new token revokes the agent's earlier ones. */
   readonly feedTokenTtlSeconds?: number;
   /** The bootstrap admin key (FLEXROSTER_ADMIN_KEY); without it a random one is made at first start. */
@@ -84,9 +109,23 @@ export interface BuildAppOptions {
 
 export type App = ApiInstance;
 
+/** The store (opened from `storage` unless given) with its bootstrap admin key made. */
+async function openAndBootstrap(options: BuildAppOptions): Promise<Store> {
+  const store = options.store ?? (await openStore(options.storage!));
+  try {
+    const created = await bootstrapAdmin(store, options.adminKey);
+    if (created) options.onAdminKeyCreated?.(created.key, created.generated);
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+  return store;
+}
+
 export const FEED_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 
 export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
+  if (!options.store && !options.storage) throw new TypeError('buildApp needs `store` or `storage`: every compute route takes an API key, and keys live in the store');
   const config: ApiConfig = {
     syncSolveMaxSeconds: 30,
     syncSolveDefaultSeconds: Math.min(30, DEFAULT_TIME_LIMIT_SECONDS),
@@ -96,20 +135,39 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     cancelWaitSeconds: options.cancelWaitSeconds ?? 5,
     sseHeartbeatSeconds: options.sseHeartbeatSeconds ?? 15,
     ...(options.heuristicShare !== undefined ? { heuristicShare: options.heuristicShare } : {}),
+    refuseTooLarge: options.refuseTooLarge ?? true,
     startedAt: Date.now(),
   };
+  const opening = openAndBootstrap(options);
+  const store = options.openStoreInBackground && !options.store ? deferredStore(opening, options.storage?.databaseUrl ? 'postgres' : 'pglite') : await opening;
+  opening.then(
+    () => options.onStoreReady?.(),
+    (error: unknown) => options.onStoreReady?.(error instanceof Error ? error : new Error(String(error))),
+  );
   const pool = new SolvePool({
     size: options.solvePool?.size ?? Math.max(1, availableParallelism() - 1),
     maxQueue: options.solvePool?.maxQueue ?? 16,
     ...(options.solvePool?.graceSeconds !== undefined ? { graceSeconds: options.solvePool.graceSeconds } : {}),
     ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
   });
+  const buildRate = new BuildRate();
+  const compute = new ComputePool({
+    size: options.computePool?.size ?? 1,
+    maxQueue: options.computePool?.maxQueue ?? 64,
+    taskTimeoutSeconds: options.computePool?.taskTimeoutSeconds ?? 60,
+    cacheSize: options.problemCacheSize ?? 16,
+    buildRate,
+    ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
+  });
   const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
-  const context: ApiContext = { pool, jobs, problems: new ProblemCache(options.problemCacheSize ?? 16), config };
+  const limits = new LimitBook(store, { ...DEFAULT_LIMITS, ...options.limits });
+  const problems = new ProblemCache(options.problemCacheSize ?? 16, (scenario) => compute.run({ kind: 'expand', scenario }));
+  const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems, config };
+  const bodyLimit = options.bodyLimitBytes ?? 5 * 1024 * 1024;
 
   const app = Fastify({
     logger: safeLogger(options.logger ?? false),
-    bodyLimit: options.bodyLimitBytes ?? 5 * 1024 * 1024,
+    bodyLimit,
     // Errors the router raises before any route (a malformed URL, a path parameter over 100 characters)
     // bypass the error handler: answer them as problems too.
     frameworkErrors: (error, request, reply) => {
@@ -126,34 +184,39 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
 
   app.addHook('onClose', async () => {
     jobs.close();
-    await pool.close();
+    await Promise.all([pool.close(), compute.close()]);
+    if (!options.store) await store.close();
   });
+
+  const workflow: WorkflowContext = { ...context, store, feedTokenTtlSeconds: options.feedTokenTtlSeconds ?? FEED_TOKEN_TTL_SECONDS };
 
   await app.register(errors);
   await app.register(security, { ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}) });
-  await app.register(docs, { version: options.version ?? '0.1.0' });
+  await app.register(docs, { version: options.version ?? '0.1.0', bodyLimitBytes: bodyLimit });
   await app.register(health, context);
-  await app.register(validate);
-  await app.register(solve, context);
-  await app.register(solveJobs, context);
-  await app.register(evaluate, context);
-  await app.register(swaps, context);
-
-  const store = options.store ?? (options.storage ? await openStore(options.storage) : undefined);
-  if (store) {
-    if (!options.store) app.addHook('onClose', async () => store.close());
-    const created = await bootstrapAdmin(store, options.adminKey);
-    if (created) options.onAdminKeyCreated?.(created.key, created.generated);
-    const workflow: WorkflowContext = { ...context, store, feedTokenTtlSeconds: options.feedTokenTtlSeconds ?? FEED_TOKEN_TTL_SECONDS };
-    // One scope, so that the auth hook covers these routes and none of the stateless ones above.
-    await app.register(async (scope) => {
-      await scope.register(auth, { store });
-      await scope.register(keys, workflow);
-      await scope.register(schedules, workflow);
-      await scope.register(swapRequests, workflow);
-      await scope.register(leaveRequests, workflow);
-      await scope.register(extensions, workflow);
+  // One scope, so that the auth hook and the rate limit cover every route but /health and /docs.
+  await app.register(async (scope) => {
+    await scope.register(auth, { store });
+    await scope.register(rateLimit, {
+      global: true,
+      // After the auth hook (onRequest), so that the principal is known: every key counts on its own.
+      hook: 'preHandler',
+      timeWindow: 60_000,
+      keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+      max: async (request) => (request.principal ? (await limits.of(request.principal)).requestsPerMinute : DEFAULT_LIMITS.requestsPerMinute),
+      errorResponseBuilder: (_request, context) =>
+        limitProblem(429, 'requestsPerMinute', context.max, `This key made more than ${context.max} requests in a minute; retry after ${context.after}`, undefined, context.ttl / 1000),
     });
-  }
+    await scope.register(validate, context);
+    await scope.register(solve, context);
+    await scope.register(solveJobs, context);
+    await scope.register(evaluate, context);
+    await scope.register(swaps, context);
+    await scope.register(keys, workflow);
+    await scope.register(schedules, workflow);
+    await scope.register(swapRequests, workflow);
+    await scope.register(leaveRequests, workflow);
+    await scope.register(extensions, workflow);
+  });
   return app;
 }

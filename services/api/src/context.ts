@@ -5,6 +5,9 @@ import type { JobStore } from './jobs.js';
 import type { SolvePool } from './workers/pool.js';
 import type { BackendName } from './backends.js';
 import type { ProblemCache } from './problem-cache.js';
+import type { ComputePool } from './workers/compute-pool.js';
+import type { LimitBook } from './limits.js';
+import type { BuildRate } from './build-units.js';
 
 export interface ApiConfig {
   /** Limit of POST /v1/solve, which holds the request open while it solves. */
@@ -18,13 +21,20 @@ export interface ApiConfig {
   readonly sseHeartbeatSeconds: number;
   /** Test and benchmark hook: the share of the time limit the heuristic may use. */
   readonly heuristicShare?: number;
+  /** Refuse (422) a solve whose model would not build within its time limit at the measured build rate. */
+  readonly refuseTooLarge: boolean;
   readonly startedAt: number;
 }
 
 export interface ApiContext {
   readonly pool: SolvePool;
   readonly jobs: JobStore;
+  /** Expanded scenarios for the stored-workflow routes, expanded on a compute worker (`load`) before use. */
   readonly problems: ProblemCache;
+  /** Validation, evaluation and swap checks, off the event loop. */
+  readonly compute: ComputePool;
+  readonly limits: LimitBook;
+  readonly buildRate: BuildRate;
   readonly config: ApiConfig;
 }
 

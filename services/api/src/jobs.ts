@@ -16,8 +16,15 @@ export interface JobStoreOptions {
   readonly maxFinished: number;
 }
 
+/** Who may see a job: the key that created it, in its tenant; anyone else gets 404. */
+export interface JobOwner {
+  readonly keyId: string;
+  readonly tenantId: string;
+}
+
 export interface Job {
   readonly id: string;
+  readonly owner: JobOwner;
   status: JobStatus;
   readonly createdAt: Date;
   startedAt?: Date;
@@ -64,13 +71,13 @@ export class JobStore {
     return this.jobs.size;
   }
 
-  /** Queues a solve; throws `PoolSaturatedError` when the pool has no room. */
-  create(scenario: unknown, task: SolveTask): Job {
+  /** Queues a solve; throws `PoolSaturatedError` when the pool has no room. `onEnd` runs once the job has ended. */
+  create(scenario: unknown, task: SolveTask, owner: JobOwner, onEnd: (result?: SolveResult) => void = () => undefined): Job {
     const id = randomUUID();
     let markFinished!: () => void;
     const finished = new Promise<void>((resolve) => (markFinished = resolve));
     const events = new EventEmitter();
-    const job: Job = { id, status: 'queued', createdAt: new Date(), cancelRequested: false, task, progress: undefined, finished };
+    const job: Job = { id, owner, status: 'queued', createdAt: new Date(), cancelRequested: false, task, progress: undefined, finished };
     const handle = this.pool.submit(scenario, task, {
       onStart: () => {
         job.status = 'running';
@@ -94,12 +101,17 @@ export class JobStore {
         job.error = describeError(error);
         this.finish(job, 'failed');
       },
-    ).finally(markFinished);
+    ).finally(() => {
+      onEnd(job.result);
+      markFinished();
+    });
     return job;
   }
 
-  get(id: string): Job | undefined {
-    return this.jobs.get(id);
+  /** The job, if `owner` created it. */
+  get(id: string, owner: JobOwner): Job | undefined {
+    const job = this.jobs.get(id);
+    return job && job.owner.keyId === owner.keyId && job.owner.tenantId === owner.tenantId ? job : undefined;
   }
 
   /** Asks the job to stop. A running solve keeps its best roster so far; a queued one ends at once. */
@@ -140,9 +152,11 @@ export class JobStore {
       gap: result ? (result.gap ?? null) : (job.progress?.gap ?? null),
       elapsedSeconds,
     };
+    const queuePosition = job.status === 'queued' ? this.pool.position(this.internals.get(job)?.handle.id ?? '') : undefined;
     return {
       id: job.id,
       status: job.status,
+      ...(queuePosition !== undefined ? { queuePosition } : {}),
       createdAt: job.createdAt.toISOString(),
       ...(job.startedAt ? { startedAt: job.startedAt.toISOString() } : {}),
       ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),

@@ -9,6 +9,8 @@ export const PROBLEM_TYPES = {
   invalidInput: 'urn:flexroster:problem:invalid-input',
   busy: 'urn:flexroster:problem:solver-busy',
   solveFailed: 'urn:flexroster:problem:solve-failed',
+  limit: 'urn:flexroster:problem:limit',
+  tooLarge: 'urn:flexroster:problem:too-large-for-time-limit',
 } as const;
 
 export class ProblemError extends Error {
@@ -16,7 +18,7 @@ export class ProblemError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
-    readonly extra: { type?: string; title?: string; errors?: readonly InputIssue[]; headers?: Record<string, string> } = {},
+    readonly extra: { type?: string; title?: string; errors?: readonly InputIssue[]; headers?: Record<string, string>; limit?: Problem['limit'] } = {},
   ) {
     super(detail);
   }
@@ -29,6 +31,7 @@ export class ProblemError extends Error {
       detail: this.detail,
       ...(instance !== undefined ? { instance } : {}),
       ...(this.extra.errors ? { errors: [...this.extra.errors] } : {}),
+      ...(this.extra.limit ? { limit: this.extra.limit } : {}),
     };
   }
 }

@@ -24,6 +24,16 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     instance: Type.Optional(Type.String({ description: 'The request path' })),
     errors: Type.Optional(Type.Array(IssueSchema, { description: 'Every problem found in the input (400 and 422)' })),
+    limit: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({ description: 'The limit, as named in the tenant policy: requestsPerMinute, concurrentSolves, maxAgents …' }),
+          allowed: Type.Number(),
+          requested: Type.Optional(Type.Number({ description: 'What the request asked for, where it says' })),
+        },
+        { additionalProperties: false, description: 'The limit the request ran into (429, and 422 for a solve or scenario beyond the limits)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,13 +47,16 @@ const problemContent = (description: string) => ({
 /** Error responses a route can give, documented once. */
 export const problems = {
   400: problemContent('The request does not match the schema: missing fields, wrong types, unknown fields, malformed JSON'),
+  401: problemContent('No API key, or an unknown or revoked one (Authorization: Bearer <api key>)'),
+  403: problemContent('The key’s role may not use this route'),
   404: problemContent('No such resource'),
   409: problemContent('The resource is in a state that does not allow this'),
   413: problemContent('The body is larger than the configured limit'),
   415: problemContent('The body is not JSON'),
   422: problemContent('Well-formed, but the scenario, roster or swap is wrong (unknown agent, a time zone that does not exist, …)'),
+  429: problemContent('Over a limit of the key or tenant (requests per minute, concurrent solves): `limit` names it; retry after the Retry-After seconds'),
   500: problemContent('A fault of the server (never bad input)'),
-  503: problemContent('Every solve worker is busy and the queue is full; retry after the Retry-After seconds'),
+  503: problemContent('The solve cannot start in time (every worker busy, the queue full or too long); retry after the Retry-After seconds'),
 } as const;
 
 export function pickProblems<K extends keyof typeof problems>(...codes: K[]): Pick<typeof problems, K> {
@@ -106,6 +119,7 @@ export const JobErrorSchema = Type.Object({
 export const JobViewSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: JobStatusSchema,
+  queuePosition: Type.Optional(Type.Integer({ minimum: 1, description: 'While queued: 1 when it is the next solve to start' })),
   createdAt: Type.String({ description: 'ISO 8601 instant' }),
   startedAt: Type.Optional(Type.String()),
   finishedAt: Type.Optional(Type.String()),
@@ -145,6 +159,12 @@ export const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
   uptimeSeconds: Type.Number(),
   backends: Type.Object({ default: Type.String(), available: Type.Array(Type.String()) }),
-  solvePool: Type.Object({ size: Type.Integer(), running: Type.Integer(), queued: Type.Integer(), maxQueue: Type.Integer() }),
+  solvePool: Type.Object({
+    size: Type.Integer(),
+    running: Type.Integer(),
+    queued: Type.Integer(),
+    maxQueue: Type.Integer(),
+    started: Type.Integer({ description: 'Solve workers started so far: they start on the first solve' }),
+  }),
   jobs: Type.Integer({ description: 'Jobs held in memory (running, queued and finished ones not yet expired)' }),
 });

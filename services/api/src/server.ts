@@ -10,9 +10,14 @@ if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || po
 const { buildApp } = await import('./app.js');
 // Storage: a PostgreSQL server with DATABASE_URL, else embedded PGlite in DATA_DIR (default ./data).
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+let storeOpened!: (error?: Error) => void;
+const storeReady = new Promise<Error | undefined>((resolve) => (storeOpened = resolve));
 const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   storage: databaseUrl ? { databaseUrl } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  // Listen (and answer /health) while the database opens; a first start creates it, which takes seconds.
+  openStoreInBackground: true,
+  onStoreReady: (error) => storeOpened(error),
   corsOrigins: (process.env.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -45,3 +50,10 @@ try {
   app.log.error({ err: error }, 'could not start');
   process.exit(1);
 }
+
+const storeError = await storeReady;
+if (storeError) {
+  app.log.error({ err: storeError }, 'could not open the store');
+  process.exit(1);
+}
+app.log.info('store ready');

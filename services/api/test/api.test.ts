@@ -4,23 +4,47 @@
  * (`pnpm test` does it).
  */
 import t, { type Test } from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { Evaluation, SolveResult, SwapCandidate, SwapCheck, type Scenario } from '@flexroster/core';
-import { buildApp, getBackend, isBackendAvailable, type App, type JobView } from '../dist/index.js';
+import { buildApp, getBackend, isBackendAvailable, type App, type BuildAppOptions, type JobView } from '../dist/index.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
 import { clone, largeScenario, largeSwapCheck, smallRoster, smallScenario } from './fixtures.js';
+import { testBackend } from './world.js';
 
 type Json = Record<string, any>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Every app of this file shares one store, and so the bootstrap admin key and the integration key below.
+const ADMIN = 'frk_api_test_admin';
+const backend = await testBackend('flexroster-api-');
+const store = await backend.open();
+t.teardown(async () => {
+  await store.close();
+  await backend.cleanup();
+});
+
+/** An app on the shared store; these tests are about other things than the rate limit, so it is high. */
+const makeApp = (options: BuildAppOptions = {}) => buildApp({ store, adminKey: ADMIN, limits: { requestsPerMinute: 100_000 }, ...options });
+
+const app = await makeApp({ solvePool: { size: 1, maxQueue: 4 }, jobTtlSeconds: 60 });
+t.teardown(() => app.close());
+const created = await app.inject({ method: 'POST', url: '/v1/keys', headers: { authorization: `Bearer ${ADMIN}` }, payload: { role: 'integration', label: 'api tests' } });
+if (created.statusCode !== 201) throw new Error(`could not create the integration key: ${created.body}`);
+/** The compute routes take a key: these tests call them as a WFM system would, with an integration key. */
+const KEY = (created.json() as Json).key as string;
+const auth = { authorization: `Bearer ${KEY}` };
+
 async function post(app: App, url: string, payload: unknown) {
-  const res = await app.inject({ method: 'POST', url, payload: payload as Json });
+  const res = await app.inject({ method: 'POST', url, payload: payload as Json, headers: auth });
   return { res, status: res.statusCode, body: res.json() as Json };
 }
 
 async function get(app: App, url: string) {
-  const res = await app.inject({ method: 'GET', url });
+  const res = await app.inject({ method: 'GET', url, headers: auth });
   return { res, status: res.statusCode, body: res.json() as Json };
 }
 
@@ -51,9 +75,6 @@ function problem(t: Test, res: { headers: Record<string, unknown>; json(): unkno
 const paths = (body: Json) => (body.errors as { path: string }[]).map((e) => e.path);
 
 const giveAway = (toAgent: string) => ({ kind: 'give-away', fromAgent: 'a1', shift: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, toAgent });
-
-const app = await buildApp({ solvePool: { size: 1, maxQueue: 4 }, jobTtlSeconds: 60 });
-t.teardown(() => app.close());
 
 t.test('GET /health answers ok with the pool and backends', async (t) => {
   const { status, body } = await get(app, '/health');
@@ -87,7 +108,7 @@ t.test('OpenAPI document and Swagger UI', async (t) => {
     'post /v1/swaps/candidates',
   ];
   const found = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.keys(ops as Json).map((m) => `${m} ${path}`));
-  t.same(found.sort(), [...expected].sort(), 'every route is documented');
+  t.same(expected.filter((route) => !found.includes(route)), [], 'every compute route is documented');
   for (const route of expected) {
     const [method, path] = route.split(' ') as [string, string];
     const op = doc.paths[path][method];
@@ -107,7 +128,7 @@ t.test('OpenAPI document and Swagger UI', async (t) => {
   // The request example is a valid scenario: the documentation does not lie.
   const example = doc.paths['/v1/validate'].post.requestBody.content['application/json'].example;
   t.same((await post(app, '/v1/validate', example)).body.valid, true);
-  const ui = await app.inject({ method: 'GET', url: '/docs' });
+  const ui = await app.inject({ method: 'GET', url: '/docs', headers: auth });
   t.ok(ui.statusCode === 200 || ui.statusCode === 302, 'Swagger UI is served');
 });
 
@@ -117,7 +138,7 @@ t.test('unknown routes and methods are 404 problems', async (t) => {
     ['GET', '/v1/solve'],
     ['PUT', '/v1/validate'],
   ] as const) {
-    const res = await app.inject({ method, url });
+    const res = await app.inject({ method, url, headers: auth });
     t.equal(res.statusCode, 404, `${method} ${url}`);
     problem(t, res, 404);
   }
@@ -164,14 +185,14 @@ t.test('POST /v1/validate', async (t) => {
   });
   t.test('not JSON, malformed JSON, no body', async (t) => {
     for (const type of ['text/plain', 'application/xml']) {
-      const other = await app.inject({ method: 'POST', url: '/v1/validate', headers: { 'content-type': type }, payload: '<scenario/>' });
+      const other = await app.inject({ method: 'POST', url: '/v1/validate', headers: { ...auth, 'content-type': type }, payload: '<scenario/>' });
       t.equal(other.statusCode, 415, type);
       problem(t, other, 415);
     }
-    const broken = await app.inject({ method: 'POST', url: '/v1/validate', headers: { 'content-type': 'application/json' }, payload: '{"schemaVersion": 1,' });
+    const broken = await app.inject({ method: 'POST', url: '/v1/validate', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"schemaVersion": 1,' });
     t.equal(broken.statusCode, 400);
     problem(t, broken, 400);
-    const empty = await app.inject({ method: 'POST', url: '/v1/validate' });
+    const empty = await app.inject({ method: 'POST', url: '/v1/validate', headers: auth });
     t.equal(empty.statusCode, 400);
     problem(t, empty, 400);
   });
@@ -385,7 +406,7 @@ t.test('solve jobs: start, poll, events, result', async (t) => {
   const location = res.headers.location as string;
   t.equal(location, `/v1/solve-jobs/${body.id}`);
 
-  const events = await app.inject({ method: 'GET', url: `${location}/events` });
+  const events = await app.inject({ method: 'GET', url: `${location}/events`, headers: auth });
   t.equal(events.statusCode, 200);
   t.match(events.headers['content-type'], /^text\/event-stream/);
   const parsed = events.body
@@ -407,10 +428,10 @@ t.test('solve jobs: start, poll, events, result', async (t) => {
   t.equal(view.progress.phase, 'done');
   t.ok(view.finishedAt && view.expiresAt && view.startedAt);
 
-  const again = await app.inject({ method: 'GET', url: `${location}/events` });
+  const again = await app.inject({ method: 'GET', url: `${location}/events`, headers: auth });
   t.match(again.body, /event: done/, 'events of a finished job: its state, then done');
 
-  const cancelDone = await app.inject({ method: 'DELETE', url: location });
+  const cancelDone = await app.inject({ method: 'DELETE', url: location, headers: auth });
   t.equal(cancelDone.statusCode, 409, 'a finished job cannot be cancelled');
   problem(t, cancelDone, 409);
 
@@ -419,14 +440,14 @@ t.test('solve jobs: start, poll, events, result', async (t) => {
     ['DELETE', '/v1/solve-jobs/no-such-job'],
     ['GET', '/v1/solve-jobs/no-such-job/events'],
   ] as const) {
-    const res = await app.inject({ method, url });
+    const res = await app.inject({ method, url, headers: auth });
     t.equal(res.statusCode, 404, `${method} ${url}`);
     problem(t, res, 404);
   }
-  const longId = await app.inject({ method: 'GET', url: `/v1/solve-jobs/${'x'.repeat(101)}` });
+  const longId = await app.inject({ method: 'GET', url: `/v1/solve-jobs/${'x'.repeat(101)}`, headers: auth });
   t.equal(longId.statusCode, 414, 'an id longer than any job id');
   problem(t, longId, 414);
-  const badUrl = await app.inject({ method: 'GET', url: '/v1/solve-jobs/%E0%A4%A' });
+  const badUrl = await app.inject({ method: 'GET', url: '/v1/solve-jobs/%E0%A4%A', headers: auth });
   t.equal(badUrl.statusCode, 400, 'a malformed URL');
   problem(t, badUrl, 400);
   const bad = await post(app, '/v1/solve-jobs', { scenario: { ...smallScenario(), horizon: { ...smallScenario().horizon, timeZone: 'Nowhere/Special' } } });
@@ -437,7 +458,7 @@ t.test('solve jobs: start, poll, events, result', async (t) => {
 
 t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseconds; cancel keeps the best roster', async (t) => {
   // The heuristic for its whole limit keeps the solve CPU-bound throughout, with or without HiGHS.
-  const solving = await buildApp({ solvePool: { size: 1, maxQueue: 4 }, heuristicShare: 1 });
+  const solving = await makeApp({ solvePool: { size: 1, maxQueue: 4 }, heuristicShare: 1 });
   t.teardown(() => solving.close());
   const started = await post(solving, '/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 60 } });
   t.equal(started.status, 202);
@@ -450,7 +471,7 @@ t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseco
   const latencies = { health: [] as number[], swapSmall: [] as number[], swapWeek: [] as number[] };
   for (let i = 0; i < 10; i++) {
     let t0 = performance.now();
-    t.equal((await solving.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    t.equal((await solving.inject({ method: 'GET', url: '/health', headers: auth })).statusCode, 200);
     latencies.health.push(performance.now() - t0);
     t0 = performance.now();
     t.equal((await post(solving, '/v1/swaps/check', swapSmall)).status, 200);
@@ -480,13 +501,13 @@ t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseco
   const queued = await post(solving, '/v1/solve-jobs', { scenario: smallScenario() });
   t.equal(queued.body.status, 'queued');
   const queuedLocation = queued.res.headers.location as string;
-  const cancelQueued = await solving.inject({ method: 'DELETE', url: queuedLocation });
+  const cancelQueued = await solving.inject({ method: 'DELETE', url: queuedLocation, headers: auth });
   t.equal(cancelQueued.statusCode, 200);
   t.match(cancelQueued.json(), { status: 'cancelled', cancelRequested: true });
   t.notOk((cancelQueued.json() as Json).result, 'no roster: it never started');
 
   const t0 = Date.now();
-  const cancel = await solving.inject({ method: 'DELETE', url: location });
+  const cancel = await solving.inject({ method: 'DELETE', url: location, headers: auth });
   // 200 once the solve has stopped (within the 5 s wait), 202 if it is still winding down: on a loaded
   // machine, building the result of a 40-agent fortnight after the stop can take that long.
   t.ok([200, 202].includes(cancel.statusCode), `DELETE answered ${cancel.statusCode}`);
@@ -499,7 +520,7 @@ t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseco
   t.ok(view.result!.cost <= busy.progress.bestCost! + 1e-6, `its cost ${view.result!.cost} is at most the ${busy.progress.bestCost} reported before the cancel`);
   t.ok(view.result!.stats.totalSeconds < 60, 'stopped before its time limit');
   t.comment(`cancel answered in ${Date.now() - t0} ms`);
-  const repeat = await solving.inject({ method: 'DELETE', url: location });
+  const repeat = await solving.inject({ method: 'DELETE', url: location, headers: auth });
   t.equal(repeat.statusCode, 200, 'cancelling a cancelled job repeats the answer');
 
   // The worker is free again.
@@ -508,14 +529,14 @@ t.test('while a long solve runs, /health and /v1/swaps/check answer in milliseco
 });
 
 t.test('limits: body size, full queue, job expiry', async (t) => {
-  const limited = await buildApp({ bodyLimitBytes: 64 * 1024, solvePool: { size: 1, maxQueue: 0 }, jobTtlSeconds: 1 });
+  const limited = await makeApp({ bodyLimitBytes: 64 * 1024, solvePool: { size: 1, maxQueue: 0 }, jobTtlSeconds: 1 });
   t.teardown(() => limited.close());
 
   t.test('an oversized body is 413', async (t) => {
     const s = smallScenario() as Json;
     s.name = 'x'.repeat(100 * 1024);
     for (const url of ['/v1/validate', '/v1/solve', '/v1/swaps/check']) {
-      const res = await limited.inject({ method: 'POST', url, payload: url === '/v1/validate' ? s : { scenario: s } });
+      const res = await limited.inject({ method: 'POST', url, payload: url === '/v1/validate' ? s : { scenario: s }, headers: auth });
       t.equal(res.statusCode, 413, url);
       problem(t, res, 413);
     }
@@ -544,14 +565,15 @@ t.test('limits: body size, full queue, job expiry', async (t) => {
       problem(t, busy.res, 503);
       t.ok(Number(busy.res.headers['retry-after']) > 0, 'Retry-After');
     }
-    const cancel = await limited.inject({ method: 'DELETE', url: location });
+    const cancel = await limited.inject({ method: 'DELETE', url: location, headers: auth });
     t.ok([200, 202].includes(cancel.statusCode));
     await waitForJob(limited, location, ended);
   });
 });
 
 t.test('watchdog: a solve that overruns its limit by the grace is terminated, and the pool recovers', async (t) => {
-  const strict = await buildApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 1 }, maxFinishedJobs: 1 });
+  // The build forecast would refuse this solve up front (422, see security.test.ts): turned off to reach the watchdog.
+  const strict = await makeApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 1 }, maxFinishedJobs: 1, refuseTooLarge: false });
   t.teardown(() => strict.close());
   // Generating the candidate shifts of 80 agents × 28 days alone takes seconds, far beyond 0.05 s + 1 s.
   const { res } = await post(strict, '/v1/solve-jobs', { scenario: largeScenario(80, 28), options: { timeLimitSeconds: 0.05 } });
@@ -579,7 +601,7 @@ t.test('never a 500 for bad input', async (t) => {
   junk.push(s, { scenario: s, roster: smallRoster() }, { scenario: weird, roster: smallRoster(), swap: giveAway('a3') });
   for (const url of ['/v1/validate', '/v1/solve', '/v1/solve-jobs', '/v1/evaluate', '/v1/swaps/check', '/v1/swaps/candidates']) {
     for (const payload of junk) {
-      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      const res = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
       t.ok(res.statusCode < 500, `${url} ${JSON.stringify(payload)?.slice(0, 60)} → ${res.statusCode}`);
       if (res.statusCode >= 400) t.match(res.headers['content-type'], /^application\/problem\+json/);
     }
@@ -587,15 +609,19 @@ t.test('never a 500 for bad input', async (t) => {
 });
 
 t.test('the real server: env, port, structured logs, clean shutdown', async (t) => {
-  const server = await startServerProcess();
-  t.teardown(() => server.stop());
+  const dataDir = await mkdtemp(join(tmpdir(), 'flexroster-server-'));
+  const server = await startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', FLEXROSTER_ADMIN_KEY: ADMIN });
+  t.teardown(async () => {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
   t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'listens on HOST 127.0.0.1 and the PORT given');
   const health = await fetch(`${server.url}/health`);
   t.equal(health.status, 200);
   t.equal(((await health.json()) as Json).status, 'ok');
   const check = await fetch(`${server.url}/v1/swaps/check`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ scenario: smallScenario(), roster: smallRoster(), swap: giveAway('nobody') }),
   });
   t.equal(check.status, 422);

@@ -220,7 +220,8 @@ function suite(backendFactory: () => Promise<Backend>, withFuzz: boolean) {
       t.equal(again.status, 201);
       t.equal(again.res.headers['idempotent-replayed'], 'true');
       t.equal(again.body.id, first.body.id);
-      t.ok(firstMs >= 2500, `the first request solved (${firstMs} ms)`);
+      // A synchronous solve's worker gets 90 % of its limit less 0.2 s (the limit is the caller's whole wait): 2.5 s of 3.
+      t.ok(firstMs >= 2000, `the first request solved (${firstMs} ms)`);
       t.ok(againMs < 1000, `the replay did not (${againMs} ms)`);
       t.comment(`stored solve: first ${firstMs} ms, replay ${againMs} ms`);
       t.equal((await call(app, 'POST', '/v1/schedules', keys.planner, { ...body, name: 'other' }, headers)).status, 422, 'the same key with another body');
@@ -336,7 +337,7 @@ function suite(backendFactory: () => Promise<Backend>, withFuzz: boolean) {
       t.ok(h.res.headers['content-security-policy']);
       const pre = await app.inject({ method: 'OPTIONS', url: '/v1/schedules', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
       t.notOk(pre.headers['access-control-allow-origin'], 'no CORS by default');
-      const open = await buildApp({ corsOrigins: ['https://wfm.example'] });
+      const open = await buildApp({ store, adminKey: ADMIN, corsOrigins: ['https://wfm.example'] });
       t.teardown(() => open.close());
       const ok = await open.inject({ method: 'OPTIONS', url: '/v1/validate', headers: { origin: 'https://wfm.example', 'access-control-request-method': 'POST' } });
       t.equal(ok.headers['access-control-allow-origin'], 'https://wfm.example');

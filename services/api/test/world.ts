@@ -49,6 +49,12 @@ export function postgresBackend(url: string): Backend {
   };
 }
 
+/** PostgreSQL when TEST_DATABASE_URL is set (as CI does), else PGlite in a temporary directory. */
+export async function testBackend(prefix?: string): Promise<Backend> {
+  const url = process.env.TEST_DATABASE_URL;
+  return url ? postgresBackend(url) : pgliteBackend(prefix);
+}
+
 export async function call(app: App, method: string, url: string, key?: string, payload?: unknown, headers: Record<string, string> = {}) {
   const res = await app.inject({
     method: method as 'GET',

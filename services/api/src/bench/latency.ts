@@ -6,6 +6,10 @@
  *
  *   node services/api/dist/bench/latency.js [secondsPerRun=10]
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { exampleRoster, exampleScenario, exampleSwap } from '../examples.js';
 import { largeScenario, largeSwapCheck } from './scenarios.js';
@@ -30,13 +34,20 @@ const runs: Run[] = [
   { name: 'solving, 3-agent example, 1 connection', body: smallBody, connections: 1, whileSolving: true },
 ];
 
-// A separate process, so that autocannon's own work does not share the server's event loop.
-const server = await startServerProcess();
+// A separate process, so that autocannon's own work does not share the server's event loop; a fresh
+// data directory and a known admin key, whose rate limit is raised so that the run measures latency.
+const dataDir = await mkdtemp(join(tmpdir(), 'flexroster-latency-'));
+const adminKey = `frk_${randomBytes(18).toString('base64url')}`;
+const server = await startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', FLEXROSTER_ADMIN_KEY: adminKey });
 const base = new URL(server.url);
-const post = async (path: string, body: unknown) => {
-  const res = await fetch(new URL(path, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const auth = { authorization: `Bearer ${adminKey}` };
+const send = async (method: string, path: string, body: unknown) => {
+  const res = await fetch(new URL(path, base), { method, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 };
+const post = (path: string, body: unknown) => send('POST', path, body);
+const policy = await send('PUT', '/v1/policy', { limits: { requestsPerMinute: 100_000 } });
+if (policy.status !== 200) throw new Error(`could not raise the rate limit: ${policy.status} ${JSON.stringify(policy.json)}`);
 
 async function startSolve(): Promise<string> {
   // With HiGHS (the default) this MIP runs to its time limit: the heuristic, then HiGHS, CPU-bound throughout.
@@ -46,7 +57,7 @@ async function startSolve(): Promise<string> {
   const location = started.headers.get('location')!;
   // Measure only once the solve really runs (past the worker start-up).
   for (;;) {
-    const job = (await (await fetch(new URL(location, base))).json()) as { status: string };
+    const job = (await (await fetch(new URL(location, base), { headers: auth })).json()) as { status: string };
     if (job.status === 'running') break;
     if (job.status !== 'queued') throw new Error(`the solve job ended early: ${job.status}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -65,13 +76,13 @@ try {
     const result = await autocannon({
       url: new URL('/v1/swaps/check', base).href,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify(run.body),
       connections: run.connections,
       duration: seconds,
     });
     if (run.whileSolving && job) {
-      const state = (await (await fetch(new URL(job, base))).json()) as { status: string };
+      const state = (await (await fetch(new URL(job, base), { headers: auth })).json()) as { status: string };
       if (state.status !== 'running') throw new Error(`the solve job stopped during the run (${state.status}): the measurement is void`);
     }
     rows.push(
@@ -79,8 +90,9 @@ try {
     );
   }
 } finally {
-  if (job) await fetch(new URL(job, base), { method: 'DELETE' });
+  if (job) await fetch(new URL(job, base), { method: 'DELETE', headers: auth });
   await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 console.log(`POST /v1/swaps/check, ${seconds} s per run (autocannon; latency in ms)\n`);

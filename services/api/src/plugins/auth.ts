@@ -1,5 +1,5 @@
 /**
- * Bearer API keys for the stored-workflow routes. A key belongs to one tenant and has a role; routes say
+ * Bearer API keys for every route but /health and /docs. A key belongs to one tenant and has a role; routes say
  * which roles they take (`config.roles`). Without a key: 401; a role the route does not take: 403.
  * Whatever belongs to another tenant is looked up with the caller's tenant and so answers 404.
  * Calendar feeds (`config.feedToken`) also take `?token=` from a per-agent feed token, because phone
@@ -52,6 +52,12 @@ const auth: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
 
 // The hook applies to the scope that registers this plugin (the workflow routes), not only to its own child.
 export default fp(auth, { name: 'flexroster-auth' });
+
+/**
+ * Roles of the compute routes. Agents are not among them: they check swaps through the request workflow,
+ * which judges against the stored schedule and shows them no more than their own shifts.
+ */
+export const COMPUTE_ROLES: readonly Role[] = ['admin', 'planner', 'integration'];
 
 /** An agent key may act only for its own agent id (403 otherwise); planners and admins for any. */
 export function assertSelf(principal: Principal, agentId: string): void {

@@ -190,7 +190,7 @@ const extensions: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
       },
     },
     rejectBody: (updated) => ({ ...view(updated), reasons: updated.check?.reasons ?? [] }),
-  });
+  }, problems);
 };
 
 export default extensions;

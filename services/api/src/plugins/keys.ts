@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SwapPolicy } from '@flexroster/core';
 import { ProblemError } from '../problem.js';
+import { PolicyLimitsSchema } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
 import { createKey, createTenant, revokeFeedTokens } from '../store/keys.js';
 import { iso, jsonb } from '../store/store.js';
@@ -12,11 +13,16 @@ export const TenantPolicy = Type.Object(
   {
     autoApproveSwaps: Type.Optional(Type.Boolean({ description: 'Apply a swap that passes every rule and keeps coverage without a planner (default false)' })),
     swapPolicy: Type.Optional(SwapPolicy),
+    ...PolicyLimitsSchema,
   },
   { additionalProperties: false },
 );
 
-const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store }) => {
+/** JSON with object keys sorted (jsonb does not keep their order). */
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, limits }) => {
   app.post(
     '/v1/keys',
     {
@@ -26,7 +32,7 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store }) 
         description: 'The key is in the response only once; it is stored hashed. An agent key is bound to `agentId`. Replayed with its Idempotency-Key, the answer has `key: null`.',
         tags: ['access'],
         body: Type.Object(
-          { role: Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('agent')]), agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), label: Type.Optional(Type.String({ maxLength: 200 })) },
+          { role: Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('agent'), Type.Literal('integration')]), agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), label: Type.Optional(Type.String({ maxLength: 200 })) },
           { additionalProperties: false },
         ),
       },
@@ -85,13 +91,25 @@ const keys: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store }) 
     return row?.policy ?? {};
   });
 
-  app.put('/v1/policy', { config: { roles: ['admin', 'planner'] }, schema: { summary: 'Set the tenant’s swap policy', tags: ['access'], body: TenantPolicy } }, async (request, reply) =>
-    mutate(store, request, reply, async (db, actor) => {
-      const [before] = await db.query<{ policy: unknown }>('SELECT policy FROM tenants WHERE id = $1 FOR UPDATE', [actor.tenantId]);
-      await db.query('UPDATE tenants SET policy = $2::jsonb WHERE id = $1', [actor.tenantId, jsonb(request.body)]);
-      await audit(db, actor, 'policy.update', 'tenant', actor.tenantId, before?.policy ?? null, request.body);
-      return { status: 200, body: request.body };
-    }),
+  app.put(
+    '/v1/policy',
+    {
+      config: { roles: ['admin', 'planner'] },
+      schema: { summary: 'Set the tenant’s policy', description: 'Swap policy (admin or planner) and limits (admin only: a planner must send them unchanged, else 403).', tags: ['access'], body: TenantPolicy },
+    },
+    async (request, reply) => {
+      const result = await mutate(store, request, reply, async (db, actor) => {
+        const [before] = await db.query<{ policy: Record<string, unknown> | null }>('SELECT policy FROM tenants WHERE id = $1 FOR UPDATE', [actor.tenantId]);
+        const old = before?.policy ?? {};
+        const sameLimits = canonical([old.limits, old.keyLimits]) === canonical([request.body.limits, request.body.keyLimits]);
+        if (actor.role !== 'admin' && !sameLimits) throw new ProblemError(403, 'Only an admin key may change limits or keyLimits');
+        await db.query('UPDATE tenants SET policy = $2::jsonb WHERE id = $1', [actor.tenantId, jsonb(request.body)]);
+        await audit(db, actor, 'policy.update', 'tenant', actor.tenantId, before?.policy ?? null, request.body);
+        return { status: 200, body: request.body };
+      });
+      limits.forget(request.principal!.tenantId);
+      return result;
+    },
   );
 
   app.get(

@@ -286,7 +286,7 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
       },
     },
     rejectBody: (updated) => view(updated),
-  });
+  }, problems);
 
   app.get(
     '/v1/agents/:agentId/leave-balance',

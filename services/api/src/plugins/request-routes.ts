@@ -11,6 +11,7 @@ import { audit, mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, type ScheduleRow } from '../store/schedules.js';
 import { expectStatus, insertRequest, listRequests, loadRequest, setStatus, type RequestRow, type RequestTable } from '../store/requests.js';
 import type { Db, Store } from '../store/store.js';
+import type { ProblemCache } from '../problem-cache.js';
 import type { Principal } from '../store/keys.js';
 
 export const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -44,7 +45,13 @@ export interface RequestRoutes<Row extends RequestRow, Body> {
   readonly rejectBody: (updated: Row, viewer: Principal) => unknown;
 }
 
-export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, store: Store, spec: RequestRoutes<Row, Body>): void {
+export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, store: Store, spec: RequestRoutes<Row, Body>, problems?: ProblemCache): void {
+  /** The schedule, with its scenario expanded off the event loop into the cache its checks read. */
+  const loadChecked = async (db: Db, actor: Principal, id: string): Promise<ScheduleRow> => {
+    const schedule = await loadSchedule(db, actor, id);
+    await problems?.load(schedule.scenario);
+    return schedule;
+  };
   const { table, path, tag, view } = spec;
   const base = `/v1/schedules/:id/${path}`;
   const entity = spec.audit.replace(/-/g, '_');
@@ -55,7 +62,7 @@ export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, st
     { config: { roles: ['planner', 'agent'] }, schema: { summary: spec.create.summary, description: spec.create.description, tags: [tag], params: Params, body: spec.create.body } },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
+        const schedule = await loadChecked(db, actor, request.params.id);
         const insert = async (values: Record<string, unknown>) => {
           const row = await insertRequest(db, table, values);
           await audit(db, actor, `${spec.audit}.create`, entity, row.id, null, view(row));
@@ -103,7 +110,7 @@ export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, st
     },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
+        const schedule = await loadChecked(db, actor, request.params.id);
         checkIfMatch(request.headers['if-match'], schedule);
         const r = await loadRequest(db, table, actor, schedule, request.params.rid);
         expectStatus(table, r, table.approvable);
@@ -115,7 +122,7 @@ export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, st
 
   app.post(`${base}/:rid/reject`, { config: { roles: ['planner'] }, schema: { summary: `Reject a ${noun}`, tags: [tag], params: RParams } }, async (request, reply) =>
     mutate(store, request, reply, async (db, actor) => {
-      const schedule = await loadSchedule(db, actor, request.params.id);
+      const schedule = await loadChecked(db, actor, request.params.id);
       const r = await loadRequest(db, table, actor, schedule, request.params.rid);
       const updated = await setStatus(db, table, r, table.rejectable, 'rejected' as Row['status'], { decided_by: actor.keyId });
       await audit(db, actor, `${spec.audit}.reject`, entity, r.id, view(r), view(updated));

@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Roster, Scenario, rosterToShifts, time, type Roster as RosterT } from '@flexroster/core';
-import { notFound, withInputPaths } from '../problem.js';
-import { prepareSolve, solveFailure, submitOrBusy } from '../solving.js';
+import { Roster, Scenario, time, type Roster as RosterT } from '@flexroster/core';
+import { notFound } from '../problem.js';
+import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
+import { checkScenarioSize } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
 import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, writeSchedule, type ScheduleRow } from '../store/schedules.js';
 import { createFeedToken, revokeFeedTokens } from '../store/keys.js';
@@ -38,7 +39,8 @@ export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: s
   return { zone: agent.zone, shifts };
 }
 
-const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, pool, config, feedTokenTtlSeconds }) => {
+const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
+  const { store, problems, compute, limits, feedTokenTtlSeconds } = context;
   app.post(
     '/v1/schedules',
     {
@@ -59,20 +61,19 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       },
     },
     async (request, reply) => {
+      const arrivedAt = Date.now();
       const { scenario, name } = request.body;
       // The roster is checked or solved only after the Idempotency-Key was looked up: a replay solves nothing.
       const prepare = async (): Promise<RosterT> => {
         const given = request.body.roster;
         if (given) {
-          withInputPaths({ scenario: '/body/scenario', rest: '/body/roster' }, scenario, () => rosterToShifts(problems.get(scenario), given, ''));
+          checkScenarioSize(scenario, await limits.of(request.principal!));
+          // The roster is checked against the scenario on a compute worker (its evaluation is not kept).
+          await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario, roster: given, rosterPath: '' }), { scenario: '/body/scenario', rest: '/body/roster' });
           return given;
         }
-        const task = prepareSolve({ scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, config, 10);
-        try {
-          return (await submitOrBusy(() => pool.submit(scenario, task)).result).roster;
-        } catch (error) {
-          throw solveFailure(error);
-        }
+        const prepared = await prepareSolve(context, request.principal!, { scenario, options: { timeLimitSeconds: request.body.solve?.timeLimitSeconds ?? 10 } }, 10);
+        return (await solveWithin(context, scenario, prepared, arrivedAt)).roster;
       };
       return mutate(
         store,
@@ -118,6 +119,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       const principal = request.principal!;
       const row = await loadSchedule(store, principal, request.params.id);
       assertSelf(principal, request.params.agentId);
+      await problems.load(row.scenario);
       const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
       return {
         scheduleId: row.id,
@@ -155,6 +157,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { stor
       const principal = request.principal!;
       const row = await loadSchedule(store, principal, request.params.id);
       assertSelf(principal, request.params.agentId);
+      await problems.load(row.scenario);
       const { zone, shifts } = agentShifts(problems, row, request.params.agentId);
       void reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300');
       return buildCalendar({ scheduleId: row.id, version: row.version, agentId: request.params.agentId, zone, shifts });

@@ -8,22 +8,26 @@ import { Type } from 'typebox';
 import { JobParamsSchema, JobSummarySchema, JobViewSchema, pickProblems, solveRequestSchema, type JobView } from '../schemas.js';
 import { exampleScenario, examples } from '../examples.js';
 import { prepareSolve, submitOrBusy } from '../solving.js';
+import { COMPUTE_ROLES } from './auth.js';
 import { ProblemError, notFound } from '../problem.js';
 import { isTerminal, type Job } from '../jobs.js';
 import type { ApiContext } from '../context.js';
+import type { Principal } from '../store/keys.js';
 
 const EVENTS_DESCRIPTION = `A text/event-stream. Each event's data is JSON \`{ id, status, progress }\`:
 - \`progress\`: sent at once with the current state, then on every status change and progress update (a few per second at most);
 - \`done\`: sent once when the job is done, failed or cancelled; then the stream closes. Fetch the job for its result.
 Comment lines (\`: keep-alive\`) keep idle connections open.`;
 
-const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, config }) => {
+const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) => {
+  const { jobs, config, buildRate } = context;
   const jobExample = examples().job;
   /** The stop function of every open event stream. */
   const openStreams = new Map<ServerResponse, () => void>();
 
-  const findJob = (id: string): Job => {
-    const job = jobs.get(id);
+  /** Only the key that created a job sees it; to anyone else it does not exist. */
+  const findJob = (id: string, principal: Principal): Job => {
+    const job = jobs.get(id, principal);
     if (!job) throw notFound(`No solve job ${id} (finished jobs are kept for a limited time)`);
     return job;
   };
@@ -31,9 +35,10 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
   app.post(
     '/v1/solve-jobs',
     {
+      config: { roles: COMPUTE_ROLES },
       schema: {
         summary: 'Start a solve job',
-        description: `Queues a solve and answers at once with 202, the job id and a Location header. \`options.timeLimitSeconds\` defaults to ${config.jobDefaultSeconds} and may be up to ${config.jobMaxSeconds}. Finished jobs are kept for a limited time (see \`expiresAt\`), then dropped. 503 with Retry-After when every solve worker is busy and the queue is full.`,
+        description: `Queues a solve and answers at once with 202, the job id and a Location header. \`options.timeLimitSeconds\` defaults to ${config.jobDefaultSeconds} and may be up to ${config.jobMaxSeconds} (and the key's \`maxTimeLimitSeconds\`). A job belongs to the key that created it: to other keys its id answers 404. While queued, the job shows its \`queuePosition\`. Finished jobs are kept for a limited time (see \`expiresAt\`), then dropped. 503 with Retry-After when every solve worker is busy and the queue is full; 429 over the key's or tenant's limits; 422 when the model would not build within the time limit.`,
         tags: ['solving'],
         body: solveRequestSchema(config.jobMaxSeconds, config.jobDefaultSeconds, { scenario: exampleScenario, options: { timeLimitSeconds: 120, backend: 'highs' } }),
         response: {
@@ -43,13 +48,25 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
             headers: { location: Type.String({ description: 'The job: /v1/solve-jobs/{id}' }) },
             examples: [{ id: jobExample.id, status: 'queued' }],
           },
-          ...pickProblems(400, 413, 415, 422, 503),
+          ...pickProblems(400, 401, 403, 413, 415, 422, 429, 503),
         },
       },
     },
     async (request, reply) => {
-      const task = prepareSolve(request.body, config, config.jobDefaultSeconds);
-      const job = submitOrBusy(() => jobs.create(request.body.scenario, task));
+      const principal = request.principal!;
+      const { task, units, release } = await prepareSolve(context, principal, request.body, config.jobDefaultSeconds);
+      let job: Job;
+      try {
+        job = submitOrBusy(() =>
+          jobs.create(request.body.scenario, task, principal, (result) => {
+            release();
+            if (result) buildRate.observe(units, result.stats.buildSeconds);
+          }),
+        );
+      } catch (error) {
+        release();
+        throw error;
+      }
       return reply.status(202).header('location', `/v1/solve-jobs/${job.id}`).send({ id: job.id, status: job.status });
     },
   );
@@ -57,20 +74,22 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
   app.get(
     '/v1/solve-jobs/:id',
     {
+      config: { roles: COMPUTE_ROLES },
       schema: {
         summary: 'Get a solve job',
         description: 'Status and progress; when done (or cancelled while running) also the solve result; when failed, why.',
         tags: ['solving'],
         params: JobParamsSchema,
-        response: { 200: { ...JobViewSchema, examples: [jobExample] }, ...pickProblems(400, 404) },
+        response: { 200: { ...JobViewSchema, examples: [jobExample] }, ...pickProblems(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => jobs.view(findJob(request.params.id)),
+    async (request) => jobs.view(findJob(request.params.id, request.principal!)),
   );
 
   app.delete(
     '/v1/solve-jobs/:id',
     {
+      config: { roles: COMPUTE_ROLES },
       schema: {
         summary: 'Cancel a solve job',
         description: `A queued job ends at once (status cancelled, no result). A running solve stops and keeps the best roster found so far (status cancelled, with result); the answer waits up to ${config.cancelWaitSeconds} s for that and is 200 with the final job, or 202 if it is still stopping. Cancelling a cancelled job repeats the answer; a done or failed job is 409.`,
@@ -79,12 +98,12 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
         response: {
           200: { ...JobViewSchema, description: 'Cancelled', examples: [{ ...jobExample, status: 'cancelled', cancelRequested: true }] },
           202: { ...JobViewSchema, description: 'Cancel requested; the solve is still stopping' },
-          ...pickProblems(400, 404, 409),
+          ...pickProblems(400, 401, 403, 404, 409, 429),
         },
       },
     },
     async (request, reply) => {
-      const job = findJob(request.params.id);
+      const job = findJob(request.params.id, request.principal!);
       if (job.status === 'done' || job.status === 'failed') throw new ProblemError(409, `Solve job ${job.id} has already ended (${job.status})`);
       jobs.cancel(job);
       let timer: NodeJS.Timeout | undefined;
@@ -97,6 +116,7 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
   app.get(
     '/v1/solve-jobs/:id/events',
     {
+      config: { roles: COMPUTE_ROLES },
       schema: {
         summary: 'Follow a solve job (server-sent events)',
         description: EVENTS_DESCRIPTION,
@@ -115,12 +135,12 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, { jobs, con
               },
             },
           },
-          ...pickProblems(400, 404),
+          ...pickProblems(400, 401, 403, 404, 429),
         },
       },
     },
     (request, reply) => {
-      const job = findJob(request.params.id);
+      const job = findJob(request.params.id, request.principal!);
       // From here on the stream is written by hand; Fastify no longer serializes or ends this reply.
       reply.hijack();
       const res = reply.raw;

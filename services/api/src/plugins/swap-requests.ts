@@ -243,7 +243,7 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
       },
     },
     rejectBody: (updated) => ({ ...view(updated), reasons: updated.check?.reasons ?? [] }),
-  });
+  }, problems);
 
   app.post(
     '/v1/schedules/:id/swap-requests/:rid/accept',
@@ -251,6 +251,7 @@ const swapRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { s
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
         const schedule = await loadSchedule(db, actor, request.params.id);
+        await problems.load(schedule.scenario);
         const r = await loadRequest(db, TABLE, actor, schedule, request.params.rid);
         const me = actor.agentId!;
         let swap: SwapT;

@@ -2,7 +2,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { iso, type Db, type Store } from './store.js';
 
-export type Role = 'admin' | 'planner' | 'agent';
+/** `integration`: a WFM system calling the compute routes (validate, solve, evaluate, swaps), nothing stored. */
+export type Role = 'admin' | 'planner' | 'agent' | 'integration';
 
 export interface Principal {
   readonly keyId: string;

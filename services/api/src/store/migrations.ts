@@ -162,4 +162,12 @@ ALTER TABLE feed_tokens ALTER COLUMN expires_at SET NOT NULL;
 CREATE INDEX feed_tokens_agent ON feed_tokens (tenant_id, agent_id);
 `,
   },
+  {
+    id: 4,
+    name: 'integration-role',
+    sql: `
+ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
+ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('admin', 'planner', 'agent', 'integration'));
+`,
+  },
 ];

@@ -3,7 +3,11 @@
  * server, `DATABASE_URL`), with the same SQL and the same migrations. Every change runs in one
  * transaction through `tx()`; plain reads may use `query()`.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS } from './migrations.js';
+import { PGLITE_CONF } from './pglite-conf.js';
 
 export interface Db {
   /** Runs one statement with `$1…` parameters; rows come back with jsonb parsed. */
@@ -70,10 +74,19 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 export async function openPglite(dataDir: string): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.includes('://')) {
-    const { mkdir } = await import('node:fs/promises');
+    const { mkdir, access } = await import('node:fs/promises');
     await mkdir(dataDir, { recursive: true });
+    const initialised = await access(`${dataDir}/PG_VERSION`).then(
+      () => true,
+      () => false,
+    );
+    if (!initialised) await initPgliteInChild(dataDir);
   }
-  const pg = await PGlite.create(dataDir);
+  return pgliteStore(await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF }));
+}
+
+/** The `Store` over an open PGlite. */
+export function pgliteStore(pg: PGlite): Store {
   // PGlite is one connection: its transaction() holds a mutex, so transactions run one at a time.
   return {
     kind: 'pglite',
@@ -91,6 +104,17 @@ export async function openPglite(dataDir: string): Promise<Store> {
     },
     close: () => pg.close(),
   };
+}
+
+/** Runs initdb for `dataDir` in a child process (see pglite-init.ts). */
+function initPgliteInChild(dataDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./pglite-init.js', import.meta.url)), dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`creating the PGlite data directory ${dataDir} failed (exit code ${code}): ${stderr.trim()}`))));
+  });
 }
 
 export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -135,6 +159,22 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
       }
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A store usable at once whose statements wait until `opening` resolves: the server listens (and answers
+ * /health) while the database opens, and the first requests that need it wait for it.
+ */
+export function deferredStore(opening: Promise<Store>, kind: Store['kind']): Store {
+  return {
+    kind,
+    query: async (sql, params) => (await opening).query(sql, params),
+    tx: async (fn) => (await opening).tx(fn),
+    close: async () => {
+      const store = await opening.catch(() => undefined);
+      await store?.close();
+    },
   };
 }
 

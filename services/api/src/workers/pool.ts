@@ -5,7 +5,7 @@
  * cancel) is terminated and replaced, because a synchronous solver cannot be interrupted any other way.
  */
 import { Worker } from 'node:worker_threads';
-import { RosterInputError, ScenarioValidationError, type SolveProgress, type SolveResult } from '@flexroster/core';
+import { FlexrosterInputError, RosterInputError, ScenarioValidationError, type SolveProgress, type SolveResult } from '@flexroster/core';
 import type { FromWorker, SerializedError, SolveTask, ToWorker } from './protocol.js';
 
 export interface SolvePoolOptions {
@@ -23,6 +23,16 @@ export interface SolveHooks {
   /** The solve left the queue and started on a worker. */
   readonly onStart?: () => void;
   readonly onProgress?: (progress: SolveProgress) => void;
+}
+
+/**
+ * The caller's own clock (Date.now() ms), for synchronous solves whose time limit is the caller's whole
+ * wait: a solve still queued at `startBy` is refused with `StartTooLateError`, and one that starts later
+ * than it arrived gets only the time left until `deadline` as its limit.
+ */
+export interface SolveTiming {
+  readonly startBy: number;
+  readonly deadline: number;
 }
 
 export interface SolveHandle {
@@ -48,6 +58,10 @@ export class SolveAbortedError extends Error {
 export class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';
 }
+/** A synchronous solve could not start in time to finish within its limit. */
+export class StartTooLateError extends Error {
+  override readonly name = 'StartTooLateError';
+}
 
 interface Task {
   readonly id: string;
@@ -57,6 +71,7 @@ interface Task {
   readonly resolve: (result: SolveResult) => void;
   readonly reject: (error: Error) => void;
   readonly cancelFlag: SharedArrayBuffer;
+  readonly timing?: SolveTiming;
   cancelled: boolean;
 }
 
@@ -68,7 +83,16 @@ interface Slot {
   watchdog?: NodeJS.Timeout;
   /** When the watchdog fires (Date.now() ms). */
   watchdogAt?: number;
+  /** When the current solve's own limit ends (Date.now() ms). */
+  endsAt?: number;
 }
+
+/**
+ * What a timed solve's worker gets of the time left: the solver overruns its limit a little (it checks the
+ * clock between steps, then decodes and evaluates), and the answer must still come within limit + 1 s.
+ */
+const ANSWER_SHARE = 0.9;
+const ANSWER_RESERVE_MS = 200;
 
 const DEFAULT_GRACE_SECONDS = 10;
 /** setTimeout fires at once for delays beyond 2^31-1 ms. */
@@ -77,6 +101,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function reviveError(error: SerializedError): Error {
   if (error.name === 'ScenarioValidationError') return new ScenarioValidationError(error.issues ?? []);
   if (error.name === 'RosterInputError') return new RosterInputError(error.issues ?? []);
+  if (error.name === 'FlexrosterInputError') return new FlexrosterInputError(error.message.split(':')[0] ?? 'invalid input', error.issues ?? []);
   const revived = new Error(error.message);
   revived.name = error.name;
   return revived;
@@ -88,6 +113,8 @@ export class SolvePool {
   private readonly graceSeconds: number;
   private nextId = 1;
   private closed = false;
+  /** Callers of `warm()` waiting for a worker to finish loading. */
+  private warming: (() => void)[] = [];
 
   constructor(private readonly options: SolvePoolOptions) {
     if (!(options.size >= 1)) throw new RangeError('a solve pool needs at least one worker');
@@ -95,12 +122,56 @@ export class SolvePool {
     this.graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   }
 
-  get stats(): { size: number; running: number; queued: number; maxQueue: number } {
-    return { size: this.slots.length, running: this.slots.filter((s) => s.current).length, queued: this.queue.length, maxQueue: this.options.maxQueue };
+  get stats(): { size: number; running: number; queued: number; maxQueue: number; started: number } {
+    return {
+      size: this.slots.length,
+      running: this.slots.filter((s) => s.current).length,
+      queued: this.queue.length,
+      maxQueue: this.options.maxQueue,
+      started: this.slots.filter((s) => s.worker).length,
+    };
+  }
+
+  /**
+   * Resolves once some worker has loaded (starting one if none has): a worker's one-time start-up is not
+   * part of a timed solve's wait. Resolves at once when a worker is ready; also when the start fails (the
+   * solve submitted next then fails as usual).
+   */
+  warm(): Promise<void> {
+    if (this.closed || this.slots.some((s) => s.worker && s.ready)) return Promise.resolve();
+    if (!this.slots.some((s) => s.worker)) {
+      const slot = this.slots.find((s) => !s.current)!;
+      slot.worker = this.spawn(slot);
+    }
+    return new Promise((resolve) => this.warming.push(resolve));
+  }
+
+  private wakeWarming(): void {
+    for (const resolve of this.warming.splice(0)) resolve();
+  }
+
+  /** 1 for the next solve to start, 2 for the one behind it …; undefined once it left the queue. */
+  position(id: string): number | undefined {
+    const i = this.queue.findIndex((t) => t.id === id);
+    return i < 0 ? undefined : i + 1;
+  }
+
+  /**
+   * Seconds until a solve submitted now would start, if every solve ahead of it used its whole limit:
+   * each queued solve takes the worker that frees first.
+   */
+  expectedWaitSeconds(): number {
+    const now = Date.now();
+    const free = this.slots.map((s) => (s.current ? Math.max(0, (s.endsAt ?? now) - now) : 0));
+    for (const task of this.queue) {
+      free.sort((a, b) => a - b);
+      free[0]! += task.task.timeLimitSeconds * 1000;
+    }
+    return Math.min(...free) / 1000;
   }
 
   /** Throws `PoolSaturatedError` when every worker is busy and the queue is full. */
-  submit(scenario: unknown, task: SolveTask, hooks: SolveHooks = {}): SolveHandle {
+  submit(scenario: unknown, task: SolveTask, hooks: SolveHooks = {}, timing?: SolveTiming): SolveHandle {
     if (this.closed) throw new PoolClosedError('the solve pool is closed');
     // Solves wait in the queue while a worker starts, so every free slot adds one place to it.
     const free = this.slots.filter((s) => !s.current).length;
@@ -109,11 +180,16 @@ export class SolvePool {
     const id = `s${this.nextId++}`;
     let entry!: Task;
     const result = new Promise<SolveResult>((resolve, reject) => {
-      entry = { id, scenario, task, hooks, resolve, reject, cancelFlag: new SharedArrayBuffer(4), cancelled: false };
+      entry = { id, scenario, task, hooks, resolve, reject, cancelFlag: new SharedArrayBuffer(4), cancelled: false, ...(timing ? { timing } : {}) };
     });
     // Callers that only cancel must not trigger an unhandled rejection.
     result.catch(() => undefined);
     this.queue.push(entry);
+    if (timing) {
+      const timer = setTimeout(() => this.expire(entry), Math.max(0, timing.startBy - Date.now()));
+      timer.unref();
+      void result.finally(() => clearTimeout(timer)).catch(() => undefined);
+    }
     this.dispatch();
     return { id, result, cancel: () => this.cancel(entry) };
   }
@@ -121,6 +197,7 @@ export class SolvePool {
   /** Terminates every worker; running and queued solves reject with `PoolClosedError`. */
   async close(): Promise<void> {
     this.closed = true;
+    this.wakeWarming();
     for (const t of this.queue.splice(0)) t.reject(new PoolClosedError('the solve pool closed before this solve started'));
     await Promise.all(
       this.slots.map(async (slot) => {
@@ -152,6 +229,14 @@ export class SolvePool {
     this.arm(slot, task, this.graceSeconds, `did not stop within ${this.graceSeconds} s of being cancelled`);
   }
 
+  /** A timed solve still queued at its `startBy` is refused. */
+  private expire(task: Task): void {
+    const queued = this.queue.indexOf(task);
+    if (queued < 0) return;
+    this.queue.splice(queued, 1);
+    task.reject(new StartTooLateError(`no solve worker became free in time to finish within the time limit of ${task.task.timeLimitSeconds} s`));
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.current || this.queue.length === 0) continue;
@@ -164,14 +249,22 @@ export class SolvePool {
       if (!slot.ready) continue;
       const worker = slot.worker;
       const task = this.queue.shift()!;
+      if (task.timing && Date.now() > task.timing.startBy) {
+        task.reject(new StartTooLateError(`no solve worker became free in time to finish within the time limit of ${task.task.timeLimitSeconds} s`));
+        this.dispatch();
+        return;
+      }
+      // A timed solve that waited gets the time left, so that waiting and solving together keep its limit.
+      const seconds = task.timing ? Math.min(task.task.timeLimitSeconds, Math.max(0.05, ((task.timing.deadline - Date.now()) * ANSWER_SHARE - ANSWER_RESERVE_MS) / 1000)) : task.task.timeLimitSeconds;
       slot.current = task;
-      this.arm(slot, task, task.task.timeLimitSeconds + this.graceSeconds, `overran its time limit of ${task.task.timeLimitSeconds} s by more than ${this.graceSeconds} s`);
+      slot.endsAt = Date.now() + seconds * 1000;
+      this.arm(slot, task, seconds + this.graceSeconds, `overran its time limit of ${Number(seconds.toFixed(2))} s by more than ${this.graceSeconds} s`);
       try {
         task.hooks.onStart?.();
       } catch {
         // A failing listener must not stop the solve.
       }
-      worker.postMessage({ type: 'solve', jobId: task.id, scenario: task.scenario, task: task.task, cancelFlag: task.cancelFlag } satisfies ToWorker);
+      worker.postMessage({ type: 'solve', jobId: task.id, scenario: task.scenario, task: { ...task.task, timeLimitSeconds: seconds }, cancelFlag: task.cancelFlag } satisfies ToWorker);
     }
   }
 
@@ -193,6 +286,7 @@ export class SolvePool {
   private onMessage(slot: Slot, worker: Worker, message: FromWorker): void {
     if (message.type === 'ready') {
       if (slot.worker === worker) slot.ready = true;
+      this.wakeWarming();
       this.dispatch();
       return;
     }
@@ -221,7 +315,10 @@ export class SolvePool {
     this.release(slot);
     task?.reject(new SolveAbortedError(`the solve was stopped: ${why}`));
     // A worker that cannot even start fails the next waiting solve: one attempt per solve, never a respawn loop.
-    if (!started) this.queue.shift()?.reject(new SolveAbortedError(`no solve worker could start: ${why}`));
+    if (!started) {
+      this.queue.shift()?.reject(new SolveAbortedError(`no solve worker could start: ${why}`));
+      this.wakeWarming();
+    }
     if (!this.closed) this.dispatch();
   }
 
@@ -250,6 +347,7 @@ export class SolvePool {
     if (slot.watchdog) clearTimeout(slot.watchdog);
     slot.watchdog = undefined;
     slot.watchdogAt = undefined;
+    slot.endsAt = undefined;
     slot.current = undefined;
   }
 }

@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { InputIssue, SolveProgress, SolveResult } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { BackendName } from '../backends.js';
 
 export interface SolveTask {
@@ -37,3 +37,32 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: SolveProgress }
   | { readonly type: 'result'; readonly jobId: string; readonly result: SolveResult }
   | { readonly type: 'error'; readonly jobId: string; readonly error: SerializedError };
+
+/**
+ * Scenario work other than solving, done on a compute worker so that no request's expansion, evaluation
+ * or swap check runs on the event loop. Each kind names its answer in `ComputeResults`.
+ */
+export type ComputeTask =
+  | { readonly kind: 'validate'; readonly scenario: unknown }
+  /** The expanded scenario itself (plain data: maps and typed arrays survive the copy), for the stored-workflow routes' cache. */
+  | { readonly kind: 'expand'; readonly scenario: unknown }
+  | { readonly kind: 'evaluate'; readonly scenario: unknown; readonly roster: unknown; /** Prefix of roster paths in errors (default /roster/assignments). */ readonly rosterPath?: string }
+  | { readonly kind: 'swap-check'; readonly scenario: unknown; readonly roster: unknown; readonly swap: unknown; readonly policy: unknown }
+  | { readonly kind: 'swap-candidates'; readonly scenario: unknown; readonly roster: unknown; readonly agentId: string; readonly shift: unknown; readonly policy: unknown };
+
+export interface ComputeResults {
+  /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
+  readonly validate: { readonly report: ValidationReport; readonly buildUnits: number };
+  readonly expand: Problem;
+  readonly evaluate: Evaluation;
+  readonly 'swap-check': SwapCheck;
+  readonly 'swap-candidates': SwapCandidate[];
+}
+
+export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };
+
+export type FromComputeWorker =
+  /** Modules loaded; `buildRate` is the build units per second this worker measured on a reference scenario. */
+  | { readonly type: 'ready'; readonly buildRate: number }
+  | { readonly type: 'done'; readonly id: number; readonly value: unknown }
+  | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

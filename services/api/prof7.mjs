@@ -1,0 +1,12 @@
+const t0 = performance.now();
+const lap = (s) => console.log(s, (performance.now()-t0).toFixed(0), 'ms', (process.memoryUsage().rss/1e6).toFixed(0), 'MB');
+await import('@flexroster/core'); lap('core');
+await import('fastify'); lap('fastify');
+await import('@fastify/swagger'); await import('@fastify/swagger-ui'); lap('swagger');
+const { buildApp } = await import('./dist/app.js'); lap('app import');
+const app = await buildApp({ storage: { dataDir: '/tmp/h17a-never' }, openStoreInBackground: true, onStoreReady: () => lap('store ready') });
+lap('buildApp');
+await app.ready(); lap('ready');
+await app.listen({ port: 0 }); lap('listen');
+const r = await app.inject({ method: 'GET', url: '/health' }); lap('health ' + r.statusCode);
+process.exit(0);
