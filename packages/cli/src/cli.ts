@@ -1,6 +1,7 @@
 /**
- * The `flexroster` command: solve, validate, evaluate and export scenario files. Exit codes: 0 done, 1 the
- * input is invalid or a roster breaks hard rules, 2 usage error.
+ * The `flexroster` command: solve, validate, evaluate and export scenario files. Exit codes (`EXIT`, listed in
+ * `--help`): 0 done (a solve optimal or feasible), 1 the input is invalid or a roster breaks hard rules, 2 usage
+ * error, 3 a solve found no roster keeping every hard rule.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
@@ -46,9 +47,18 @@ function commandUsage(name: string, spec: CommandSpec): string {
   return `flexroster ${name} ${spec.args}${flags.join('')}`;
 }
 
+/** What the process's exit code says. */
+export const EXIT = { done: 0, invalid: 1, usage: 2, infeasible: 3 } as const;
+
 const USAGE = `usage:\n${Object.entries(COMMANDS)
   .map(([name, spec]) => `  ${commandUsage(name, spec)}`)
-  .join('\n')}\n  flexroster <command> --help`;
+  .join('\n')}\n  flexroster <command> --help
+
+exit codes:
+  ${EXIT.done}  done (solve: optimal or feasible; validate: valid; evaluate: every hard rule holds)
+  ${EXIT.invalid}  invalid input, or a roster that breaks hard rules
+  ${EXIT.usage}  usage error (unknown command or flag, missing file)
+  ${EXIT.infeasible}  solve: no roster keeping every hard rule (the result says why; --out still writes it)`;
 
 function commandHelp(name: string, spec: CommandSpec): string {
   const lines = [`usage: ${commandUsage(name, spec)}`, '', `  ${spec.summary}`];
@@ -142,7 +152,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
         io.out(`result written to ${out}`);
         io.out(`report:       flexroster report ${files[0]} ${out} --out report.html`);
       } else io.out(`report:       write the result with --out <result.json>, then: flexroster report ${files[0]} <result.json> --out report.html`);
-      return 0;
+      return result.status === 'infeasible' ? EXIT.infeasible : EXIT.done;
     }
     if (command === 'report') return await reportCommand(io, files[0]!, files[1]!, flags.get('out') ?? 'report.html');
     if (command === 'export-model') return await exportCommand(io, files[0]!, flags);

@@ -125,3 +125,19 @@ t.test('pnpm bench refuses an unknown flag and has --help', async (t) => {
   t.equal(help.status, 0);
   t.match(help.stdout, /--peer cbc +also solve each scenario's exported MIP with CBC/);
 });
+
+t.test('solve exits 3 when no roster keeps every hard rule, still writing the result; --help lists the exit codes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-cli-'));
+  const scenario = JSON.parse(readFileSync(exampleScenario, 'utf8'));
+  // Nobody can reach 60 h a week in a week whose contracts allow at most 5 days of at most 10 h.
+  for (const c of scenario.contracts) c.hoursPerWeek = { min: 60, max: 60 };
+  writeFileSync(join(dir, 'impossible.json'), JSON.stringify(scenario));
+  const out = join(dir, 'result.json');
+  const a = io();
+  t.equal(await runCli(['solve', join(dir, 'impossible.json'), '--time-limit', '3', '--backend', 'javascript-lp-solver', '--out', out], a.io), 3);
+  t.match(a.out.join('\n'), /status: +infeasible/);
+  t.equal(JSON.parse(readFileSync(out, 'utf8')).status, 'infeasible', 'the result is written all the same');
+  const h = io();
+  t.equal(await runCli(['--help'], h.io), 0);
+  t.match(h.out.join('\n'), /exit codes:[\s\S]*0 +done[\s\S]*1 +invalid[\s\S]*2 +usage[\s\S]*3 +solve: no roster/);
+});
