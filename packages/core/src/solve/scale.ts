@@ -27,6 +27,10 @@
  * chunks start from a roster that keeps every rule and keep it where they find nothing in time.
  *
  * Every roster is judged by the rule modules (the evaluator's arithmetic), never by the LP objective.
+ *
+ * This file is the orchestrator: `chooseRoute` (route.ts) decides the route once from the model's facts, and
+ * the phases (phases/*.ts, each with its contract in its header) run in order on one `SolveContext`
+ * (context.ts), which holds everything they share.
  */
 import type { LpBackend, LpSolution } from '../lp/backend.js';
 import type { Problem, Shift } from '../expand/problem.js';
