@@ -7,6 +7,7 @@ import { SolveContext, incumbent } from '../dist/solve/context.js';
 import { RosterSearch, runHeuristic } from '../dist/solve/heuristic.js';
 import { restrictedMip } from '../dist/solve/phases/restricted-mip.js';
 import { lnsUntil } from '../dist/solve/phases/windows.js';
+import { priceAndFix } from '../dist/solve/phases/price-and-fix.js';
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
 
@@ -103,12 +104,12 @@ t.test('routeFacts: measured on the model and the backend', async (t) => {
 });
 
 /** A context over a small generated week with the heuristic's roster as incumbent. */
-function context(backend: LpBackend, seconds: number, agents = 6) {
-  const { p, built } = model(agents, 3);
+function context(backend: LpBackend, seconds: number, agents = 6, seed = 3) {
+  const { p, built } = model(agents, seed);
   const route = chooseRoute(routeFacts(p, built, backend, seconds, DEFAULT_TUNING));
   const signal = new AbortController().signal;
   const ctx = new SolveContext(p, built, backend, route, { deadline: performance.now() + seconds * 1000, seed: 1 }, signal);
-  ctx.main = incumbent(new RosterSearch(p, runHeuristic(p, { deadline: performance.now() + 200, seed: 1 }).shifts));
+  ctx.main = incumbent(new RosterSearch(p, runHeuristic(p, { deadline: performance.now() + 500, seed: 1 }).shifts));
   ctx.indexModel();
   return ctx;
 }
@@ -164,4 +165,21 @@ t.test('windows never make the incumbent worse: a backend answering with a worse
   const start = { cost: real.main.cost, inf: real.main.inf };
   await lnsUntil(real, () => real.windows >= 3);
   t.ok(real.main.inf < start.inf || (real.main.inf === start.inf && real.main.cost <= start.cost + 1e-9), `${start.cost}/${start.inf} → ${real.main.cost}/${real.main.inf}`);
+});
+
+t.test('reduced-cost fixing alone: from the relaxation and a roster that keeps every rule, the optimum and its proof', async (t) => {
+  const highs = highsBackend();
+  // LP bound 577.5, optimum 582.5 (see scale.test.ts): the relaxation alone cannot prove it.
+  const ctx = context(highs, 60, 20, 7);
+  t.notOk(await priceAndFix(ctx), 'without a relaxation nothing is proved');
+  const relaxation = await highs.solve(ctx.lp, { timeLimitSeconds: 30, relaxIntegrality: true });
+  ctx.relaxation = relaxation;
+  ctx.raiseBound(relaxation.objective!);
+  // The roster it starts from: the restricted MIP's over the relaxation's shifts, as in a solve.
+  await restrictedMip(ctx);
+  t.equal(ctx.main.inf, 0, 'the roster keeps every rule');
+  t.ok(ctx.main.cost > relaxation.objective! + 1e-6, `roster ${ctx.main.cost} above the LP bound ${relaxation.objective}`);
+  t.ok(await priceAndFix(ctx), 'proved');
+  t.match(ctx.proof, /^reduced-cost fixing left \d+ of \d+ shifts able to beat [\d.]+, and highs solved the MIP over them$/);
+  t.ok(ctx.bound! > relaxation.objective! && ctx.main.cost - ctx.bound! <= 1e-4 * ctx.main.cost + 1e-6, `bound raised to ${ctx.bound}, within the gap of the roster's ${ctx.main.cost}`);
 });

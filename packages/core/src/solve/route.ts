@@ -10,6 +10,7 @@ import { DEFAULT_TUNING, type Tuning } from './tuning.js';
 
 export interface RouteFacts {
   readonly columns: number;
+  /** Known before the relaxation; no decision uses it yet. */
   readonly rows: number;
   readonly weeks: number;
   /** Demand per interval and skill (contact centres), not per shift type (Curtois–Qu). */
@@ -93,6 +94,7 @@ export function routeFacts(p: Problem, built: BuiltModel, backend: LpBackend, to
   };
 }
 
+/** Today's route for `facts`: the decisions the decomposition once made with its boolean flags, made once. */
 export function chooseRoute(facts: RouteFacts, tuning: Tuning = DEFAULT_TUNING, options: RouteOptions = {}): Route {
   const { columns, intervalDemand, backendTakesWhole, relaxationSeconds, totalSeconds } = facts;
   const relaxation = options.relaxation ?? 'auto';

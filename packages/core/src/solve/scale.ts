@@ -50,8 +50,6 @@ import { roundingPhase } from './phases/rounding.js';
 import { lnsUntil } from './phases/windows.js';
 
 export type { DecomposeOptions } from './context.js';
-export { predictedRelaxationSeconds } from './route.js';
-export { runHeuristicYielding } from './phases/start-roster.js';
 
 export interface DecomposeResult {
   readonly shifts: Shift[][];
