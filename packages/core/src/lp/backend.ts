@@ -69,7 +69,7 @@ export interface LpBackend {
   readonly maxModelSize?: number;
   /**
    * Whether `presolve: false` changes how the backend solves. The decomposition then solves a lone LP
-   * relaxation both ways at once, on two workers, and takes the first answer (relax() in solve/scale.ts).
+   * relaxation both ways at once, on two workers, and takes the first answer (`raceRelaxation` in solve/phases/relaxation.ts).
    */
   readonly presolveSwitch?: boolean;
   solve(model: LpModel, options: LpSolveOptions): Promise<LpSolution>;

@@ -11,7 +11,7 @@
  * The chunk's agents may take the shifts their class's plan uses and those of the base roster (the base is
  * the MIP's start; on XL, where the base is the heuristic's roster of the first seconds, its shifts as extra
  * choices gave 216,330 against 229,997 without them, one run each). A base that keeps every rule is a feasible
- * start for every chunk and the fallback of a chunk that finds nothing in time: scale.ts repairs the heuristic's
+ * start for every chunk and the fallback of a chunk that finds nothing in time: phases/repair.ts repairs the heuristic's
  * roster before it is handed over (XL seed 1 on a 2-core EPYC: 177,910.5 after the chunks from a repaired
  * base, against 182,079.5 from the broken one).
  *
@@ -24,11 +24,11 @@
  * plan's shifts as the shares (L: 16,565 with chunks of 3,000, but 16–18 s of LP where the class LP takes a
  * second), the plan rounded per agent-day as an integral start (L: 26,068), and opening shifts over cells
  * left short (XL: no change). What it gives is a roster that keeps every hard rule in a known
- * time; the windows after it (scale.ts) improve it further.
+ * time; the windows after it (phases/windows.ts) improve it further.
  *
  * A per-agent plan (`followAgentPlan`) is followed the same way, each agent still to come counting with its
  * own planned values. The decomposition gets one from the per-agent LP over the class plan's shifts
- * (`agentPlanOverClassPlan` in scale.ts): on XL it is 0.23 % above the class LP and 65 % of the columns it uses
+ * (`agentPlanOverClassPlan` in phases/follow-plan-phase.ts): on XL it is 0.23 % above the class LP and 65 % of the columns it uses
  * are whole, so the chunks round far less: 181,659–183,117 after the chunks, against 212,460.5–217,894.5 from the
  * class plan's shares (2-core Xeon: five runs with the per-agent plan, four of seed 1 and one of seed 2;
  * four of seed 1 with the shares).
@@ -115,7 +115,7 @@ export async function followClassPlan(p: Problem, built: BuiltModel, aggregation
 /**
  * Follows a per-agent plan: a value for every column of `built.lp`, such as a per-agent LP's (only the shift
  * columns' values are read). An agent still to come counts with its own planned values. A plan that is
- * nearly integral loses little to the chunks' rounding (see `agentPlanOverClassPlan` in scale.ts).
+ * nearly integral loses little to the chunks' rounding (see `agentPlanOverClassPlan` in phases/follow-plan-phase.ts).
  */
 export async function followAgentPlan(p: Problem, built: BuiltModel, values: ArrayLike<number>, options: FollowPlanOptions): Promise<FollowPlanResult> {
   const n = built.lp.variables.length;
@@ -194,7 +194,7 @@ async function followPlan(p: Problem, built: BuiltModel, owner: Int32Array, expe
    * base roster's when the plan's shifts are fractional and the base roster (the heuristic's, cut short) breaks
    * a rule itself (XL on a 2-core EPYC: the first chunk of 246 agents; its agents kept their base rosters, 576
    * hard violations in the end). Then the agents are split in two halves, each solved on its own, down to a
-   * single agent, who is given every one of its candidate shifts (as a re-planned agent is in scale.ts).
+   * single agent, who is given every one of its candidate shifts (as a re-planned agent is in phases/repair.ts).
    */
   async function solvePart(agents: readonly number[], timeLimit: number, allOpen = false): Promise<boolean> {
     const left = Math.min(timeLimit, (options.deadline - performance.now()) / 1000);

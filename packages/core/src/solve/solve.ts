@@ -50,7 +50,7 @@ export interface SolveOptions {
   readonly onEvent?: (event: SolveEvent) => void;
   /**
    * `direct`: heuristic, then the whole MIP on the backend. `decompose`: LP relaxation (bound) + restricted
-   * MIP + fix-and-optimise windows (see scale.ts), for large models or size-limited backends. `auto` (default):
+   * MIP + fix-and-optimise windows (see scale.ts and solve/route.ts), for large models or size-limited backends. `auto` (default):
    * direct for models of up to `tuning.directMipMaxColumns` columns (`directMipMaxColumnsShiftLevel` with shift
    * demand) that the backend takes, decompose otherwise.
    */
@@ -59,7 +59,7 @@ export interface SolveOptions {
    * The decomposition's LP relaxation: `agents` (one column per agent and shift), `classes` (aggregated over
    * agents with the same contract, skills, opt-ins and time zone: much smaller, still a valid bound, no
    * reduced-cost fixing), or `auto` (default): classes only when the per-agent one would not finish in time, and
-   * both side by side when the per-agent one is a single LP with demand per interval (see scale.ts).
+   * both side by side when the per-agent one is a single LP with demand per interval (see solve/route.ts).
    */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
 }
