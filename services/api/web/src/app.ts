@@ -109,7 +109,7 @@
     });
     fill(F.$('resolve'), [el('h2', {}, ['Re-solve']), el('div', { class: 'row' }, [el('label', {}, ['time limit (s)', limit]), btn]), progress]);
   }
-  /** Reads the job's server-sent events (fetch, so that the key goes in a header) until `done`. */
+  /** Reads the job's server-sent events (fetch, so that the key goes in a header) until the stream ends after `done`. */
   function follow(id, list) {
     return fetch('/v1/solve-jobs/' + id + '/events', { headers: { authorization: 'Bearer ' + sessionStorage.getItem('flexroster.key'), accept: 'text/event-stream' } }).then(function (res) {
       if (!res.ok) throw new Error('events: ' + res.status);
@@ -120,27 +120,25 @@
           buf += decoder.decode(chunk.value, { stream: true });
           var parts = buf.split('\n\n');
           buf = parts.pop();
-          var finished = false;
           parts.forEach(function (block) {
             var ev = /^event: (\w+)/m.exec(block), data = /^data: (.*)$/m.exec(block);
             if (!ev || !data) return;
             var v = JSON.parse(data[1]), p = v.progress || {};
             list.appendChild(el('li', { class: 'progress', 'data-event': ev[1] }, [v.status + ' · ' + (p.phase || '') + ' · best ' + (p.bestCost === null || p.bestCost === undefined ? '–' : p.bestCost) + ' · bound ' + (p.lowerBound === null || p.lowerBound === undefined ? '–' : p.lowerBound) + ' · ' + (p.elapsedSeconds || 0).toFixed(1) + ' s']));
-            if (ev[1] === 'done') finished = true;
           });
-          if (finished) { reader.cancel(); return id; }
+          // The server ends the stream after `done`: read to its end (cancelling would abort the request).
           return step();
         });
       }
       return step();
     });
   }
-  function shiftKey(a) { return a.agentId + ' ' + a.start + ' ' + a.end + ' ' + a.skill; }
+  function shiftKey(a: Assignment): string { return a.agentId + ' ' + a.start + ' ' + a.end + ' ' + a.skill; }
   /** The job's roster against the schedule's: shifts removed and added, and storing it as a new schedule. */
   function changes(from, job) {
     if (!job.result || !job.result.roster) return fill(F.$('changes'), [el('h2', {}, ['Changes']), el('p', { class: 'error' }, ['The job ended ' + job.status + ' without a roster.'])]);
-    var before = new Map(from.roster.assignments.map(function (a) { return [shiftKey(a), a]; }));
-    var after = new Map(job.result.roster.assignments.map(function (a) { return [shiftKey(a), a]; }));
+    var before = new Map<string, Assignment>(from.roster.assignments.map(function (a) { return [shiftKey(a), a]; }));
+    var after = new Map<string, Assignment>(job.result.roster.assignments.map(function (a) { return [shiftKey(a), a]; }));
     var rows = [];
     before.forEach(function (a, k) { if (!after.has(k)) rows.push(el('tr', { class: 'removed' }, [el('td', {}, ['−']), el('td', {}, [a.agentId]), el('td', {}, [F.local(a.start)]), el('td', {}, [F.local(a.end)]), el('td', {}, [a.skill])])); });
     after.forEach(function (a, k) { if (!before.has(k)) rows.push(el('tr', { class: 'added' }, [el('td', {}, ['+']), el('td', {}, [a.agentId]), el('td', {}, [F.local(a.start)]), el('td', {}, [F.local(a.end)]), el('td', {}, [a.skill])])); });
