@@ -179,9 +179,9 @@ t.test('the pages in chromium', async (t: Test) => {
     const direct = await spy.evaluate(async (sid) => {
       const key = sessionStorage.getItem('flexroster.key')!;
       const get = async (p: string) => (await fetch(p, { headers: { authorization: `Bearer ${key}` } })).status;
-      return [await get(`/v1/schedules/${sid}/agents/a2`), await get('/v1/agents/a2/leave-balance'), await get(`/v1/schedules/${sid}`)];
+      return [await get(`/v1/schedules/${sid}/agents/a2`), await get('/v1/agents/a2/leave-balance'), await get(`/v1/schedules/${sid}`), await get(`/v1/schedules/${sid}/report`)];
     }, id);
-    t.same(direct, [403, 403, 403], "a1's key reads neither a2's shifts, a2's balance nor the whole schedule");
+    t.same(direct, [403, 403, 403, 403], "a1's key reads neither a2's shifts, a2's balance, the whole schedule nor its report");
     t.equal(await spy.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
     t.notMatch(spy.url(), new RegExp(w.keys.a1), 'the key is not in the URL');
     await spy.close();
