@@ -99,7 +99,14 @@ t.test('the pages in chromium', async (t: Test) => {
 
     // A offers the Monday shift to a3.
     await a1.selectOption('#give-shift', '0');
-    await a1.fill('#give-to', 'a3');
+    await a1.click('#give-candidates');
+    await a1.waitForSelector('#candidate-list li');
+    const proposed = await a1.$$eval('#candidate-list li.candidate', (ls) => ls.map((l) => l.getAttribute('data-agent')));
+    const expected = (await call(w.app, 'POST', '/v1/swaps/candidates', w.keys.planner, { scenario: weekScenario(), roster: smallRoster(), agentId: 'a1', shift: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' } })).body;
+    t.same(proposed, expected.filter((c: { kind: string }) => c.kind === 'give-away').map((c: { agentId: string }) => c.agentId), 'the candidates proposed are the service’s give-away candidates');
+    t.ok(proposed.includes('a3'), 'a3 could take it');
+    await a1.click('#candidate-list li.candidate[data-agent="a3"] button');
+    t.equal(await a1.inputValue('#give-to'), 'a3', 'choosing a candidate fills the colleague');
     await a1.click('#give button[type=submit]');
     await a1.waitForSelector('li.request[data-kind="swap"][data-status="awaiting-counterpart"]');
     // B sees it (reload: a new session of the page) and accepts.
@@ -182,6 +189,11 @@ t.test('the pages in chromium', async (t: Test) => {
       return [await get(`/v1/schedules/${sid}/agents/a2`), await get('/v1/agents/a2/leave-balance'), await get(`/v1/schedules/${sid}`), await get(`/v1/schedules/${sid}/report`)];
     }, id);
     t.same(direct, [403, 403, 403, 403], "a1's key reads neither a2's shifts, a2's balance, the whole schedule nor its report");
+    const candidates = `/v1/schedules/${id}/agents/a2/swap-candidates?start=2026-03-24T10:00&end=2026-03-24T18:00`;
+    t.equal((await call(w.app, 'GET', candidates, w.keys.a1)).status, 403, "a1 cannot ask who could take a2's shift");
+    const own = await call(w.app, 'GET', candidates.replace('/a2/', '/a1/'), w.keys.a1);
+    t.equal(own.status, 422, 'a shift a1 does not hold is 422');
+    t.match(own.body.errors, [{ path: /^\/querystring\/shift/ }], 'naming the query field');
     t.equal(await spy.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
     t.notMatch(spy.url(), new RegExp(w.keys.a1), 'the key is not in the URL');
     await spy.close();

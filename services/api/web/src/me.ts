@@ -76,9 +76,24 @@
     return el('select', { id: id, 'aria-label': 'my shift' }, shifts.map(function (s, i) { return el('option', { value: String(i) }, [shiftText(s)]); }));
   }
   function ref(s) { return { start: s.start, end: s.end }; }
+  /** The colleagues the service finds could take the chosen shift (every hard rule kept), cheapest first. */
+  function candidates() {
+    var mine = shifts[Number(F.$('give-shift').value)];
+    var q = '?start=' + encodeURIComponent(mine.start) + '&end=' + encodeURIComponent(mine.end);
+    api('GET', '/v1/schedules/' + scheduleId + '/agents/' + encodeURIComponent(me) + '/swap-candidates' + q).then(function (r) {
+      var list = F.$('candidate-list');
+      if (r.body.length === 0) return fill(list, [el('li', { class: 'muted' }, ['Nobody could take it without breaking a rule.'])]);
+      fill(list, r.body.map(function (c) {
+        return el('li', { class: 'candidate', 'data-agent': c.agentId }, [el('button', { type: 'button', class: 'secondary', onclick: function () { (<HTMLInputElement>F.$('give-to')).value = c.agentId; } }, [c.agentId]),
+          ' cost ' + (c.costDelta > 0 ? '+' : '') + c.costDelta + ', under-staffing ' + (c.coverageDelta.understaffedAgentHours > 0 ? '+' : '') + c.coverageDelta.understaffedAgentHours + ' agent-h']);
+      }));
+    }).catch(showError);
+  }
   function askPanel() {
     var give = el('form', { id: 'give' }, [el('h3', {}, ['Give away or exchange a shift']),
       el('label', {}, ['my shift', shiftSelect('give-shift')]),
+      el('div', { class: 'row' }, [el('button', { type: 'button', class: 'secondary', id: 'give-candidates', onclick: candidates }, ['Who could take it?'])]),
+      el('ul', { class: 'list', id: 'candidate-list' }),
       el('label', {}, ['colleague (agent id)', el('input', { id: 'give-to', required: true, autocomplete: 'off' })]),
       el('label', {}, ['their shift in exchange (start, end as in the schedule; empty for a give-away)', el('input', { id: 'give-back-start', placeholder: '2026-03-24T10:00' }), el('input', { id: 'give-back-end', placeholder: '2026-03-24T18:00' })]),
       el('button', { type: 'submit' }, ['Send'])]);
