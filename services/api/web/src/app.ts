@@ -133,7 +133,8 @@
       return step();
     });
   }
-  function shiftKey(a: Assignment): string { return a.agentId + ' ' + a.start + ' ' + a.end + ' ' + a.skill; }
+  /** A shift by its agent's wall-clock times: a solve writes them with an offset, a stored roster may not. */
+  function shiftKey(a: Assignment): string { return a.agentId + ' ' + a.start.slice(0, 16) + ' ' + a.end.slice(0, 16) + ' ' + a.skill; }
   /** The job's roster against the schedule's: shifts removed and added, and storing it as a new schedule. */
   function changes(from, job) {
     if (!job.result || !job.result.roster) return fill(F.$('changes'), [el('h2', {}, ['Changes']), el('p', { class: 'error' }, ['The job ended ' + job.status + ' without a roster.'])]);
