@@ -143,6 +143,19 @@ t.test('the pages in chromium', async (t: Test) => {
     await planner.reload();
     await planner.waitForSelector('#pending-list li.request[data-kind="leave"]');
     t.match(await planner.textContent('#pending-list li.request[data-kind="leave"]'), /leave: a1 2026-03-25 09:00 – 2026-03-25 11:00 \(2 h of shifts\)/);
+    // An extension of the shift a1 kept, by an hour at its end: listed with its status and its rule check.
+    await a1.selectOption('#extend-shift', '0');
+    await a1.fill('#extend-minutes', '60');
+    await a1.click('#extend button[type=submit]');
+    await a1.waitForSelector('li.request[data-kind="extension"]');
+    t.match(await a1.textContent('li.request[data-kind="extension"]'), /extension of 2026-03-25 08:00 by 60 min.*rule check: /s);
+    // The calendar feed link: a token made on the page, and the feed it names is a1's.
+    await a1.click('#feed-create');
+    const href = await (await a1.waitForSelector('#feed-url a')).getAttribute('href');
+    t.match(href, /^webcal:\/\/127\.0\.0\.1:\d+\/v1\/schedules\/[^/]+\/agents\/a1\/calendar\.ics\?token=/);
+    const feed = await fetch(href!.replace(/^webcal:/, 'http:'));
+    t.equal(feed.status, 200);
+    t.match(await feed.text(), /BEGIN:VCALENDAR[\s\S]*DTSTART/, 'the feed answers a calendar with a1’s shift');
     t.same(problems, [], 'no error');
   });
 
@@ -166,6 +179,13 @@ t.test('the pages in chromium', async (t: Test) => {
     await planner.click('#resolve-store');
     await planner.waitForSelector('#schedule-title:has-text("(re-solved)")');
     t.equal((await ganttBars(planner)).length, result.roster.assignments.length, "the new schedule's Gantt: one bar per assignment of the job's roster");
+    // The stored result is a draft; publishing it on the page makes it the agents'.
+    t.match(await planner.textContent('#published'), /^draft$/);
+    await planner.click('#publish');
+    await planner.waitForSelector('#published:has-text("published")');
+    t.equal(await planner.$$eval('#schedules li', (ls) => ls.length), 2, 'both schedules listed');
+    const mine = (await call(w.app, 'GET', '/v1/me', w.keys.a1)).body;
+    t.equal(mine.schedules.length, 2, "a1's /v1/me now lists both published schedules");
     t.same(problems, [], 'no error');
   });
 
@@ -181,7 +201,9 @@ t.test('the pages in chromium', async (t: Test) => {
     spy.on('response', (r) => seen.push(`${r.status()} ${new URL(r.url()).pathname}`));
     await signIn(spy, `${base}/me?agent=a2#a2`, w.keys.a1);
     await spy.waitForSelector('#my-shifts li.shift');
-    t.same(await weekOf(spy), ['2026-03-25T08:00'], 'the page shows the key’s own agent only');
+    const shown = (await call(w.app, 'GET', '/v1/me', w.keys.a1)).body.schedules[0].id as string;
+    const own = (await call(w.app, 'GET', `/v1/schedules/${shown}/agents/a1`, w.keys.a1)).body.shifts.map((x: { start: string }) => x.start);
+    t.same(await weekOf(spy), own, 'the page shows the key’s own agent’s shifts only');
     t.notMatch(await spy.textContent('body'), /\ba2\b/, 'nothing of a2 on the page');
     t.notOk(seen.some((s) => /\/a2(\/|$)/.test(s)), 'the page asked for nothing of a2');
     // Even asked directly from the page's origin with the page's key, the routes refuse.
@@ -193,9 +215,9 @@ t.test('the pages in chromium', async (t: Test) => {
     t.same(direct, [403, 403, 403, 403], "a1's key reads neither a2's shifts, a2's balance, the whole schedule nor its report");
     const candidates = `/v1/schedules/${id}/agents/a2/swap-candidates?start=2026-03-24T10:00&end=2026-03-24T18:00`;
     t.equal((await call(w.app, 'GET', candidates, w.keys.a1)).status, 403, "a1 cannot ask who could take a2's shift");
-    const own = await call(w.app, 'GET', candidates.replace('/a2/', '/a1/'), w.keys.a1);
-    t.equal(own.status, 422, 'a shift a1 does not hold is 422');
-    t.match(own.body.errors, [{ path: /^\/querystring\/shift/ }], 'naming the query field');
+    const notHeld = await call(w.app, 'GET', candidates.replace('/a2/', '/a1/'), w.keys.a1);
+    t.equal(notHeld.status, 422, 'a shift a1 does not hold is 422');
+    t.match(notHeld.body.errors, [{ path: /^\/querystring\/shift/ }], 'naming the query field');
     t.equal(await spy.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
     t.notMatch(spy.url(), new RegExp(w.keys.a1), 'the key is not in the URL');
     await spy.close();
