@@ -186,6 +186,12 @@ t.test('the pages in chromium', async (t: Test) => {
     t.equal(await planner.$$eval('#schedules li', (ls) => ls.length), 2, 'both schedules listed');
     const mine = (await call(w.app, 'GET', '/v1/me', w.keys.a1)).body;
     t.equal(mine.schedules.length, 2, "a1's /v1/me now lists both published schedules");
+    await a1.reload();
+    await a1.waitForSelector('#my-shifts');
+    t.equal(await a1.$$eval('#schedule option', (os) => os.length), 2, 'and /me offers both');
+    await a1.selectOption('#schedule', id);
+    await a1.waitForSelector('li.request[data-kind="leave"]');
+    t.same(await weekOf(a1), ['2026-03-25T08:00'], 'the first schedule again, with its requests');
     t.same(problems, [], 'no error');
   });
 

@@ -12,8 +12,11 @@
     F.$('signout').addEventListener('click', F.signOut);
     if (who.schedules.length === 0) return fill(root, [el('p', { class: 'card', id: 'none' }, ['No published schedule has you in it yet.'])]);
     scheduleId = who.schedules[0].id;
+    // The newest published schedule first; an agent in several picks one.
+    var pick = el('select', { id: 'schedule', 'aria-label': 'schedule' }, who.schedules.map(function (s) { return el('option', { value: s.id }, [(s.name || s.id) + ' v' + s.version]); }));
+    pick.addEventListener('change', function () { scheduleId = (<HTMLSelectElement>pick).value; refresh(); });
     fill(root, [
-      el('p', { class: 'muted', id: 'whoami' }, ['Signed in as ' + me + ' · ' + (who.schedules[0].name || scheduleId) + ' v' + who.schedules[0].version]),
+      el('p', { class: 'muted row', id: 'whoami' }, ['Signed in as ' + me, pick]),
       el('section', { id: 'next' }), el('section', { id: 'week' }), el('section', { id: 'balance' }),
       el('section', { id: 'requests' }), el('section', { id: 'ask' }), el('section', { id: 'feed' }),
     ]);
