@@ -1,9 +1,16 @@
-// The report page: reads #report-data and draws every panel as DOM and hand-written SVG. Plain browser
-// JavaScript, inlined into the HTML by renderReport; no network, no framework. Data text only ever goes
-// through textContent or attributes, never innerHTML.
+// The report's panels as DOM and hand-written SVG: inlined into the HTML file by renderReport (which reads
+// #report-data), and served by the API for its planner page (window.FlexrosterReport.render(data, panels)).
+// Plain browser JavaScript, no network, no framework. Data text only ever goes through textContent or
+// attributes, never innerHTML; styles through CSSOM, so that a CSP without 'unsafe-inline' allows them.
 (function () {
   'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var ALL = ['kpis', 'coverage', 'gantt', 'costs', 'findings', 'fairness', 'timeline'];
+  var dataNode = document.getElementById('report-data');
+  if (dataNode) render(JSON.parse(dataNode.textContent), ALL);
+  window.FlexrosterReport = { render: render, panels: ALL };
+
+  /** Draws `panels` of `data` into the page's sections of the same ids. */
+  function render(data, panels) {
   var SVGNS = 'http://www.w3.org/2000/svg';
   var PALETTE = ['#3a6ea5', '#2a9d8f', '#8e5ea2', '#e76f51', '#6a994e', '#bc4b51', '#277da1', '#b08968'];
   var H = data.horizon;
@@ -11,7 +18,10 @@
 
   function el(tag, attrs, children) {
     var n = document.createElement(tag);
-    for (var k in attrs || {}) n.setAttribute(k, attrs[k]);
+    for (var k in attrs || {}) {
+      if (k === 'style') n.style.cssText = attrs[k];
+      else n.setAttribute(k, attrs[k]);
+    }
     (children || []).forEach(function (c) { n.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
     return n;
   }
@@ -256,11 +266,7 @@
     section('timeline', 'Solve timeline', [legend, s]);
   }
 
-  kpis();
-  coverage(full);
-  gantt(full);
-  costs();
-  findings();
-  fairness();
-  timeline();
+  var draw = { kpis: kpis, coverage: function () { coverage(full); }, gantt: function () { gantt(full); }, costs: costs, findings: findings, fairness: fairness, timeline: timeline };
+  (panels || ALL).forEach(function (p) { draw[p](); });
+  }
 })();

@@ -3,10 +3,13 @@
  * package's `assets/` and inlined, and the data goes in as JSON, so the file needs no network when viewed.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildReportData, type ReportOptions } from './build.js';
 import type { ReportData } from './model.js';
 
 const ASSETS = new URL('../assets/', import.meta.url);
+/** The folder of report.js and report.css, for a server that serves them to its own pages. */
+export const reportAssetsDir = fileURLToPath(ASSETS);
 let assets: { js: string; css: string } | undefined;
 
 function loadAssets(): { js: string; css: string } {

@@ -32,6 +32,8 @@ import solveJobs from './plugins/solve-jobs.js';
 import evaluate from './plugins/evaluate.js';
 import swaps from './plugins/swaps.js';
 import auth from './plugins/auth.js';
+import pages from './plugins/pages.js';
+import pageData from './plugins/page-data.js';
 import keys from './plugins/keys.js';
 import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
@@ -194,6 +196,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   await app.register(security, { ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}) });
   await app.register(docs, { version: options.version ?? '0.1.0', bodyLimitBytes: bodyLimit });
   await app.register(health, context);
+  await app.register(pages);
   // One scope, so that the auth hook and the rate limit cover every route but /health and /docs.
   await app.register(async (scope) => {
     await scope.register(auth, { store });
@@ -217,6 +220,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(swapRequests, workflow);
     await scope.register(leaveRequests, workflow);
     await scope.register(extensions, workflow);
+    await scope.register(pageData, workflow);
   });
   return app;
 }
