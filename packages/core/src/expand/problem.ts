@@ -6,6 +6,7 @@
 import type { Agent, Contract, PersonalRule, Scenario, ShiftTemplate } from '../schema/scenario.js';
 import { DEFAULT_MIN_REST_HOURS, DEFAULT_WEIGHTS } from '../schema/scenario.js';
 import { erlangRequirement } from '../demand/erlang.js';
+import { paidHoursPerLeaveDay, paidLeaveMinutes } from './paid-leave.js';
 import { HOUR_MS, MINUTE_MS, addDaysToDate, daysBetweenDates, localParts, minutesOfTime, parseDateTime, startOfLocalDay, weekdayIndex } from '../time/zone.js';
 
 /** One shift of one agent, located in time. Candidates and rostered shifts share this shape. */
@@ -158,11 +159,9 @@ export function expandProblem(scenario: Scenario): Problem {
       type: l.type ?? 'leave',
       index: i,
     }));
-    const paidLeaveMinutesByWeek = weeks.map((w) => {
-      const from = dayStarts[w.firstDay + 1]!;
-      const to = dayStarts[w.firstDay + w.dayCount + 1]!;
-      return leave.filter((l) => l.paid).reduce((sum, l) => sum + Math.max(0, Math.min(l.end, to) - Math.max(l.start, from)) / MINUTE_MS, 0);
-    });
+    const paidSpans = leave.filter((l) => l.paid).map((l) => [l.start, l.end] as const);
+    const perLeaveDay = paidHoursPerLeaveDay(contract) * 60;
+    const paidLeaveMinutesByWeek = weeks.map((w) => paidLeaveMinutes(paidSpans, dayStarts.slice(w.firstDay + 1, w.firstDay + w.dayCount + 2), perLeaveDay));
     return {
       index,
       agent,

@@ -1,6 +1,7 @@
 /**
  * contract-hours (hard): paid hours per week (and over the horizon) within the contract's bounds.
- * Paid leave counts as paid hours. A partial last week scales its weekly bounds by days/7.
+ * Paid leave counts as paid hours (a whole day counts the contract's paidHoursPerLeaveDay, see
+ * expand/paid-leave.ts). A partial last week scales its weekly bounds by days/7.
  */
 import type { AgentContext, Problem, Shift } from '../expand/problem.js';
 import type { RuleFinding, RuleModule } from './rule.js';

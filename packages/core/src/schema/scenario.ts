@@ -55,6 +55,9 @@ export const Contract = Type.Object(
     hoursPerWeek: Type.Optional(MinMax),
     hoursPerHorizon: Type.Optional(MinMax),
     maxDaysPerWeek: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 })),
+    paidHoursPerLeaveDay: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 24, description: 'Paid hours a whole day of paid leave counts (default hoursPerWeek.max / maxDaysPerWeek, else 8); partial-day leave counts its real hours' }),
+    ),
     minRestHours: Type.Optional(Type.Number({ minimum: 0, maximum: 48, description: 'Between shifts on different days (default 11)' })),
     maxConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1 })),
     minConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1, description: 'A run of working days with a day off on both sides inside the horizon is at least this long' })),

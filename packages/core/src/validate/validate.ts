@@ -9,6 +9,7 @@ import { MAX_TRAFFIC_ERLANGS } from '../demand/erlang.js';
 import type { Scenario as ScenarioValue } from '../schema/scenario.js';
 import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
 import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
+import { paidHoursPerLeaveDay, paidLeaveMinutes } from '../expand/paid-leave.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -141,14 +142,15 @@ export function validateScenario(input: unknown): ValidationReport {
     Object.keys(c.maxShiftsPerTemplate ?? {}).forEach((k) => templates.has(k) || err(`${p}/maxShiftsPerTemplate/${k}`, `unknown template ${k}`));
   });
 
-  // The horizon's weeks as instants in a zone, computed once per zone (agents share a handful of zones).
-  const weeksByZone = new Map<string, [number, number][]>();
-  const weekBounds = (zone: string): [number, number][] => {
+  // The horizon's weeks as day-start instants in a zone, computed once per zone (agents share a handful of zones).
+  const weeksByZone = new Map<string, number[][]>();
+  const weekBounds = (zone: string): number[][] => {
     let weeks = weeksByZone.get(zone);
     if (!weeks) {
       weeks = [];
       for (let w = 0; w * 7 < h.days; w++) {
-        weeks.push([startOfLocalDay(addDaysToDate(h.startDate, w * 7), zone), startOfLocalDay(addDaysToDate(h.startDate, Math.min(h.days, w * 7 + 7)), zone)]);
+        const n = Math.min(7, h.days - w * 7);
+        weeks.push(Array.from({ length: n + 1 }, (_, d) => startOfLocalDay(addDaysToDate(h.startDate, w * 7 + d), zone)));
       }
       weeksByZone.set(zone, weeks);
     }
@@ -179,9 +181,10 @@ export function validateScenario(input: unknown): ValidationReport {
     });
     const maxHours = contract?.hoursPerWeek?.max;
     if (maxHours !== undefined && paidSpans.length > 0) {
-      // Paid leave counts as paid hours: more of it in a week than the weekly maximum cannot be rostered.
-      weekBounds(zone).forEach(([from, to], w) => {
-        const hours = paidSpans.reduce((sum, [ls, le]) => sum + Math.max(0, Math.min(le, to) - Math.max(ls, from)) / 3_600_000, 0);
+      // Paid leave counts as paid hours (paid-leave.ts): more of it in a week than the weekly maximum cannot be rostered.
+      const perLeaveDay = paidHoursPerLeaveDay(contract!) * 60;
+      weekBounds(zone).forEach((dayStarts, w) => {
+        const hours = paidLeaveMinutes(paidSpans, dayStarts, perLeaveDay) / 60;
         const scale = Math.min(7, h.days - w * 7) / 7;
         if (hours > maxHours * scale + 1e-9) warn('leave-exceeds-max-hours', `${p}/leave`, `week ${w + 1}: ${hours} h of paid leave exceeds the contract maximum of ${maxHours * scale} h`);
       });

@@ -1,0 +1,62 @@
+/** Re-planning: paid leave hours, overtime, history across the horizon edge, minimal-change solves. */
+import t from 'tap';
+import { evaluate, expandProblem, solve, validateScenario, parseScenario, type Scenario, type Roster } from '@flexroster/core';
+import { smallScenario } from './fixtures.js';
+
+const clone = <T>(x: T): T => structuredClone(x);
+const shift = (agentId: string, date: string, from = '09:00', to = '17:00') => ({ agentId, start: `${date}T${from}`, end: `${date}T${to}`, skill: 'voice' });
+const contractHours = (s: Scenario, roster: Roster, agentId: string) => evaluate(s, roster).violations.filter((v) => v.rule === 'contract-hours' && v.agentId === agentId);
+
+t.test('paid leave counts the contract’s paid hours per whole day and real hours for part of a day', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0] = { id: 'ft', hoursPerWeek: { min: 24, max: 45 }, maxDaysPerWeek: 5, minRestHours: 11 };
+  // Two whole days of paid leave, then three worked days: 2 × 9 h (45 / 5) + 24 h = 42 h, not 48 h + 24 h = 72 h.
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', type: 'annual' }];
+  const p = expandProblem(parseScenario(s));
+  t.equal(p.agents[0]!.paidLeaveMinutesByWeek[0], 18 * 60, 'default: hoursPerWeek.max / maxDaysPerWeek per day');
+  t.notOk(validateScenario(s).warnings.some((w) => w.code === 'leave-exceeds-max-hours'), 'no longer above 45 h');
+  const worked: Roster = { assignments: ['2026-03-25', '2026-03-26', '2026-03-27'].map((d) => shift('a1', d)) };
+  t.same(contractHours(s, worked, 'a1'), [], '42 h is within 24–45 h');
+  // A fourth shift takes it to 50 h: the check counts the same hours as the model.
+  const over: Roster = { assignments: [...worked.assignments, shift('a1', '2026-03-28')] };
+  t.match(contractHours(s, over, 'a1'), [{ message: 'week 1: 50 h paid, above the maximum 45 h' }]);
+
+  // The field overrides the default; without weekly max or max days the default is 8 h.
+  s.contracts[0]!.paidHoursPerLeaveDay = 7.5;
+  t.equal(expandProblem(parseScenario(s)).agents[0]!.paidLeaveMinutesByWeek[0], 15 * 60);
+  delete s.contracts[0]!.paidHoursPerLeaveDay;
+  delete s.contracts[0]!.maxDaysPerWeek;
+  t.equal(expandProblem(parseScenario(s)).agents[0]!.paidLeaveMinutesByWeek[0], 16 * 60);
+
+  // Partial-day leave counts its real hours, as before; overlapping leave counts once.
+  s.agents[1]!.leave = [{ start: '2026-03-23T09:00', end: '2026-03-23T13:00' }, { start: '2026-03-23T12:00', end: '2026-03-23T14:00' }, { start: '2026-03-24T00:00', end: '2026-03-24T12:00' }];
+  t.equal(expandProblem(parseScenario(s)).agents[1]!.paidLeaveMinutesByWeek[0], (5 + 12) * 60);
+  // Unpaid leave counts nothing.
+  s.agents[1]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', paid: false }];
+  t.equal(expandProblem(parseScenario(s)).agents[1]!.paidLeaveMinutesByWeek[0], 0);
+  // A bad value is refused with its path.
+  s.contracts[0]!.paidHoursPerLeaveDay = 25;
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/paidHoursPerLeaveDay'));
+});
+
+t.test('paid leave on London’s 23-hour spring-forward Sunday', async (t) => {
+  const s = clone(smallScenario());
+  // Sunday 2026-03-29: a whole day counts 8 h (40 / 5) although it lasts 23 h.
+  s.agents[0]!.leave = [{ start: '2026-03-29T00:00', end: '2026-03-30T00:00' }];
+  // Part of it: 00:00–12:00 wall clock is 11 real hours (01:00–02:00 does not exist).
+  s.agents[1]!.leave = [{ start: '2026-03-29T00:00', end: '2026-03-29T12:00' }];
+  const p = expandProblem(parseScenario(s));
+  t.equal(p.agents[0]!.paidLeaveMinutesByWeek[0], 8 * 60);
+  t.equal(p.agents[1]!.paidLeaveMinutesByWeek[0], 11 * 60);
+});
+
+t.test('the solver rosters around whole days of paid leave within the weekly maximum', async (t) => {
+  const s = clone(smallScenario());
+  // Three whole days of leave: 24 h, so 24–40 h leaves room for up to two 8 h shifts (before: 72 h, infeasible).
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-26T00:00', type: 'annual' }];
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.not(result.status, 'infeasible');
+  t.same(result.evaluation.violations, [], 'every hard rule holds');
+  const a1 = result.roster.assignments.filter((a) => a.agentId === 'a1');
+  t.ok(a1.length <= 2, `at most two shifts beside 24 h of leave (got ${a1.length})`);
+});
