@@ -76,7 +76,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       ],
       contracts: [
         { id: 'full', hoursPerWeek: { min: 12, max: 40 }, maxDaysPerWeek: 5, minRestHours: 11, maxConsecutiveDays: 3 },
-        { id: 'part', hoursPerWeek: { max: 20 }, maxDaysPerWeek: 3, minRestHours: 12 },
+        { id: 'part', hoursPerWeek: { max: 20 }, maxDaysPerWeek: 3, minRestHours: 12, overtime: { maxHoursPerWeek: 6, costPerHour: 3 } },
         { id: 'flex', minRestHours: 8, minConsecutiveDaysOff: 2 },
       ],
       agents: g.agents.map((a, i) => ({
@@ -189,4 +189,44 @@ t.test('LP model and rule checks agree on rosters fixed into the model', async (
   );
   t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
   t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);
+});
+
+t.test('the reported overtime and its cost equal a recomputation from the roster’s weekly paid hours', async (t) => {
+  let withOvertime = 0;
+  fc.assert(
+    fc.property(scenarioArb, fc.integer({ min: 1, max: 1000 }), fc.array(fc.nat(), { maxLength: 8 }), (s, seed, picks) => {
+      const p = expandProblem(parseScenario(s));
+      generateCandidates(p);
+      const h = runHeuristic(p, { deadline: performance.now() + 100, seed });
+      // Add random candidates so that some weeks go above the maximum, inside the band or beyond it.
+      const shifts: Shift[][] = h.shifts.map((l) => [...l]);
+      picks.forEach((k, j) => {
+        const a = p.agents[(k + j) % p.agents.length]!;
+        if (a.candidates.length > 0) shifts[a.index]!.push(a.candidates[k % a.candidates.length]!);
+      });
+      const byAgent = shifts.map((l) => [...new Set(l)].sort((x, y) => x.start - y.start));
+      const ev = evaluateShifts(p, byAgent);
+      let hours = 0;
+      const perAgent: Record<string, number> = {};
+      p.agents.forEach((a, ai) => {
+        if (a.agent.contract !== 'part') return;
+        for (const w of p.weeks) {
+          const paid = byAgent[ai]!.filter((x) => x.week === w.index).reduce((m, x) => m + x.minutes, 0) / 60 + a.paidLeaveMinutesByWeek[w.index]! / 60;
+          const over = paid - 20 * w.scale;
+          if (over > 1e-9) {
+            hours += over;
+            perAgent[a.id] = (perAgent[a.id] ?? 0) + over;
+          }
+        }
+      });
+      if (hours > 0) withOvertime++;
+      const close = (x: number, y: number) => Math.abs(x - y) < 1e-5;
+      if (!close(ev.overtime!.hours, hours)) throw new Error(`overtime ${ev.overtime!.hours} h, recomputed ${hours} h`);
+      if (!close(ev.costs.byRule['overtime']!, hours * 3) || !close(ev.overtime!.cost, hours * 3)) throw new Error(`overtime cost ${ev.costs.byRule['overtime']}, recomputed ${hours * 3}`);
+      if (Object.keys(perAgent).length !== Object.keys(ev.overtime!.byAgent).length || Object.entries(perAgent).some(([id, x]) => !close(ev.overtime!.byAgent[id]!, x)))
+        throw new Error(`per agent ${JSON.stringify(ev.overtime!.byAgent)}, recomputed ${JSON.stringify(perAgent)}`);
+    }),
+    { numRuns: 80, seed: 19 },
+  );
+  t.ok(withOvertime >= 10, `${withOvertime} of 80 rosters with overtime`);
 });

@@ -60,3 +60,59 @@ t.test('the solver rosters around whole days of paid leave within the weekly max
   const a1 = result.roster.assignments.filter((a) => a.agentId === 'a1');
   t.ok(a1.length <= 2, `at most two shifts beside 24 h of leave (got ${a1.length})`);
 });
+
+t.test('overtime: a priced band above the weekly maximum, hard above the band, reported per agent and in total', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0] = { id: 'ft', hoursPerWeek: { min: 0, max: 32 }, maxDaysPerWeek: 6, minRestHours: 11, overtime: { maxHoursPerWeek: 8, costPerHour: 5 } };
+  const days = ['2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26', '2026-03-27', '2026-03-28'];
+  // a1: 5 × 8 h = 40 h, 8 h of overtime (the whole band); a2: 4 × 8 h + 2 h paid leave = 34 h, 2 h overtime.
+  s.agents[1]!.leave = [{ start: '2026-03-28T09:00', end: '2026-03-28T11:00' }];
+  const roster: Roster = { assignments: [...days.slice(0, 5).map((d) => shift('a1', d)), ...days.slice(0, 4).map((d) => shift('a2', d, '12:00', '20:00'))] };
+  const ev = evaluate(s, roster);
+  t.same(ev.violations.filter((v) => v.rule === 'contract-hours'), [], 'within the band: no hard violation');
+  t.same(ev.overtime, { hours: 10, cost: 50, byAgent: { a1: 8, a2: 2 } });
+  t.equal(ev.costs.byRule['overtime'], 50, 'its cost under its own rule');
+  t.equal(ev.costs.byAgent['a1']! - ev.costs.byAgent['a2']!, 30, '8 h and 2 h at 5 an hour, other agent costs aside');
+  t.match(ev.softFindings.filter((f) => f.rule === 'overtime'), [{ agentId: 'a1', message: 'week 1: 8 h overtime', cost: 40 }, { agentId: 'a2', message: 'week 1: 2 h overtime', cost: 10 }]);
+  // A sixth shift leaves the band: contract-hours breaks, and the overtime hours are still reported.
+  const above: Roster = { assignments: [...roster.assignments, shift('a1', days[5]!)] };
+  const ev2 = evaluate(s, above);
+  t.match(ev2.violations.filter((v) => v.rule === 'contract-hours'), [{ agentId: 'a1', message: 'week 1: 48 h paid, above the maximum 40 h (32 h and the overtime band)' }]);
+  t.equal(ev2.overtime!.byAgent['a1'], 16);
+  // Without a band nothing is reported and 40 h breaks the 32 h maximum.
+  delete s.contracts[0]!.overtime;
+  const ev3 = evaluate(s, roster);
+  t.same(ev3.overtime, { hours: 0, cost: 0, byAgent: {} });
+  t.equal(ev3.violations.filter((v) => v.rule === 'contract-hours').length, 2);
+});
+
+t.test('overtime: the solver trades its price against coverage', async (t) => {
+  // Two agents, 32 h max, demand for two all week long (10 h a day): cheap overtime is worth working, dear overtime is not.
+  const base = clone(smallScenario());
+  base.agents = base.agents.slice(0, 2);
+  base.contracts[0] = { id: 'ft', hoursPerWeek: { min: 0, max: 32 }, maxDaysPerWeek: 6, minRestHours: 11, overtime: { maxHoursPerWeek: 8, costPerHour: 1 } };
+  const cheap = await solve(base, { timeLimitSeconds: 10 });
+  t.same(cheap.evaluation.violations, []);
+  t.equal(cheap.evaluation.overtime!.hours, 16, 'both agents use the whole band when an hour of it costs less than an uncovered hour');
+  t.equal(cheap.evaluation.costs.byRule['overtime'], 16);
+  const dear = clone(base);
+  dear.contracts[0]!.overtime!.costPerHour = 1000;
+  const res = await solve(dear, { timeLimitSeconds: 10 });
+  t.same(res.evaluation.violations, []);
+  t.equal(res.evaluation.overtime!.hours, 0, 'no overtime when it costs more than the cover it buys');
+  t.ok(res.evaluation.understaffedAgentHours > cheap.evaluation.understaffedAgentHours, 'and more under-staffing instead');
+});
+
+t.test('overtime: bad bands are refused with their path', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0]!.overtime = { maxHoursPerWeek: -1, costPerHour: 2 };
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/overtime/maxHoursPerWeek'), 'a band below zero');
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 4, costPerHour: -2 };
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/overtime/costPerHour'), 'a negative price');
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 4, costPerHour: 2 };
+  delete s.contracts[0]!.hoursPerWeek;
+  t.match(validateScenario(s).errors, [{ path: '/contracts/0/overtime', message: /hoursPerWeek\.max/ }], 'a band needs a maximum to lie above');
+  s.contracts[0]!.hoursPerWeek = { max: 160 };
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 10, costPerHour: 2 };
+  t.match(validateScenario(s).errors, [{ path: '/contracts/0/overtime/maxHoursPerWeek', message: /168/ }]);
+});

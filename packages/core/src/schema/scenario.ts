@@ -55,6 +55,15 @@ export const Contract = Type.Object(
     hoursPerWeek: Type.Optional(MinMax),
     hoursPerHorizon: Type.Optional(MinMax),
     maxDaysPerWeek: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 })),
+    overtime: Type.Optional(
+      Type.Object(
+        {
+          maxHoursPerWeek: Type.Number({ minimum: 0, maximum: 168, description: 'Paid hours a week may exceed hoursPerWeek.max (hard above); scaled like the weekly bounds in a partial week' }),
+          costPerHour: Type.Number({ minimum: 0, description: 'Cost of each paid hour above hoursPerWeek.max' }),
+        },
+        { additionalProperties: false, description: 'A priced band of overtime beyond hoursPerWeek.max (needs it)' },
+      ),
+    ),
     paidHoursPerLeaveDay: Type.Optional(
       Type.Number({ minimum: 0, maximum: 24, description: 'Paid hours a whole day of paid leave counts (default hoursPerWeek.max / maxDaysPerWeek, else 8); partial-day leave counts its real hours' }),
     ),

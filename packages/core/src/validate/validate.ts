@@ -136,6 +136,9 @@ export function validateScenario(input: unknown): ValidationReport {
       if (b?.min !== undefined && b.max !== undefined && b.min > b.max) err(`${p}/${key}/min`, `min (${b.min} h) is above max (${b.max} h)`);
     }
     if (c.hoursPerWeek?.max !== undefined && c.hoursPerWeek.max > 168) err(`${p}/hoursPerWeek/max`, 'a week has 168 hours');
+    if (c.overtime && c.hoursPerWeek?.max === undefined) err(`${p}/overtime`, 'an overtime band lies above hoursPerWeek.max, which this contract does not set');
+    if (c.overtime && c.hoursPerWeek?.max !== undefined && c.hoursPerWeek.max + c.overtime.maxHoursPerWeek > 168)
+      err(`${p}/overtime/maxHoursPerWeek`, `hoursPerWeek.max plus the band (${c.hoursPerWeek.max + c.overtime.maxHoursPerWeek} h) exceeds the 168 hours of a week`);
     if (c.minConsecutiveDays !== undefined && c.maxConsecutiveDays !== undefined && c.minConsecutiveDays > c.maxConsecutiveDays)
       err(`${p}/minConsecutiveDays`, `min (${c.minConsecutiveDays}) is above maxConsecutiveDays (${c.maxConsecutiveDays})`);
     c.templates?.forEach((k, j) => templates.has(k) || err(`${p}/templates/${j}`, `unknown template ${k}`));
