@@ -149,43 +149,87 @@ t.test('the heuristic’s incremental cost equals a fresh evaluation', async (t)
   t.pass();
 });
 
+/**
+ * Fixes a mutated heuristic roster into the model: the LP must accept exactly the rosters the checks
+ * accept, at the evaluator's cost. Returns whether the LP accepted it.
+ */
+async function lpAgreesWithChecks(s: Scenario, seed: number, mutation: number): Promise<boolean> {
+  const p = expandProblem(parseScenario(s));
+  generateCandidates(p);
+  const h = runHeuristic(p, { deadline: performance.now() + 200, seed });
+  // Mutate the heuristic roster: drop a shift, add a random candidate, or both.
+  const rnd = (n: number) => (seed * 7919 + n * 104729) % Math.max(1, n);
+  const shifts: Shift[][] = h.shifts.map((l) => [...l]);
+  const ai = rnd(p.agents.length);
+  const a = p.agents[ai]!;
+  if (mutation & 1 && shifts[ai]!.length > 0) shifts[ai]!.splice(rnd(shifts[ai]!.length), 1);
+  if (mutation & 2 && a.candidates.length > 0) shifts[ai]!.push(a.candidates[rnd(a.candidates.length)]!);
+  shifts[ai] = [...new Set(shifts[ai]!)].sort((x, y) => x.start - y.start);
+  const ev = evaluateShifts(p, shifts);
+  const built = buildRosterModel(p);
+  const chosen = new Set(shifts.flat());
+  const colValue = new Map<number, number>();
+  p.agents.forEach((ag, k) => ag.candidates.forEach((c, i) => colValue.set(built.model.columns[k]![i]!, chosen.has(c) ? 1 : 0)));
+  const fixed = pinColumns(built.lp, colValue).model;
+  const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
+  const lpFeasible = sol.status === 'optimal';
+  if (sol.status !== 'optimal' && sol.status !== 'infeasible') throw new Error(`backend ${sol.status}: ${sol.message}`);
+  const hasMicroDay = shifts.some((l) => l.some((x) => x.micro));
+  if (lpFeasible) {
+    if (ev.violations.length > 0) throw new Error(`LP accepts a roster the checks reject: ${JSON.stringify(ev.violations[0])}`);
+    if (Math.abs(sol.objective! - ev.costs.total) > 1e-6) throw new Error(`LP ${sol.objective} vs evaluator ${ev.costs.total}`);
+  } else if (ev.violations.length === 0 && !hasMicroDay) {
+    // The LP is exact except that rest rows also forbid two late shifts on one micro-shift day.
+    throw new Error('LP rejects a roster the checks accept');
+  }
+  return lpFeasible;
+}
+
 t.test('LP model and rule checks agree on rosters fixed into the model', async (t) => {
   let feasibleSeen = 0;
   let infeasibleSeen = 0;
   await fc.assert(
     fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), async (s, seed, mutation) => {
-      const p = expandProblem(parseScenario(s));
-      generateCandidates(p);
-      const h = runHeuristic(p, { deadline: performance.now() + 200, seed });
-      // Mutate the heuristic roster: drop a shift, add a random candidate, or both.
-      const rnd = (n: number) => (seed * 7919 + n * 104729) % Math.max(1, n);
-      const shifts: Shift[][] = h.shifts.map((l) => [...l]);
-      const ai = rnd(p.agents.length);
-      const a = p.agents[ai]!;
-      if (mutation & 1 && shifts[ai]!.length > 0) shifts[ai]!.splice(rnd(shifts[ai]!.length), 1);
-      if (mutation & 2 && a.candidates.length > 0) shifts[ai]!.push(a.candidates[rnd(a.candidates.length)]!);
-      shifts[ai] = [...new Set(shifts[ai]!)].sort((x, y) => x.start - y.start);
-      const ev = evaluateShifts(p, shifts);
-      const built = buildRosterModel(p);
-      const chosen = new Set(shifts.flat());
-      const colValue = new Map<number, number>();
-      p.agents.forEach((ag, k) => ag.candidates.forEach((c, i) => colValue.set(built.model.columns[k]![i]!, chosen.has(c) ? 1 : 0)));
-      const fixed = pinColumns(built.lp, colValue).model;
-      const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
-      const lpFeasible = sol.status === 'optimal';
-      if (sol.status !== 'optimal' && sol.status !== 'infeasible') throw new Error(`backend ${sol.status}: ${sol.message}`);
-      const hasMicroDay = shifts.some((l) => l.some((x) => x.micro));
-      if (lpFeasible) {
-        feasibleSeen++;
-        if (ev.violations.length > 0) throw new Error(`LP accepts a roster the checks reject: ${JSON.stringify(ev.violations[0])}`);
-        if (Math.abs(sol.objective! - ev.costs.total) > 1e-6) throw new Error(`LP ${sol.objective} vs evaluator ${ev.costs.total}`);
-      } else {
-        infeasibleSeen++;
-        // The LP is exact except that rest rows also forbid two late shifts on one micro-shift day.
-        if (ev.violations.length === 0 && !hasMicroDay) throw new Error('LP rejects a roster the checks accept');
-      }
+      if (await lpAgreesWithChecks(s, seed, mutation)) feasibleSeen++;
+      else infeasibleSeen++;
     }),
     { numRuns: 40, seed: 11 },
+  );
+  t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
+  t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);
+});
+
+/** Three days of history before the horizon: day shifts and late ones (ending 23:00, short of 11 h rest). */
+const withHistoryArb = fc
+  .tuple(scenarioArb, fc.array(fc.record({ agent: fc.nat(), back: fc.integer({ min: 1, max: 3 }), late: fc.boolean() }), { maxLength: 8 }))
+  .map(([s, hist]) => {
+    const before = (n: number) => {
+      const x = new Date(`${s.horizon.startDate}T12:00:00Z`);
+      x.setUTCDate(x.getUTCDate() - n);
+      return x.toISOString().slice(0, 10);
+    };
+    const seen = new Set<string>();
+    const assignments = hist.flatMap((h) => {
+      const agentId = s.agents[h.agent % s.agents.length]!.id;
+      const key = `${agentId}|${h.back}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      const d = before(h.back);
+      return [{ agentId, start: `${d}T${h.late ? '15:00' : '09:00'}`, end: `${d}T${h.late ? '23:00' : '17:00'}` }];
+    });
+    const contracts = s.contracts.map((c) => (c.id === 'full' ? { ...c, maxWeekends: 1 } : c.id === 'part' ? { ...c, minConsecutiveDays: 2 } : c));
+    return { ...s, contracts, history: { startDate: before(3), assignments } } as Scenario;
+  });
+
+t.test('with history before the horizon, the LP model and the rule checks still agree', async (t) => {
+  let feasibleSeen = 0;
+  let infeasibleSeen = 0;
+  await fc.assert(
+    fc.asyncProperty(withHistoryArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), async (s, seed, mutation) => {
+      if (await lpAgreesWithChecks(s, seed, mutation)) feasibleSeen++;
+      else infeasibleSeen++;
+    }),
+    { numRuns: 40, seed: 23 },
   );
   t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
   t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);

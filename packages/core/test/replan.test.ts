@@ -116,3 +116,91 @@ t.test('overtime: bad bands are refused with their path', async (t) => {
   s.contracts[0]!.overtime = { maxHoursPerWeek: 10, costPerHour: 2 };
   t.match(validateScenario(s).errors, [{ path: '/contracts/0/overtime/maxHoursPerWeek', message: /168/ }]);
 });
+
+const historyOf = (startDate: string, assignments: { agentId: string; start: string; end: string }[]) => ({ startDate, assignments });
+
+t.test('history: rest across the horizon’s start is judged, and the solver keeps it', async (t) => {
+  const s = clone(smallScenario());
+  const late = { agentId: 'a1', start: '2026-03-22T16:00', end: '2026-03-23T00:00', skill: 'voice' };
+  const early: Roster = { assignments: [shift('a1', '2026-03-23', '07:00', '15:00')] };
+  t.same(evaluate(s, early).violations.filter((v) => v.rule === 'rest'), [], 'without history nothing is known before the horizon');
+  s.history = historyOf('2026-03-16', [late]);
+  t.match(evaluate(s, early).violations.filter((v) => v.rule === 'rest'), [{ agentId: 'a1', date: '2026-03-23', message: '7 h rest before this shift (after a shift before the horizon), minimum 11 h' }]);
+  t.same(evaluate(s, { assignments: [shift('a1', '2026-03-23', '11:00', '19:00')] }).violations.filter((v) => v.rule === 'rest'), [], '11 h is enough');
+  // The model never offers a1 a start before 11:00 on the first day; the others keep theirs.
+  const p = expandProblem(parseScenario(s));
+  (await import('@flexroster/core')).generateCandidates(p);
+  const firstDay = (ai: number) => p.agents[ai]!.candidates.filter((c) => c.day === 0).map((c) => c.localStart);
+  t.ok(firstDay(0).length > 0 && firstDay(0).every((m) => m >= 11 * 60), 'a1 starts at 11:00 or later');
+  t.ok(firstDay(1).some((m) => m < 11 * 60), 'a2 may start early');
+  // Demand from 07:00 on the first day for all three: the solver still leaves a1 its rest.
+  s.demand![0]!.required = s.demand![0]!.required.map((v, h) => (h >= 7 && h < 18 ? 3 : v));
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  const a1First = result.roster.assignments.filter((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23'));
+  t.ok(a1First.every((x) => x.start >= '2026-03-23T11:00'), `a1 on the first day: ${JSON.stringify(a1First.map((x) => x.start))}`);
+});
+
+t.test('history: runs of working days and days off continue across the horizon’s start', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0]!.maxConsecutiveDays = 3;
+  const worked = (agentId: string, ...dates: string[]) => dates.map((d) => ({ agentId, start: `${d}T09:00`, end: `${d}T17:00` }));
+  const monday: Roster = { assignments: [shift('a1', '2026-03-23')] };
+  const runs = (sc: Scenario, r: Roster) => evaluate(sc, r).violations.filter((v) => v.rule === 'consecutive-days').map((v) => v.message);
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-20', '2026-03-21', '2026-03-22'));
+  t.same(runs(s, monday), ['4 working days in a row, maximum 3']);
+  t.same(runs(s, { assignments: [] }), [], 'a run that ends before the horizon is history’s own');
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-16', '2026-03-17', '2026-03-18', '2026-03-19', '2026-03-20'));
+  t.same(runs(s, monday), [], 'five days, then two off: nothing to judge in the horizon');
+  // The solver keeps a1 off on Monday after three days in a row.
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-20', '2026-03-21', '2026-03-22'));
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  t.notOk(result.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23')), 'a1 rests on Monday');
+
+  // Minimum runs: exempt at the horizon's start only without history.
+  const m = clone(smallScenario());
+  m.contracts[0]!.minConsecutiveDaysOff = 2;
+  m.contracts[0]!.minConsecutiveDays = 2;
+  const offOnce: Roster = { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-24')] };
+  t.same(runs(m, offOnce), [], 'without history the days off before the horizon are unknown');
+  m.history = historyOf('2026-03-20', worked('a1', '2026-03-21'));
+  t.same(runs(m, offOnce), ['1 days off in a row, minimum 2'], 'worked Saturday, off Sunday, worked Monday');
+  m.history = historyOf('2026-03-20', worked('a1', '2026-03-22'));
+  t.same(runs(m, { assignments: [shift('a1', '2026-03-24'), shift('a1', '2026-03-25')] }), ['1 working days in a row, minimum 2', '1 days off in a row, minimum 2'], 'a lone Sunday, then a lone Monday off');
+  t.same(runs(m, offOnce), [], 'Sunday and Monday make two');
+  const solved = await solve(m, { timeLimitSeconds: 10 });
+  t.same(solved.evaluation.violations, [], 'the solver extends the run (or keeps it)');
+  t.ok(solved.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23')), 'a1 works Monday after a lone Sunday');
+});
+
+t.test('history: a weekend worked just before the horizon counts when the horizon starts on its Sunday', async (t) => {
+  const s = clone(smallScenario());
+  s.horizon.startDate = '2026-03-22';
+  s.contracts[0]!.maxWeekends = 1;
+  const sat: Roster = { assignments: [shift('a1', '2026-03-28')] };
+  const weekends = (r: Roster) => evaluate(s, r).violations.filter((v) => v.rule === 'max-weekends').map((v) => v.message);
+  t.same(weekends(sat), []);
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-21T09:00', end: '2026-03-21T17:00' }]);
+  t.same(weekends(sat), ['2 weekends worked, maximum 1']);
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-15T09:00', end: '2026-03-15T17:00' }]);
+  t.same(weekends(sat), [], 'a weekend wholly before the horizon does not count');
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-21T09:00', end: '2026-03-21T17:00' }]);
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  t.notOk(result.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-28')), 'a1 works no second weekend');
+});
+
+t.test('history: bad input is refused with its path', async (t) => {
+  const s = clone(smallScenario());
+  const paths = (h: Scenario['history']) => validateScenario({ ...s, history: h }).errors.map((e) => e.path);
+  t.same(paths(historyOf('2026-03-23', [])), ['/history/startDate'], 'must start before the horizon');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T20:00', end: '2026-03-23T04:00' }])), ['/history/assignments/0/end'], 'overlaps the horizon');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'zz', start: '2026-03-22T08:00', end: '2026-03-22T16:00' }])), ['/history/assignments/0/agentId']);
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-12T08:00', end: '2026-03-12T16:00' }])), ['/history/assignments/0/start'], 'before the history’s start');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T08:00', end: '2026-03-22T07:00' }])), ['/history/assignments/0/end']);
+  t.same(paths(historyOf('2025-01-01', [])), ['/history/startDate'], 'too long ago');
+  // An agent in New York: the horizon starts at New York's midnight for it.
+  s.agents[0]!.timeZone = 'America/New_York';
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T16:00', end: '2026-03-23T00:00' }])), [], 'ends at its own midnight');
+});

@@ -171,6 +171,29 @@ export const Weights = Type.Object(
   { additionalProperties: false },
 );
 
+export const HistoryShift = Type.Object(
+  {
+    agentId: Id,
+    start: DateTime,
+    end: DateTime,
+    skill: Type.Optional(Type.String({ minLength: 1 })),
+    template: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, description: 'A shift worked before the horizon, in the agent’s zone (a roster assignment fits)' },
+);
+
+export const History = Type.Object(
+  {
+    startDate: LocalDate,
+    assignments: Type.Array(HistoryShift),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Work before the horizon, so rest, runs of days and weekends are judged across its start. From startDate to the day before the horizon every agent’s work is known (an agent without shifts there had those days off).',
+  },
+);
+
 export const Scenario = Type.Object(
   {
     schemaVersion: Type.Literal(SCHEMA_VERSION),
@@ -183,6 +206,7 @@ export const Scenario = Type.Object(
     demand: Type.Optional(Type.Array(IntervalDemand)),
     shiftDemand: Type.Optional(Type.Array(ShiftDemand)),
     weights: Type.Optional(Weights),
+    history: Type.Optional(History),
   },
   { additionalProperties: false },
 );
@@ -198,6 +222,8 @@ export type PersonalRuleKind = PersonalRule['kind'];
 export type IntervalDemand = Static<typeof IntervalDemand>;
 export type ShiftDemand = Static<typeof ShiftDemand>;
 export type Weights = Static<typeof Weights>;
+export type History = Static<typeof History>;
+export type HistoryShift = Static<typeof HistoryShift>;
 
 export const DEFAULT_WEIGHTS = {
   understaffedPerAgentHour: 100,

@@ -10,6 +10,7 @@ import type { Scenario as ScenarioValue } from '../schema/scenario.js';
 import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
 import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
 import { paidHoursPerLeaveDay, paidLeaveMinutes } from '../expand/paid-leave.js';
+import { historyIssues } from './history.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -236,6 +237,7 @@ export function validateScenario(input: unknown): ValidationReport {
     if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
     seenRows.add(key);
   });
+  errors.push(...historyIssues(s));
   void daysBetweenDates;
   return { valid: errors.length === 0, errors, warnings };
 }
