@@ -204,3 +204,26 @@ t.test('history: bad input is refused with its path', async (t) => {
   s.agents[0]!.timeZone = 'America/New_York';
   t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T16:00', end: '2026-03-23T00:00' }])), [], 'ends at its own midnight');
 });
+
+t.test('rosterChanges: moves, additions and removals between two rosters, per agent', async (t) => {
+  const { rosterChanges, RosterInputError } = await import('@flexroster/core');
+  const s = clone(smallScenario());
+  const a: Roster = { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-24'), shift('a2', '2026-03-23'), shift('a3', '2026-03-25')] };
+  const b: Roster = { assignments: [shift('a2', '2026-03-23'), shift('a1', '2026-03-23'), shift('a1', '2026-03-24', '11:00', '19:00'), shift('a2', '2026-03-26'), shift('a3', '2026-03-26')] };
+  const changes = rosterChanges(s, a, b);
+  const brief = changes.map((c) => [c.agentId, c.before?.start ?? null, c.after?.start ?? null]);
+  t.same(brief, [
+    ['a1', '2026-03-24T09:00:00Z', '2026-03-24T11:00:00Z'],
+    ['a2', null, '2026-03-26T09:00:00Z'],
+    ['a3', '2026-03-25T09:00:00Z', null],
+    ['a3', null, '2026-03-26T09:00:00Z'],
+  ], 'a same-day change is a move; order within a roster does not matter; another day is a removal and an addition');
+  t.same(rosterChanges(s, a, a), [], 'a roster has no changes against itself');
+  t.same(rosterChanges(s, b, a).length, changes.length, 'and the reverse has as many');
+  t.throws(() => rosterChanges(s, a, { assignments: [{ ...shift('zz', '2026-03-23') }] }), RosterInputError);
+  try {
+    rosterChanges(s, a, { assignments: [{ ...shift('zz', '2026-03-23') }] });
+  } catch (e) {
+    t.match((e as InstanceType<typeof RosterInputError>).issues, [{ path: '/b/assignments/0/agentId' }], 'names the roster and the field');
+  }
+});
