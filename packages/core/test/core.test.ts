@@ -121,25 +121,29 @@ t.test('valid but inconsistent input gives named warnings, not crashes', async (
   t.ok(result.roster.assignments.length > 0, 'still returns the best roster found');
 });
 
-t.test('paid leave above the weekly maximum is a warning, in elapsed hours of the agent’s zone', async (t) => {
+t.test('paid leave above the weekly maximum is a warning: partial days in elapsed hours of the agent’s zone, whole days at the contract’s paid hours', async (t) => {
   const s = clone(smallScenario()) as Scenario;
-  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-24T18:00', type: 'annual' }];
-  s.agents[1]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', type: 'annual', paid: false }];
-  // Across London's spring-forward night: 48 wall-clock hours are 47 real ones.
-  s.agents[2]!.leave = [{ start: '2026-03-28T00:00', end: '2026-03-30T00:00', type: 'annual' }, { start: '2026-03-23T09:00', end: '2026-03-23T09:30', type: 'medical' }];
+  // Partial days count their real hours: 23 h + 22.5 h = 45.5 h > 40.
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-23T23:00', type: 'annual' }, { start: '2026-03-24T00:30', end: '2026-03-24T23:00', type: 'annual' }];
+  s.agents[1]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-30T00:00', type: 'annual', paid: false }];
+  // Seven whole days (London's 23-hour spring-forward Sunday among them) count 7 × 40/5 h; the half hour inside one adds nothing.
+  s.agents[2]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-30T00:00', type: 'annual' }, { start: '2026-03-23T09:00', end: '2026-03-23T09:30', type: 'medical' }];
   const report = validateScenario(s);
   const warned = report.warnings.filter((w) => w.code === 'leave-exceeds-max-hours').map((w) => [w.path, w.message]);
   t.same(warned, [
-    ['/agents/0/leave', 'week 1: 42 h of paid leave exceeds the contract maximum of 40 h'],
-    ['/agents/2/leave', 'week 1: 47.5 h of paid leave exceeds the contract maximum of 40 h'],
-  ], 'unpaid leave does not count; DST hours are real hours');
+    ['/agents/0/leave', 'week 1: 45.5 h of paid leave exceeds the contract maximum of 40 h'],
+    ['/agents/2/leave', 'week 1: 56 h of paid leave exceeds the contract maximum of 40 h'],
+  ], 'unpaid leave does not count; overlapping leave counts once');
+  // Two whole days and a partial one: 8 + 8 + 18 = 34 h, no longer 24 + 24 + 18 = 66 h.
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T18:00', type: 'annual' }];
+  t.notOk(validateScenario(s).warnings.some((w) => w.path === '/agents/0/leave'), '34 h is within 40 h');
   // An agent in New York: weeks and leave in New York time; the day before the horizon does not count.
   s.agents[0]!.timeZone = 'America/New_York';
-  s.agents[0]!.leave = [{ start: '2026-03-22T00:00', end: '2026-03-24T20:00', type: 'annual' }];
+  s.agents[0]!.leave = [{ start: '2026-03-22T00:00', end: '2026-03-23T23:00', type: 'annual' }, { start: '2026-03-24T01:00', end: '2026-03-24T20:00', type: 'annual' }];
   const ny = validateScenario(s).warnings.filter((w) => w.path === '/agents/0/leave');
-  t.same(ny.map((w) => w.message), ['week 1: 44 h of paid leave exceeds the contract maximum of 40 h'], 'clipped to the week in the agent’s zone');
+  t.same(ny.map((w) => w.message), ['week 1: 42 h of paid leave exceeds the contract maximum of 40 h'], 'clipped to the week in the agent’s zone');
   s.agents[0]!.leave = [{ start: '2026-03-22T00:00', end: '2026-03-24T12:00', type: 'annual' }];
-  t.notOk(validateScenario(s).warnings.some((w) => w.path === '/agents/0/leave'), '36 h inside the week is within 40 h');
+  t.notOk(validateScenario(s).warnings.some((w) => w.path === '/agents/0/leave'), '8 h + 12 h inside the week is within 40 h');
   t.equal(time.instantOfLocal('2026-03-29', 60, 'Europe/London'), undefined, 'a skipped local time does not exist');
   t.equal(time.instantOfLocal('2026-03-29', 60, 'Europe/London'), undefined, 'nor the second time it is asked (memoised)');
   t.equal(time.instantOfLocal('2026-03-29', 120, 'Europe/London'), Date.parse('2026-03-29T01:00:00Z'));

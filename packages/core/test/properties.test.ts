@@ -76,7 +76,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       ],
       contracts: [
         { id: 'full', hoursPerWeek: { min: 12, max: 40 }, maxDaysPerWeek: 5, minRestHours: 11, maxConsecutiveDays: 3 },
-        { id: 'part', hoursPerWeek: { max: 20 }, maxDaysPerWeek: 3, minRestHours: 12 },
+        { id: 'part', hoursPerWeek: { max: 20 }, maxDaysPerWeek: 3, minRestHours: 12, overtime: { maxHoursPerWeek: 6, costPerHour: 3 } },
         { id: 'flex', minRestHours: 8, minConsecutiveDaysOff: 2 },
       ],
       agents: g.agents.map((a, i) => ({
@@ -149,44 +149,128 @@ t.test('the heuristic’s incremental cost equals a fresh evaluation', async (t)
   t.pass();
 });
 
+/**
+ * Fixes a mutated heuristic roster into the model: the LP must accept exactly the rosters the checks
+ * accept, at the evaluator's cost. Returns whether the LP accepted it.
+ */
+async function lpAgreesWithChecks(s: Scenario, seed: number, mutation: number): Promise<boolean> {
+  const p = expandProblem(parseScenario(s));
+  generateCandidates(p);
+  const h = runHeuristic(p, { deadline: performance.now() + 200, seed });
+  // Mutate the heuristic roster: drop a shift, add a random candidate, or both.
+  const rnd = (n: number) => (seed * 7919 + n * 104729) % Math.max(1, n);
+  const shifts: Shift[][] = h.shifts.map((l) => [...l]);
+  const ai = rnd(p.agents.length);
+  const a = p.agents[ai]!;
+  if (mutation & 1 && shifts[ai]!.length > 0) shifts[ai]!.splice(rnd(shifts[ai]!.length), 1);
+  if (mutation & 2 && a.candidates.length > 0) shifts[ai]!.push(a.candidates[rnd(a.candidates.length)]!);
+  shifts[ai] = [...new Set(shifts[ai]!)].sort((x, y) => x.start - y.start);
+  const ev = evaluateShifts(p, shifts);
+  const built = buildRosterModel(p);
+  const chosen = new Set(shifts.flat());
+  const colValue = new Map<number, number>();
+  p.agents.forEach((ag, k) => ag.candidates.forEach((c, i) => colValue.set(built.model.columns[k]![i]!, chosen.has(c) ? 1 : 0)));
+  const fixed = pinColumns(built.lp, colValue).model;
+  const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
+  const lpFeasible = sol.status === 'optimal';
+  if (sol.status !== 'optimal' && sol.status !== 'infeasible') throw new Error(`backend ${sol.status}: ${sol.message}`);
+  const hasMicroDay = shifts.some((l) => l.some((x) => x.micro));
+  if (lpFeasible) {
+    if (ev.violations.length > 0) throw new Error(`LP accepts a roster the checks reject: ${JSON.stringify(ev.violations[0])}`);
+    if (Math.abs(sol.objective! - ev.costs.total) > 1e-6) throw new Error(`LP ${sol.objective} vs evaluator ${ev.costs.total}`);
+  } else if (ev.violations.length === 0 && !hasMicroDay) {
+    // The LP is exact except that rest rows also forbid two late shifts on one micro-shift day.
+    throw new Error('LP rejects a roster the checks accept');
+  }
+  return lpFeasible;
+}
+
 t.test('LP model and rule checks agree on rosters fixed into the model', async (t) => {
   let feasibleSeen = 0;
   let infeasibleSeen = 0;
   await fc.assert(
     fc.asyncProperty(scenarioArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), async (s, seed, mutation) => {
-      const p = expandProblem(parseScenario(s));
-      generateCandidates(p);
-      const h = runHeuristic(p, { deadline: performance.now() + 200, seed });
-      // Mutate the heuristic roster: drop a shift, add a random candidate, or both.
-      const rnd = (n: number) => (seed * 7919 + n * 104729) % Math.max(1, n);
-      const shifts: Shift[][] = h.shifts.map((l) => [...l]);
-      const ai = rnd(p.agents.length);
-      const a = p.agents[ai]!;
-      if (mutation & 1 && shifts[ai]!.length > 0) shifts[ai]!.splice(rnd(shifts[ai]!.length), 1);
-      if (mutation & 2 && a.candidates.length > 0) shifts[ai]!.push(a.candidates[rnd(a.candidates.length)]!);
-      shifts[ai] = [...new Set(shifts[ai]!)].sort((x, y) => x.start - y.start);
-      const ev = evaluateShifts(p, shifts);
-      const built = buildRosterModel(p);
-      const chosen = new Set(shifts.flat());
-      const colValue = new Map<number, number>();
-      p.agents.forEach((ag, k) => ag.candidates.forEach((c, i) => colValue.set(built.model.columns[k]![i]!, chosen.has(c) ? 1 : 0)));
-      const fixed = pinColumns(built.lp, colValue).model;
-      const sol = await jslpBackend().solve(fixed, { timeLimitSeconds: 10 });
-      const lpFeasible = sol.status === 'optimal';
-      if (sol.status !== 'optimal' && sol.status !== 'infeasible') throw new Error(`backend ${sol.status}: ${sol.message}`);
-      const hasMicroDay = shifts.some((l) => l.some((x) => x.micro));
-      if (lpFeasible) {
-        feasibleSeen++;
-        if (ev.violations.length > 0) throw new Error(`LP accepts a roster the checks reject: ${JSON.stringify(ev.violations[0])}`);
-        if (Math.abs(sol.objective! - ev.costs.total) > 1e-6) throw new Error(`LP ${sol.objective} vs evaluator ${ev.costs.total}`);
-      } else {
-        infeasibleSeen++;
-        // The LP is exact except that rest rows also forbid two late shifts on one micro-shift day.
-        if (ev.violations.length === 0 && !hasMicroDay) throw new Error('LP rejects a roster the checks accept');
-      }
+      if (await lpAgreesWithChecks(s, seed, mutation)) feasibleSeen++;
+      else infeasibleSeen++;
     }),
     { numRuns: 40, seed: 11 },
   );
   t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
   t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);
+});
+
+/** Three days of history before the horizon: day shifts and late ones (ending 23:00, short of 11 h rest). */
+const withHistoryArb = fc
+  .tuple(scenarioArb, fc.array(fc.record({ agent: fc.nat(), back: fc.integer({ min: 1, max: 3 }), late: fc.boolean() }), { maxLength: 8 }))
+  .map(([s, hist]) => {
+    const before = (n: number) => {
+      const x = new Date(`${s.horizon.startDate}T12:00:00Z`);
+      x.setUTCDate(x.getUTCDate() - n);
+      return x.toISOString().slice(0, 10);
+    };
+    const seen = new Set<string>();
+    const assignments = hist.flatMap((h) => {
+      const agentId = s.agents[h.agent % s.agents.length]!.id;
+      const key = `${agentId}|${h.back}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      const d = before(h.back);
+      return [{ agentId, start: `${d}T${h.late ? '15:00' : '09:00'}`, end: `${d}T${h.late ? '23:00' : '17:00'}` }];
+    });
+    const contracts = s.contracts.map((c) => (c.id === 'full' ? { ...c, maxWeekends: 1 } : c.id === 'part' ? { ...c, minConsecutiveDays: 2 } : c));
+    return { ...s, contracts, history: { startDate: before(3), assignments } } as Scenario;
+  });
+
+t.test('with history before the horizon, the LP model and the rule checks still agree', async (t) => {
+  let feasibleSeen = 0;
+  let infeasibleSeen = 0;
+  await fc.assert(
+    fc.asyncProperty(withHistoryArb, fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), async (s, seed, mutation) => {
+      if (await lpAgreesWithChecks(s, seed, mutation)) feasibleSeen++;
+      else infeasibleSeen++;
+    }),
+    { numRuns: 40, seed: 23 },
+  );
+  t.ok(feasibleSeen > 5, `${feasibleSeen} feasible rosters compared on cost`);
+  t.ok(infeasibleSeen > 3, `${infeasibleSeen} rosters rejected by both`);
+});
+
+t.test('the reported overtime and its cost equal a recomputation from the roster’s weekly paid hours', async (t) => {
+  let withOvertime = 0;
+  fc.assert(
+    fc.property(scenarioArb, fc.integer({ min: 1, max: 1000 }), fc.array(fc.nat(), { maxLength: 8 }), (s, seed, picks) => {
+      const p = expandProblem(parseScenario(s));
+      generateCandidates(p);
+      const h = runHeuristic(p, { deadline: performance.now() + 100, seed });
+      // Add random candidates so that some weeks go above the maximum, inside the band or beyond it.
+      const shifts: Shift[][] = h.shifts.map((l) => [...l]);
+      picks.forEach((k, j) => {
+        const a = p.agents[(k + j) % p.agents.length]!;
+        if (a.candidates.length > 0) shifts[a.index]!.push(a.candidates[k % a.candidates.length]!);
+      });
+      const byAgent = shifts.map((l) => [...new Set(l)].sort((x, y) => x.start - y.start));
+      const ev = evaluateShifts(p, byAgent);
+      let hours = 0;
+      const perAgent: Record<string, number> = {};
+      p.agents.forEach((a, ai) => {
+        if (a.agent.contract !== 'part') return;
+        for (const w of p.weeks) {
+          const paid = byAgent[ai]!.filter((x) => x.week === w.index).reduce((m, x) => m + x.minutes, 0) / 60 + a.paidLeaveMinutesByWeek[w.index]! / 60;
+          const over = paid - 20 * w.scale;
+          if (over > 1e-9) {
+            hours += over;
+            perAgent[a.id] = (perAgent[a.id] ?? 0) + over;
+          }
+        }
+      });
+      if (hours > 0) withOvertime++;
+      const close = (x: number, y: number) => Math.abs(x - y) < 1e-5;
+      if (!close(ev.overtime!.hours, hours)) throw new Error(`overtime ${ev.overtime!.hours} h, recomputed ${hours} h`);
+      if (!close(ev.costs.byRule['overtime']!, hours * 3) || !close(ev.overtime!.cost, hours * 3)) throw new Error(`overtime cost ${ev.costs.byRule['overtime']}, recomputed ${hours * 3}`);
+      if (Object.keys(perAgent).length !== Object.keys(ev.overtime!.byAgent).length || Object.entries(perAgent).some(([id, x]) => !close(ev.overtime!.byAgent[id]!, x)))
+        throw new Error(`per agent ${JSON.stringify(ev.overtime!.byAgent)}, recomputed ${JSON.stringify(perAgent)}`);
+    }),
+    { numRuns: 80, seed: 19 },
+  );
+  t.ok(withOvertime >= 10, `${withOvertime} of 80 rosters with overtime`);
 });

@@ -9,6 +9,7 @@ import { AGENT_RULES, RULES } from '../rules/index.js';
 import { CoverageTracker } from '../rules/coverage.js';
 import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone } from '../time/zone.js';
+import { overtimeWeeks } from '../rules/overtime.js';
 
 /** All findings of one agent's shifts (sorted by start). */
 export function checkAgent(p: Problem, agentIndex: number, shifts: readonly Shift[]): RuleFinding[] {
@@ -81,7 +82,24 @@ export function evaluateShifts(p: Problem, byAgent: readonly (readonly Shift[])[
     shiftCoverage,
     understaffedAgentHours: round(under),
     overstaffedAgentHours: round(over),
+    overtime: overtimeSummary(p, byAgent),
   };
+}
+
+/** Overtime hours per agent and in total, from the overtime rule's own weekly arithmetic. */
+function overtimeSummary(p: Problem, byAgent: readonly (readonly Shift[])[]): NonNullable<Evaluation['overtime']> {
+  const perAgent: Record<string, number> = {};
+  let hours = 0;
+  let cost = 0;
+  byAgent.forEach((shifts, ai) => {
+    const weeks = overtimeWeeks(p, p.agents[ai]!, shifts);
+    if (weeks.length === 0) return;
+    const h = weeks.reduce((sum, w) => sum + w.hours, 0);
+    perAgent[p.agents[ai]!.id] = round(h);
+    hours += h;
+    cost += weeks.reduce((sum, w) => sum + w.cost, 0);
+  });
+  return { hours: round(hours), cost: round(cost), byAgent: perAgent };
 }
 
 function round(x: number): number {

@@ -6,6 +6,7 @@
 import type { Agent, Contract, PersonalRule, Scenario, ShiftTemplate } from '../schema/scenario.js';
 import { DEFAULT_MIN_REST_HOURS, DEFAULT_WEIGHTS } from '../schema/scenario.js';
 import { erlangRequirement } from '../demand/erlang.js';
+import { paidHoursPerLeaveDay, paidLeaveMinutes } from './paid-leave.js';
 import { HOUR_MS, MINUTE_MS, addDaysToDate, daysBetweenDates, localParts, minutesOfTime, parseDateTime, startOfLocalDay, weekdayIndex } from '../time/zone.js';
 
 /** One shift of one agent, located in time. Candidates and rostered shifts share this shape. */
@@ -55,6 +56,8 @@ export interface AgentContext {
   readonly dayStarts: readonly number[];
   /** Shifts this agent may be given (filled by candidate generation). */
   candidates: Shift[];
+  /** The agent's shifts of `scenario.history` (days before 0), sorted by start; empty without history. */
+  history: readonly Shift[];
 }
 
 export interface WeekInfo {
@@ -97,6 +100,8 @@ export interface Problem {
   readonly agents: readonly AgentContext[];
   readonly agentById: ReadonlyMap<string, AgentContext>;
   readonly weights: { understaffedPerAgentHour: number; overstaffedPerAgentHour: number; shiftUnderPerAgent: number; shiftOverPerAgent: number };
+  /** Days before the horizon whose work `scenario.history` gives for every agent (days -historyDays … -1); 0 without history. */
+  readonly historyDays: number;
 }
 
 export function weekOfDay(p: Problem, day: number): number {
@@ -158,11 +163,9 @@ export function expandProblem(scenario: Scenario): Problem {
       type: l.type ?? 'leave',
       index: i,
     }));
-    const paidLeaveMinutesByWeek = weeks.map((w) => {
-      const from = dayStarts[w.firstDay + 1]!;
-      const to = dayStarts[w.firstDay + w.dayCount + 1]!;
-      return leave.filter((l) => l.paid).reduce((sum, l) => sum + Math.max(0, Math.min(l.end, to) - Math.max(l.start, from)) / MINUTE_MS, 0);
-    });
+    const paidSpans = leave.filter((l) => l.paid).map((l) => [l.start, l.end] as const);
+    const perLeaveDay = paidHoursPerLeaveDay(contract) * 60;
+    const paidLeaveMinutesByWeek = weeks.map((w) => paidLeaveMinutes(paidSpans, dayStarts.slice(w.firstDay + 1, w.firstDay + w.dayCount + 2), perLeaveDay));
     return {
       index,
       agent,
@@ -176,9 +179,10 @@ export function expandProblem(scenario: Scenario): Problem {
       paidLeaveMinutesTotal: paidLeaveMinutesByWeek.reduce((a, b) => a + b, 0),
       dayStarts,
       candidates: [],
+      history: [],
     };
   });
-  return {
+  const problem: Problem = {
     scenario,
     zone,
     startDate,
@@ -199,7 +203,23 @@ export function expandProblem(scenario: Scenario): Problem {
     agents,
     agentById: new Map(agents.map((a) => [a.id, a])),
     weights,
+    historyDays: scenario.history ? Math.max(0, daysBetweenDates(scenario.history.startDate, startDate)) : 0,
   };
+  locateHistory(problem);
+  return problem;
+}
+
+/** Places each history shift in its agent's local days (validation has checked ids, times and overlap). */
+function locateHistory(p: Problem): void {
+  for (const h of p.scenario.history?.assignments ?? []) {
+    const a = p.agentById.get(h.agentId);
+    if (!a) continue;
+    const start = parseDateTime(h.start, a.zone);
+    const end = parseDateTime(h.end, a.zone);
+    if (start === undefined || end === undefined) continue;
+    (a.history as Shift[]).push(makeShift(p, a, start, end, h.skill ?? '', h.template === undefined ? undefined : p.templates.get(h.template)));
+  }
+  for (const a of p.agents) (a.history as Shift[]).sort((x, y) => x.start - y.start);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

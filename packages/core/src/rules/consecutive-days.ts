@@ -1,12 +1,14 @@
 /**
  * consecutive-days (hard): runs of working days at most `maxConsecutiveDays`; a run with a day off on both
- * sides inside the horizon at least `minConsecutiveDays`; a run of days off with work on both sides
- * inside the horizon at least `minConsecutiveDaysOff`. Runs touching the horizon's edges are exempt from
- * the minimums (there is no history before it and no future after it).
+ * sides at least `minConsecutiveDays`; a run of days off with work on both sides at least
+ * `minConsecutiveDaysOff`. Days of `scenario.history` are known (worked or off) and join the runs across the
+ * horizon's start; runs that end before the horizon are history's own business. Without history, runs
+ * touching the horizon's start are exempt from the minimums, as runs touching its end always are.
  */
+import type { AgentContext } from '../expand/problem.js';
 import type { RuleFinding, RuleModule } from './rule.js';
 import { dateOfDay, workedDays } from './rule.js';
-import { sumExpr, scaleExpr } from '../model/roster-model.js';
+import type { RosterModel } from '../model/roster-model.js';
 
 export const CONSECUTIVE_DAYS = 'consecutive-days';
 
@@ -16,44 +18,40 @@ export const consecutiveDaysRule: RuleModule = {
   build(m) {
     const p = m.problem;
     const H = p.days;
+    const K = p.historyDays;
     p.agents.forEach((a, ai) => {
       const c = a.contract;
       const all = m.daysWithCandidates(ai);
       if (all.length === 0) return;
-      const lo = Math.min(0, all[0]!);
+      const past = historyWorked(a);
+      const lo = Math.min(-K, all[0]!);
       const hi = Math.max(H - 1, all[all.length - 1]!);
-      const w = (d: number) => m.dayWorked(ai, d);
+      const row = pattern(m, ai, past);
       if (c.maxConsecutiveDays !== undefined) {
         const k = c.maxConsecutiveDays;
-        for (let s = lo; s + k <= hi; s++) {
-          const e = sumExpr(...Array.from({ length: k + 1 }, (_, i) => w(s + i)));
-          if (e.indices.length > k) m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:max-from:${m.dayName(s)}`, e.indices, e.coefficients, -Infinity, k);
-        }
+        for (let s = lo; s + k <= hi; s++) row(`max-from:${m.dayName(s)}`, Array.from({ length: k + 1 }, (_, i) => [s + i, 1] as const), k);
       }
-      // Forbid the patterns off, work×len, off (and work, off×len, work) that fit inside the horizon.
+      // Forbid the patterns off, work×len, off (and work, off×len, work) whose closing day is in the horizon.
       if (c.minConsecutiveDays !== undefined && c.minConsecutiveDays > 1) {
         for (let len = 1; len < c.minConsecutiveDays; len++)
-          for (let s = 1; s + len <= H - 1; s++) {
-            const e = sumExpr(scaleExpr(w(s - 1), -1), ...Array.from({ length: len }, (_, i) => w(s + i)), scaleExpr(w(s + len), -1));
-            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-work:${m.dayName(s)}:${len}d`, e.indices, e.coefficients, -Infinity, len - 1);
-          }
+          for (let s = Math.max(1 - K, -len); s + len <= H - 1; s++)
+            row(`min-work:${m.dayName(s)}:${len}d`, [[s - 1, -1], ...Array.from({ length: len }, (_, i) => [s + i, 1] as const), [s + len, -1]], len - 1);
       }
       if (c.minConsecutiveDaysOff !== undefined && c.minConsecutiveDaysOff > 1) {
         for (let len = 1; len < c.minConsecutiveDaysOff; len++)
-          for (let s = 1; s + len <= H - 1; s++) {
-            const e = sumExpr(w(s - 1), ...Array.from({ length: len }, (_, i) => scaleExpr(w(s + i), -1)), w(s + len));
-            m.lp.addRow(`${CONSECUTIVE_DAYS}:${a.id}:min-off:${m.dayName(s)}:${len}d`, e.indices, e.coefficients, -Infinity, 1);
-          }
+          for (let s = Math.max(1 - K, -len); s + len <= H - 1; s++)
+            row(`min-off:${m.dayName(s)}:${len}d`, [[s - 1, 1], ...Array.from({ length: len }, (_, i) => [s + i, -1] as const), [s + len, 1]], 1);
       }
     });
   },
   checkAgent(p, a, shifts) {
     const c = a.contract;
     const out: RuleFinding[] = [];
-    const worked = new Set(workedDays(shifts));
+    const worked = new Set([...workedDays(shifts), ...historyWorked(a)]);
     const H = p.days;
+    const K = p.historyDays;
     const days = [...worked];
-    const lo = Math.min(0, ...days);
+    const lo = Math.min(-K, ...days);
     const hi = Math.max(H - 1, ...days);
     // Maximal runs of equal state over [lo, hi].
     let runStart = lo;
@@ -61,9 +59,10 @@ export const consecutiveDaysRule: RuleModule = {
       if (d <= hi && worked.has(d) === worked.has(runStart)) continue;
       const working = worked.has(runStart);
       const len = d - runStart;
-      const inside = runStart >= 1 && d - 1 <= H - 2; // a neighbour on both sides within the horizon
+      // A known neighbour on both sides, the closing one in the horizon (its start or history's, if given).
+      const inside = runStart >= 1 - K && d - 1 <= H - 2 && d >= 0;
       const date = dateOfDay(p, runStart);
-      if (working && c.maxConsecutiveDays !== undefined && len > c.maxConsecutiveDays)
+      if (working && (K === 0 || d >= 1) && c.maxConsecutiveDays !== undefined && len > c.maxConsecutiveDays)
         out.push({ rule: CONSECUTIVE_DAYS, agentId: a.id, hard: true, cost: 0, date, message: `${len} working days in a row, maximum ${c.maxConsecutiveDays}` });
       if (working && inside && c.minConsecutiveDays !== undefined && len < c.minConsecutiveDays)
         out.push({ rule: CONSECUTIVE_DAYS, agentId: a.id, hard: true, cost: 0, date, shortfall: c.minConsecutiveDays - len, message: `${len} working days in a row, minimum ${c.minConsecutiveDays}` });
@@ -74,3 +73,36 @@ export const consecutiveDaysRule: RuleModule = {
     return out;
   },
 };
+
+/** Days before the horizon the agent worked, per `scenario.history`. */
+function historyWorked(a: AgentContext): number[] {
+  return workedDays(a.history.filter((h) => h.day < 0));
+}
+
+/**
+ * A row over `dayWorked` terms in which known history days are constants: it adds
+ * Σ coefficient × worked(day) ≤ upper with the history's part moved to the bound, and skips rows with no
+ * variable left (history alone decides them; the check judges them the same way).
+ */
+function pattern(m: RosterModel, ai: number, past: readonly number[]) {
+  const a = m.problem.agents[ai]!;
+  const known = new Set(past);
+  const named = new Set<string>();
+  return (what: string, terms: readonly (readonly [number, number])[], upper: number): void => {
+    const indices: number[] = [];
+    const coefficients: number[] = [];
+    let constant = 0;
+    for (const [day, coefficient] of terms) {
+      if (known.has(day)) constant += coefficient;
+      else {
+        const e = m.dayWorked(ai, day);
+        indices.push(...e.indices);
+        coefficients.push(...e.coefficients.map((x) => x * coefficient));
+      }
+    }
+    if (indices.length === 0) return;
+    // Without history a maximum row with no more terms than its bound can never bind.
+    if (constant === 0 && coefficients.every((x) => x > 0) && indices.length <= upper) return;
+    m.lp.addRow(m.uniqueName(`${CONSECUTIVE_DAYS}:${a.id}:${what}`, named), indices, coefficients, -Infinity, upper - constant);
+  };
+}

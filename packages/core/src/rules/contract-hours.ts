@@ -1,6 +1,8 @@
 /**
  * contract-hours (hard): paid hours per week (and over the horizon) within the contract's bounds.
- * Paid leave counts as paid hours. A partial last week scales its weekly bounds by days/7.
+ * Paid leave counts as paid hours (a whole day counts the contract's paidHoursPerLeaveDay, see
+ * expand/paid-leave.ts). A partial last week scales its weekly bounds by days/7. A contract's overtime
+ * band raises the weekly hard maximum; the `overtime` rule prices the hours inside it.
  */
 import type { AgentContext, Problem, Shift } from '../expand/problem.js';
 import type { RuleFinding, RuleModule } from './rule.js';
@@ -13,7 +15,10 @@ export interface HoursBound {
   /** Week index, or undefined for the whole horizon. */
   week: number | undefined;
   minMinutes: number;
+  /** The hard maximum: the contract's maximum plus its overtime band. */
   maxMinutes: number;
+  /** Where overtime begins (the contract's maximum); equals maxMinutes without a band. */
+  regularMaxMinutes: number;
   paidLeaveMinutes: number;
 }
 
@@ -23,18 +28,21 @@ export function hoursBounds(p: Problem, a: AgentContext): HoursBound[] {
   const wk = a.contract.hoursPerWeek;
   if (wk && (wk.min !== undefined || wk.max !== undefined)) {
     for (const w of p.weeks) {
+      const regularMaxMinutes = wk.max === undefined ? Infinity : wk.max * 60 * w.scale;
       out.push({
         label: `week ${w.index + 1}`,
         week: w.index,
         minMinutes: (wk.min ?? 0) * 60 * w.scale,
-        maxMinutes: wk.max === undefined ? Infinity : wk.max * 60 * w.scale,
+        maxMinutes: regularMaxMinutes + (a.contract.overtime?.maxHoursPerWeek ?? 0) * 60 * w.scale,
+        regularMaxMinutes,
         paidLeaveMinutes: a.paidLeaveMinutesByWeek[w.index] ?? 0,
       });
     }
   }
   const hz = a.contract.hoursPerHorizon;
   if (hz && (hz.min !== undefined || hz.max !== undefined)) {
-    out.push({ label: 'horizon', week: undefined, minMinutes: (hz.min ?? 0) * 60, maxMinutes: hz.max === undefined ? Infinity : hz.max * 60, paidLeaveMinutes: a.paidLeaveMinutesTotal });
+    const maxMinutes = hz.max === undefined ? Infinity : hz.max * 60;
+    out.push({ label: 'horizon', week: undefined, minMinutes: (hz.min ?? 0) * 60, maxMinutes, regularMaxMinutes: maxMinutes, paidLeaveMinutes: a.paidLeaveMinutesTotal });
   }
   return out;
 }
@@ -65,7 +73,7 @@ export const contractHoursRule: RuleModule = {
       if (paid < b.minMinutes - 1e-6)
         out.push({ rule: CONTRACT_HOURS, agentId: a.id, hard: true, cost: 0, ...(date ? { date } : {}), shortfall: (b.minMinutes - paid) / 60, message: `${b.label}: ${fmt(paid)} h paid, below the minimum ${fmt(b.minMinutes)} h` });
       if (paid > b.maxMinutes + 1e-6)
-        out.push({ rule: CONTRACT_HOURS, agentId: a.id, hard: true, cost: 0, ...(date ? { date } : {}), message: `${b.label}: ${fmt(paid)} h paid, above the maximum ${fmt(b.maxMinutes)} h` });
+        out.push({ rule: CONTRACT_HOURS, agentId: a.id, hard: true, cost: 0, ...(date ? { date } : {}), message: `${b.label}: ${fmt(paid)} h paid, above the maximum ${fmt(b.maxMinutes)} h${b.maxMinutes > b.regularMaxMinutes ? ` (${fmt(b.regularMaxMinutes)} h and the overtime band)` : ''}` });
     }
     return out;
   },

@@ -5,6 +5,7 @@ import { shiftCoverageRule } from './shift-coverage.js';
 import { skillsRule, shiftTemplatesRule, leaveRule, flexibleStartRule } from './shift-rules.js';
 import { dailyShiftsRule } from './daily-shifts.js';
 import { contractHoursRule } from './contract-hours.js';
+import { overtimeRule } from './overtime.js';
 import { restRule } from './rest.js';
 import { maxDaysPerWeekRule } from './days-per-week.js';
 import { consecutiveDaysRule } from './consecutive-days.js';
@@ -27,6 +28,7 @@ export const RULES: readonly RuleModule[] = [
   leaveRule,
   dailyShiftsRule,
   contractHoursRule,
+  overtimeRule,
   restRule,
   maxDaysPerWeekRule,
   consecutiveDaysRule,

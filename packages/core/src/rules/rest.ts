@@ -1,7 +1,9 @@
 /**
  * rest (hard): between shifts on different days, at least the contract's minimum rest (default 11 h).
- * Shifts on the same day are governed by the micro-shift gap instead.
+ * Shifts on the same day are governed by the micro-shift gap instead. Shifts of `scenario.history` count
+ * as earlier shifts: a candidate too close to one is never admitted, and the check reports it.
  */
+import type { Shift } from '../expand/problem.js';
 import type { RuleFinding, RuleModule } from './rule.js';
 import { dateOfDay } from './rule.js';
 import { HOUR_MS } from '../time/zone.js';
@@ -16,6 +18,7 @@ export function restHoursBetween(earlier: { end: number }, later: { start: numbe
 export const restRule: RuleModule = {
   name: REST,
   description: 'Minimum rest between shifts on different days',
+  admits: (_p, a, s) => a.history.every((h) => !tooClose(a.minRestMs, h, s)),
   build(m) {
     m.problem.agents.forEach((a, ai) => {
       const days = m.daysWithCandidates(ai);
@@ -41,16 +44,20 @@ export const restRule: RuleModule = {
   },
   checkAgent(p, a, shifts) {
     const out: RuleFinding[] = [];
+    const report = (prev: Shift, next: Shift, before: string) => {
+      const rest = restHoursBetween(prev, next);
+      out.push({ rule: REST, agentId: a.id, hard: true, cost: 0, date: dateOfDay(p, next.day), message: `${Math.round(rest * 100) / 100} h rest before this shift${before}, minimum ${a.minRestMs / HOUR_MS} h` });
+    };
     for (let j = 0; j < shifts.length; j++) {
-      for (let i = 0; i < j; i++) {
-        const prev = shifts[i]!;
-        const next = shifts[j]!;
-        if (prev.day === next.day) continue;
-        const rest = restHoursBetween(prev, next);
-        if (rest * HOUR_MS < a.minRestMs - 1e-6)
-          out.push({ rule: REST, agentId: a.id, hard: true, cost: 0, date: dateOfDay(p, next.day), message: `${Math.round(rest * 100) / 100} h rest before this shift, minimum ${a.minRestMs / HOUR_MS} h` });
-      }
+      const next = shifts[j]!;
+      for (const h of a.history) if (tooClose(a.minRestMs, h, next)) report(h, next, ' (after a shift before the horizon)');
+      for (let i = 0; i < j; i++) if (tooClose(a.minRestMs, shifts[i]!, next)) report(shifts[i]!, next, '');
     }
     return out;
   },
 };
+
+/** True when `next` starts on another day than `prev` and less than the minimum rest after it ends. */
+function tooClose(minRestMs: number, prev: Shift, next: Shift): boolean {
+  return prev.day !== next.day && next.start - prev.end < minRestMs - 1e-6;
+}

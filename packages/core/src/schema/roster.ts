@@ -56,6 +56,16 @@ export const Evaluation = Type.Object({
   shiftCoverage: Type.Array(ShiftCoverageRow),
   understaffedAgentHours: Type.Number(),
   overstaffedAgentHours: Type.Number(),
+  overtime: Type.Optional(
+    Type.Object(
+      {
+        hours: Type.Number({ description: 'Paid hours above hoursPerWeek.max, summed over agents and weeks' }),
+        cost: Type.Number({ description: 'Their cost (the overtime rule\'s total)' }),
+        byAgent: Type.Record(Type.String(), Type.Number(), { description: 'Overtime hours per agent that works any' }),
+      },
+      { description: 'Overtime worked inside the contracts\' bands (always given by evaluate)' },
+    ),
+  ),
 });
 
 export const SolveStatus = Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('infeasible')]);

@@ -55,6 +55,18 @@ export const Contract = Type.Object(
     hoursPerWeek: Type.Optional(MinMax),
     hoursPerHorizon: Type.Optional(MinMax),
     maxDaysPerWeek: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 })),
+    overtime: Type.Optional(
+      Type.Object(
+        {
+          maxHoursPerWeek: Type.Number({ minimum: 0, maximum: 168, description: 'Paid hours a week may exceed hoursPerWeek.max (hard above); scaled like the weekly bounds in a partial week' }),
+          costPerHour: Type.Number({ minimum: 0, description: 'Cost of each paid hour above hoursPerWeek.max' }),
+        },
+        { additionalProperties: false, description: 'A priced band of overtime beyond hoursPerWeek.max (needs it)' },
+      ),
+    ),
+    paidHoursPerLeaveDay: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 24, description: 'Paid hours a whole day of paid leave counts (default hoursPerWeek.max / maxDaysPerWeek, else 8); partial-day leave counts its real hours' }),
+    ),
     minRestHours: Type.Optional(Type.Number({ minimum: 0, maximum: 48, description: 'Between shifts on different days (default 11)' })),
     maxConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1 })),
     minConsecutiveDays: Type.Optional(Type.Integer({ minimum: 1, description: 'A run of working days with a day off on both sides inside the horizon is at least this long' })),
@@ -159,6 +171,29 @@ export const Weights = Type.Object(
   { additionalProperties: false },
 );
 
+export const HistoryShift = Type.Object(
+  {
+    agentId: Id,
+    start: DateTime,
+    end: DateTime,
+    skill: Type.Optional(Type.String({ minLength: 1 })),
+    template: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, description: 'A shift worked before the horizon, in the agent’s zone (a roster assignment fits)' },
+);
+
+export const History = Type.Object(
+  {
+    startDate: LocalDate,
+    assignments: Type.Array(HistoryShift),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Work before the horizon, so rest, runs of days and weekends are judged across its start. From startDate to the day before the horizon every agent’s work is known (an agent without shifts there had those days off).',
+  },
+);
+
 export const Scenario = Type.Object(
   {
     schemaVersion: Type.Literal(SCHEMA_VERSION),
@@ -171,6 +206,7 @@ export const Scenario = Type.Object(
     demand: Type.Optional(Type.Array(IntervalDemand)),
     shiftDemand: Type.Optional(Type.Array(ShiftDemand)),
     weights: Type.Optional(Weights),
+    history: Type.Optional(History),
   },
   { additionalProperties: false },
 );
@@ -186,6 +222,8 @@ export type PersonalRuleKind = PersonalRule['kind'];
 export type IntervalDemand = Static<typeof IntervalDemand>;
 export type ShiftDemand = Static<typeof ShiftDemand>;
 export type Weights = Static<typeof Weights>;
+export type History = Static<typeof History>;
+export type HistoryShift = Static<typeof HistoryShift>;
 
 export const DEFAULT_WEIGHTS = {
   understaffedPerAgentHour: 100,

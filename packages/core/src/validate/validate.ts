@@ -9,6 +9,8 @@ import { MAX_TRAFFIC_ERLANGS } from '../demand/erlang.js';
 import type { Scenario as ScenarioValue } from '../schema/scenario.js';
 import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
 import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
+import { paidHoursPerLeaveDay, paidLeaveMinutes } from '../expand/paid-leave.js';
+import { historyIssues } from './history.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -135,20 +137,24 @@ export function validateScenario(input: unknown): ValidationReport {
       if (b?.min !== undefined && b.max !== undefined && b.min > b.max) err(`${p}/${key}/min`, `min (${b.min} h) is above max (${b.max} h)`);
     }
     if (c.hoursPerWeek?.max !== undefined && c.hoursPerWeek.max > 168) err(`${p}/hoursPerWeek/max`, 'a week has 168 hours');
+    if (c.overtime && c.hoursPerWeek?.max === undefined) err(`${p}/overtime`, 'an overtime band lies above hoursPerWeek.max, which this contract does not set');
+    if (c.overtime && c.hoursPerWeek?.max !== undefined && c.hoursPerWeek.max + c.overtime.maxHoursPerWeek > 168)
+      err(`${p}/overtime/maxHoursPerWeek`, `hoursPerWeek.max plus the band (${c.hoursPerWeek.max + c.overtime.maxHoursPerWeek} h) exceeds the 168 hours of a week`);
     if (c.minConsecutiveDays !== undefined && c.maxConsecutiveDays !== undefined && c.minConsecutiveDays > c.maxConsecutiveDays)
       err(`${p}/minConsecutiveDays`, `min (${c.minConsecutiveDays}) is above maxConsecutiveDays (${c.maxConsecutiveDays})`);
     c.templates?.forEach((k, j) => templates.has(k) || err(`${p}/templates/${j}`, `unknown template ${k}`));
     Object.keys(c.maxShiftsPerTemplate ?? {}).forEach((k) => templates.has(k) || err(`${p}/maxShiftsPerTemplate/${k}`, `unknown template ${k}`));
   });
 
-  // The horizon's weeks as instants in a zone, computed once per zone (agents share a handful of zones).
-  const weeksByZone = new Map<string, [number, number][]>();
-  const weekBounds = (zone: string): [number, number][] => {
+  // The horizon's weeks as day-start instants in a zone, computed once per zone (agents share a handful of zones).
+  const weeksByZone = new Map<string, number[][]>();
+  const weekBounds = (zone: string): number[][] => {
     let weeks = weeksByZone.get(zone);
     if (!weeks) {
       weeks = [];
       for (let w = 0; w * 7 < h.days; w++) {
-        weeks.push([startOfLocalDay(addDaysToDate(h.startDate, w * 7), zone), startOfLocalDay(addDaysToDate(h.startDate, Math.min(h.days, w * 7 + 7)), zone)]);
+        const n = Math.min(7, h.days - w * 7);
+        weeks.push(Array.from({ length: n + 1 }, (_, d) => startOfLocalDay(addDaysToDate(h.startDate, w * 7 + d), zone)));
       }
       weeksByZone.set(zone, weeks);
     }
@@ -179,9 +185,10 @@ export function validateScenario(input: unknown): ValidationReport {
     });
     const maxHours = contract?.hoursPerWeek?.max;
     if (maxHours !== undefined && paidSpans.length > 0) {
-      // Paid leave counts as paid hours: more of it in a week than the weekly maximum cannot be rostered.
-      weekBounds(zone).forEach(([from, to], w) => {
-        const hours = paidSpans.reduce((sum, [ls, le]) => sum + Math.max(0, Math.min(le, to) - Math.max(ls, from)) / 3_600_000, 0);
+      // Paid leave counts as paid hours (paid-leave.ts): more of it in a week than the weekly maximum cannot be rostered.
+      const perLeaveDay = paidHoursPerLeaveDay(contract!) * 60;
+      weekBounds(zone).forEach((dayStarts, w) => {
+        const hours = paidLeaveMinutes(paidSpans, dayStarts, perLeaveDay) / 60;
         const scale = Math.min(7, h.days - w * 7) / 7;
         if (hours > maxHours * scale + 1e-9) warn('leave-exceeds-max-hours', `${p}/leave`, `week ${w + 1}: ${hours} h of paid leave exceeds the contract maximum of ${maxHours * scale} h`);
       });
@@ -230,6 +237,7 @@ export function validateScenario(input: unknown): ValidationReport {
     if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
     seenRows.add(key);
   });
+  errors.push(...historyIssues(s));
   void daysBetweenDates;
   return { valid: errors.length === 0, errors, warnings };
 }

@@ -1,0 +1,229 @@
+/** Re-planning: paid leave hours, overtime, history across the horizon edge, minimal-change solves. */
+import t from 'tap';
+import { evaluate, expandProblem, solve, validateScenario, parseScenario, type Scenario, type Roster } from '@flexroster/core';
+import { smallScenario } from './fixtures.js';
+
+const clone = <T>(x: T): T => structuredClone(x);
+const shift = (agentId: string, date: string, from = '09:00', to = '17:00') => ({ agentId, start: `${date}T${from}`, end: `${date}T${to}`, skill: 'voice' });
+const contractHours = (s: Scenario, roster: Roster, agentId: string) => evaluate(s, roster).violations.filter((v) => v.rule === 'contract-hours' && v.agentId === agentId);
+
+t.test('paid leave counts the contract’s paid hours per whole day and real hours for part of a day', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0] = { id: 'ft', hoursPerWeek: { min: 24, max: 45 }, maxDaysPerWeek: 5, minRestHours: 11 };
+  // Two whole days of paid leave, then three worked days: 2 × 9 h (45 / 5) + 24 h = 42 h, not 48 h + 24 h = 72 h.
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', type: 'annual' }];
+  const p = expandProblem(parseScenario(s));
+  t.equal(p.agents[0]!.paidLeaveMinutesByWeek[0], 18 * 60, 'default: hoursPerWeek.max / maxDaysPerWeek per day');
+  t.notOk(validateScenario(s).warnings.some((w) => w.code === 'leave-exceeds-max-hours'), 'no longer above 45 h');
+  const worked: Roster = { assignments: ['2026-03-25', '2026-03-26', '2026-03-27'].map((d) => shift('a1', d)) };
+  t.same(contractHours(s, worked, 'a1'), [], '42 h is within 24–45 h');
+  // A fourth shift takes it to 50 h: the check counts the same hours as the model.
+  const over: Roster = { assignments: [...worked.assignments, shift('a1', '2026-03-28')] };
+  t.match(contractHours(s, over, 'a1'), [{ message: 'week 1: 50 h paid, above the maximum 45 h' }]);
+
+  // The field overrides the default; without weekly max or max days the default is 8 h.
+  s.contracts[0]!.paidHoursPerLeaveDay = 7.5;
+  t.equal(expandProblem(parseScenario(s)).agents[0]!.paidLeaveMinutesByWeek[0], 15 * 60);
+  delete s.contracts[0]!.paidHoursPerLeaveDay;
+  delete s.contracts[0]!.maxDaysPerWeek;
+  t.equal(expandProblem(parseScenario(s)).agents[0]!.paidLeaveMinutesByWeek[0], 16 * 60);
+
+  // Partial-day leave counts its real hours, as before; overlapping leave counts once.
+  s.agents[1]!.leave = [{ start: '2026-03-23T09:00', end: '2026-03-23T13:00' }, { start: '2026-03-23T12:00', end: '2026-03-23T14:00' }, { start: '2026-03-24T00:00', end: '2026-03-24T12:00' }];
+  t.equal(expandProblem(parseScenario(s)).agents[1]!.paidLeaveMinutesByWeek[0], (5 + 12) * 60);
+  // Unpaid leave counts nothing.
+  s.agents[1]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-25T00:00', paid: false }];
+  t.equal(expandProblem(parseScenario(s)).agents[1]!.paidLeaveMinutesByWeek[0], 0);
+  // A bad value is refused with its path.
+  s.contracts[0]!.paidHoursPerLeaveDay = 25;
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/paidHoursPerLeaveDay'));
+});
+
+t.test('paid leave on London’s 23-hour spring-forward Sunday', async (t) => {
+  const s = clone(smallScenario());
+  // Sunday 2026-03-29: a whole day counts 8 h (40 / 5) although it lasts 23 h.
+  s.agents[0]!.leave = [{ start: '2026-03-29T00:00', end: '2026-03-30T00:00' }];
+  // Part of it: 00:00–12:00 wall clock is 11 real hours (01:00–02:00 does not exist).
+  s.agents[1]!.leave = [{ start: '2026-03-29T00:00', end: '2026-03-29T12:00' }];
+  const p = expandProblem(parseScenario(s));
+  t.equal(p.agents[0]!.paidLeaveMinutesByWeek[0], 8 * 60);
+  t.equal(p.agents[1]!.paidLeaveMinutesByWeek[0], 11 * 60);
+});
+
+t.test('the solver rosters around whole days of paid leave within the weekly maximum', async (t) => {
+  const s = clone(smallScenario());
+  // Three whole days of leave: 24 h, so 24–40 h leaves room for up to two 8 h shifts (before: 72 h, infeasible).
+  s.agents[0]!.leave = [{ start: '2026-03-23T00:00', end: '2026-03-26T00:00', type: 'annual' }];
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.not(result.status, 'infeasible');
+  t.same(result.evaluation.violations, [], 'every hard rule holds');
+  const a1 = result.roster.assignments.filter((a) => a.agentId === 'a1');
+  t.ok(a1.length <= 2, `at most two shifts beside 24 h of leave (got ${a1.length})`);
+});
+
+t.test('overtime: a priced band above the weekly maximum, hard above the band, reported per agent and in total', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0] = { id: 'ft', hoursPerWeek: { min: 0, max: 32 }, maxDaysPerWeek: 6, minRestHours: 11, overtime: { maxHoursPerWeek: 8, costPerHour: 5 } };
+  const days = ['2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26', '2026-03-27', '2026-03-28'];
+  // a1: 5 × 8 h = 40 h, 8 h of overtime (the whole band); a2: 4 × 8 h + 2 h paid leave = 34 h, 2 h overtime.
+  s.agents[1]!.leave = [{ start: '2026-03-28T09:00', end: '2026-03-28T11:00' }];
+  const roster: Roster = { assignments: [...days.slice(0, 5).map((d) => shift('a1', d)), ...days.slice(0, 4).map((d) => shift('a2', d, '12:00', '20:00'))] };
+  const ev = evaluate(s, roster);
+  t.same(ev.violations.filter((v) => v.rule === 'contract-hours'), [], 'within the band: no hard violation');
+  t.same(ev.overtime, { hours: 10, cost: 50, byAgent: { a1: 8, a2: 2 } });
+  t.equal(ev.costs.byRule['overtime'], 50, 'its cost under its own rule');
+  t.equal(ev.costs.byAgent['a1']! - ev.costs.byAgent['a2']!, 30, '8 h and 2 h at 5 an hour, other agent costs aside');
+  t.match(ev.softFindings.filter((f) => f.rule === 'overtime'), [{ agentId: 'a1', message: 'week 1: 8 h overtime', cost: 40 }, { agentId: 'a2', message: 'week 1: 2 h overtime', cost: 10 }]);
+  // A sixth shift leaves the band: contract-hours breaks, and the overtime hours are still reported.
+  const above: Roster = { assignments: [...roster.assignments, shift('a1', days[5]!)] };
+  const ev2 = evaluate(s, above);
+  t.match(ev2.violations.filter((v) => v.rule === 'contract-hours'), [{ agentId: 'a1', message: 'week 1: 48 h paid, above the maximum 40 h (32 h and the overtime band)' }]);
+  t.equal(ev2.overtime!.byAgent['a1'], 16);
+  // Without a band nothing is reported and 40 h breaks the 32 h maximum.
+  delete s.contracts[0]!.overtime;
+  const ev3 = evaluate(s, roster);
+  t.same(ev3.overtime, { hours: 0, cost: 0, byAgent: {} });
+  t.equal(ev3.violations.filter((v) => v.rule === 'contract-hours').length, 2);
+});
+
+t.test('overtime: the solver trades its price against coverage', async (t) => {
+  // Two agents, 32 h max, demand for two all week long (10 h a day): cheap overtime is worth working, dear overtime is not.
+  const base = clone(smallScenario());
+  base.agents = base.agents.slice(0, 2);
+  base.contracts[0] = { id: 'ft', hoursPerWeek: { min: 0, max: 32 }, maxDaysPerWeek: 6, minRestHours: 11, overtime: { maxHoursPerWeek: 8, costPerHour: 1 } };
+  const cheap = await solve(base, { timeLimitSeconds: 10 });
+  t.same(cheap.evaluation.violations, []);
+  t.equal(cheap.evaluation.overtime!.hours, 16, 'both agents use the whole band when an hour of it costs less than an uncovered hour');
+  t.equal(cheap.evaluation.costs.byRule['overtime'], 16);
+  const dear = clone(base);
+  dear.contracts[0]!.overtime!.costPerHour = 1000;
+  const res = await solve(dear, { timeLimitSeconds: 10 });
+  t.same(res.evaluation.violations, []);
+  t.equal(res.evaluation.overtime!.hours, 0, 'no overtime when it costs more than the cover it buys');
+  t.ok(res.evaluation.understaffedAgentHours > cheap.evaluation.understaffedAgentHours, 'and more under-staffing instead');
+});
+
+t.test('overtime: bad bands are refused with their path', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0]!.overtime = { maxHoursPerWeek: -1, costPerHour: 2 };
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/overtime/maxHoursPerWeek'), 'a band below zero');
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 4, costPerHour: -2 };
+  t.ok(validateScenario(s).errors.some((e) => e.path === '/contracts/0/overtime/costPerHour'), 'a negative price');
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 4, costPerHour: 2 };
+  delete s.contracts[0]!.hoursPerWeek;
+  t.match(validateScenario(s).errors, [{ path: '/contracts/0/overtime', message: /hoursPerWeek\.max/ }], 'a band needs a maximum to lie above');
+  s.contracts[0]!.hoursPerWeek = { max: 160 };
+  s.contracts[0]!.overtime = { maxHoursPerWeek: 10, costPerHour: 2 };
+  t.match(validateScenario(s).errors, [{ path: '/contracts/0/overtime/maxHoursPerWeek', message: /168/ }]);
+});
+
+const historyOf = (startDate: string, assignments: { agentId: string; start: string; end: string }[]) => ({ startDate, assignments });
+
+t.test('history: rest across the horizon’s start is judged, and the solver keeps it', async (t) => {
+  const s = clone(smallScenario());
+  const late = { agentId: 'a1', start: '2026-03-22T16:00', end: '2026-03-23T00:00', skill: 'voice' };
+  const early: Roster = { assignments: [shift('a1', '2026-03-23', '07:00', '15:00')] };
+  t.same(evaluate(s, early).violations.filter((v) => v.rule === 'rest'), [], 'without history nothing is known before the horizon');
+  s.history = historyOf('2026-03-16', [late]);
+  t.match(evaluate(s, early).violations.filter((v) => v.rule === 'rest'), [{ agentId: 'a1', date: '2026-03-23', message: '7 h rest before this shift (after a shift before the horizon), minimum 11 h' }]);
+  t.same(evaluate(s, { assignments: [shift('a1', '2026-03-23', '11:00', '19:00')] }).violations.filter((v) => v.rule === 'rest'), [], '11 h is enough');
+  // The model never offers a1 a start before 11:00 on the first day; the others keep theirs.
+  const p = expandProblem(parseScenario(s));
+  (await import('@flexroster/core')).generateCandidates(p);
+  const firstDay = (ai: number) => p.agents[ai]!.candidates.filter((c) => c.day === 0).map((c) => c.localStart);
+  t.ok(firstDay(0).length > 0 && firstDay(0).every((m) => m >= 11 * 60), 'a1 starts at 11:00 or later');
+  t.ok(firstDay(1).some((m) => m < 11 * 60), 'a2 may start early');
+  // Demand from 07:00 on the first day for all three: the solver still leaves a1 its rest.
+  s.demand![0]!.required = s.demand![0]!.required.map((v, h) => (h >= 7 && h < 18 ? 3 : v));
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  const a1First = result.roster.assignments.filter((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23'));
+  t.ok(a1First.every((x) => x.start >= '2026-03-23T11:00'), `a1 on the first day: ${JSON.stringify(a1First.map((x) => x.start))}`);
+});
+
+t.test('history: runs of working days and days off continue across the horizon’s start', async (t) => {
+  const s = clone(smallScenario());
+  s.contracts[0]!.maxConsecutiveDays = 3;
+  const worked = (agentId: string, ...dates: string[]) => dates.map((d) => ({ agentId, start: `${d}T09:00`, end: `${d}T17:00` }));
+  const monday: Roster = { assignments: [shift('a1', '2026-03-23')] };
+  const runs = (sc: Scenario, r: Roster) => evaluate(sc, r).violations.filter((v) => v.rule === 'consecutive-days').map((v) => v.message);
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-20', '2026-03-21', '2026-03-22'));
+  t.same(runs(s, monday), ['4 working days in a row, maximum 3']);
+  t.same(runs(s, { assignments: [] }), [], 'a run that ends before the horizon is history’s own');
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-16', '2026-03-17', '2026-03-18', '2026-03-19', '2026-03-20'));
+  t.same(runs(s, monday), [], 'five days, then two off: nothing to judge in the horizon');
+  // The solver keeps a1 off on Monday after three days in a row.
+  s.history = historyOf('2026-03-16', worked('a1', '2026-03-20', '2026-03-21', '2026-03-22'));
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  t.notOk(result.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23')), 'a1 rests on Monday');
+
+  // Minimum runs: exempt at the horizon's start only without history.
+  const m = clone(smallScenario());
+  m.contracts[0]!.minConsecutiveDaysOff = 2;
+  m.contracts[0]!.minConsecutiveDays = 2;
+  const offOnce: Roster = { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-24')] };
+  t.same(runs(m, offOnce), [], 'without history the days off before the horizon are unknown');
+  m.history = historyOf('2026-03-20', worked('a1', '2026-03-21'));
+  t.same(runs(m, offOnce), ['1 days off in a row, minimum 2'], 'worked Saturday, off Sunday, worked Monday');
+  m.history = historyOf('2026-03-20', worked('a1', '2026-03-22'));
+  t.same(runs(m, { assignments: [shift('a1', '2026-03-24'), shift('a1', '2026-03-25')] }), ['1 working days in a row, minimum 2', '1 days off in a row, minimum 2'], 'a lone Sunday, then a lone Monday off');
+  t.same(runs(m, offOnce), [], 'Sunday and Monday make two');
+  const solved = await solve(m, { timeLimitSeconds: 10 });
+  t.same(solved.evaluation.violations, [], 'the solver extends the run (or keeps it)');
+  t.ok(solved.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-23')), 'a1 works Monday after a lone Sunday');
+});
+
+t.test('history: a weekend worked just before the horizon counts when the horizon starts on its Sunday', async (t) => {
+  const s = clone(smallScenario());
+  s.horizon.startDate = '2026-03-22';
+  s.contracts[0]!.maxWeekends = 1;
+  const sat: Roster = { assignments: [shift('a1', '2026-03-28')] };
+  const weekends = (r: Roster) => evaluate(s, r).violations.filter((v) => v.rule === 'max-weekends').map((v) => v.message);
+  t.same(weekends(sat), []);
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-21T09:00', end: '2026-03-21T17:00' }]);
+  t.same(weekends(sat), ['2 weekends worked, maximum 1']);
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-15T09:00', end: '2026-03-15T17:00' }]);
+  t.same(weekends(sat), [], 'a weekend wholly before the horizon does not count');
+  s.history = historyOf('2026-03-15', [{ agentId: 'a1', start: '2026-03-21T09:00', end: '2026-03-21T17:00' }]);
+  const result = await solve(s, { timeLimitSeconds: 10 });
+  t.same(result.evaluation.violations, []);
+  t.notOk(result.roster.assignments.some((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-28')), 'a1 works no second weekend');
+});
+
+t.test('history: bad input is refused with its path', async (t) => {
+  const s = clone(smallScenario());
+  const paths = (h: Scenario['history']) => validateScenario({ ...s, history: h }).errors.map((e) => e.path);
+  t.same(paths(historyOf('2026-03-23', [])), ['/history/startDate'], 'must start before the horizon');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T20:00', end: '2026-03-23T04:00' }])), ['/history/assignments/0/end'], 'overlaps the horizon');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'zz', start: '2026-03-22T08:00', end: '2026-03-22T16:00' }])), ['/history/assignments/0/agentId']);
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-12T08:00', end: '2026-03-12T16:00' }])), ['/history/assignments/0/start'], 'before the history’s start');
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T08:00', end: '2026-03-22T07:00' }])), ['/history/assignments/0/end']);
+  t.same(paths(historyOf('2025-01-01', [])), ['/history/startDate'], 'too long ago');
+  // An agent in New York: the horizon starts at New York's midnight for it.
+  s.agents[0]!.timeZone = 'America/New_York';
+  t.same(paths(historyOf('2026-03-16', [{ agentId: 'a1', start: '2026-03-22T16:00', end: '2026-03-23T00:00' }])), [], 'ends at its own midnight');
+});
+
+t.test('rosterChanges: moves, additions and removals between two rosters, per agent', async (t) => {
+  const { rosterChanges, RosterInputError } = await import('@flexroster/core');
+  const s = clone(smallScenario());
+  const a: Roster = { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-24'), shift('a2', '2026-03-23'), shift('a3', '2026-03-25')] };
+  const b: Roster = { assignments: [shift('a2', '2026-03-23'), shift('a1', '2026-03-23'), shift('a1', '2026-03-24', '11:00', '19:00'), shift('a2', '2026-03-26'), shift('a3', '2026-03-26')] };
+  const changes = rosterChanges(s, a, b);
+  const brief = changes.map((c) => [c.agentId, c.before?.start ?? null, c.after?.start ?? null]);
+  t.same(brief, [
+    ['a1', '2026-03-24T09:00:00Z', '2026-03-24T11:00:00Z'],
+    ['a2', null, '2026-03-26T09:00:00Z'],
+    ['a3', '2026-03-25T09:00:00Z', null],
+    ['a3', null, '2026-03-26T09:00:00Z'],
+  ], 'a same-day change is a move; order within a roster does not matter; another day is a removal and an addition');
+  t.same(rosterChanges(s, a, a), [], 'a roster has no changes against itself');
+  t.same(rosterChanges(s, b, a).length, changes.length, 'and the reverse has as many');
+  t.throws(() => rosterChanges(s, a, { assignments: [{ ...shift('zz', '2026-03-23') }] }), RosterInputError);
+  try {
+    rosterChanges(s, a, { assignments: [{ ...shift('zz', '2026-03-23') }] });
+  } catch (e) {
+    t.match((e as InstanceType<typeof RosterInputError>).issues, [{ path: '/b/assignments/0/agentId' }], 'names the roster and the field');
+  }
+});
