@@ -18,6 +18,8 @@ import { ComputePool } from './workers/compute-pool.js';
 import { BuildRate } from './build-units.js';
 import { DEFAULT_LIMITS, LimitBook, limitProblem, type Limits } from './limits.js';
 import { JobStore } from './jobs.js';
+import { JobRunner, runnerId } from './job-runner.js';
+import { sweepAbandoned } from './store/solve-jobs.js';
 import { defaultBackendName } from './backends.js';
 import { ProblemError } from './problem.js';
 import { ProblemCache } from './problem-cache.js';
@@ -75,6 +77,12 @@ export interface BuildAppOptions {
   /** Limit of a solve job's `timeLimitSeconds` (default 3600) and its default (default 60). */
   readonly jobMaxSeconds?: number;
   readonly jobDefaultSeconds?: number;
+  /**
+   * Solve jobs in the `solve_jobs` table: `enqueueOnly` (SOLVE_THREADS=0) makes this process only enqueue
+   * and read, for worker processes to run; `leaseSeconds` (default 30) is how long a job whose runner
+   * vanished waits before it is taken again; `maxAttempts` (default 3) how often.
+   */
+  readonly jobQueue?: { readonly enqueueOnly?: boolean; readonly leaseSeconds?: number; readonly maxAttempts?: number };
   /** How long DELETE waits for a running job to stop (default 5 s). */
   readonly cancelWaitSeconds?: number;
   readonly sseHeartbeatSeconds?: number;
@@ -159,7 +167,28 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     buildRate,
     ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
   });
-  const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
+  const ttlSeconds = options.jobTtlSeconds ?? 3600;
+  const leaseSeconds = options.jobQueue?.leaseSeconds ?? 30;
+  const enqueueOnly = options.jobQueue?.enqueueOnly === true;
+  const owner = runnerId(enqueueOnly ? 'api' : 'api-threads');
+  const jobs = new JobStore(pool, {
+    ttlSeconds,
+    maxFinished: options.maxFinishedJobs ?? 200,
+    durable: { store, owner, leaseSeconds, maxAttempts: options.jobQueue?.maxAttempts ?? 3 },
+    enqueueOnly,
+  });
+  // With solve threads, this process also runs queued jobs nobody holds: enqueued by an API without
+  // threads, or left by a crash. A PGlite data directory this app opened is its alone, so its open jobs are all orphans.
+  const runner = enqueueOnly ? undefined : new JobRunner(store, pool, { leaseSeconds, ttlSeconds }, owner);
+  if (runner)
+    void opening.then(
+      async (opened) => {
+        await sweepAbandoned(opened, ttlSeconds, opened.kind === 'pglite' && !options.store).catch(() => undefined);
+        if (!closed) runner.start();
+      },
+      () => undefined,
+    );
+  let closed = false;
   const limits = new LimitBook(store, { ...DEFAULT_LIMITS, ...options.limits });
   const problems = new ProblemCache(options.problemCacheSize ?? 16, (scenario) => compute.run({ kind: 'expand', scenario }));
   const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems, config };
@@ -183,7 +212,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onClose', async () => {
-    jobs.close();
+    closed = true;
+    await runner?.stop();
+    await jobs.close();
     await Promise.all([pool.close(), compute.close()]);
     if (!options.store) await store.close();
   });

@@ -170,4 +170,36 @@ ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('admin', 'planner', 'agent', 'integration'));
 `,
   },
+  {
+    id: 5,
+    name: 'solve-jobs',
+    sql: `
+CREATE TABLE solve_jobs (
+  id text PRIMARY KEY,
+  seq bigserial NOT NULL,
+  tenant_id text NOT NULL,
+  key_id text NOT NULL,
+  task jsonb NOT NULL,
+  scenario jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL DEFAULT 3,
+  cancel_requested boolean NOT NULL DEFAULT false,
+  progress jsonb,
+  progress_at timestamptz,
+  result jsonb,
+  error jsonb,
+  lease_owner text,
+  lease_until timestamptz,
+  -- The runner of the latest attempt (kept after the end, for operators).
+  runner text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  started_at timestamptz,
+  finished_at timestamptz,
+  expires_at timestamptz
+);
+CREATE INDEX solve_jobs_open ON solve_jobs (seq) WHERE status IN ('queued', 'running');
+CREATE INDEX solve_jobs_expiry ON solve_jobs (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];
