@@ -39,6 +39,8 @@ import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
 import leaveRequests from './plugins/leave-requests.js';
 import extensions from './plugins/extensions.js';
+import webhooks from './plugins/webhooks.js';
+import { DEFAULT_BACKOFF_SECONDS, WebhookDispatcher } from './store/outbox.js';
 import { deferredStore, openStore, type OpenStoreOptions, type Store } from './store/store.js';
 import { bootstrapAdmin } from './store/keys.js';
 import type { WorkflowContext } from './store/context.js';
@@ -83,6 +85,8 @@ export interface BuildAppOptions {
    * vanished waits before it is taken again; `maxAttempts` (default 3) how often.
    */
   readonly jobQueue?: { readonly enqueueOnly?: boolean; readonly leaseSeconds?: number; readonly maxAttempts?: number };
+  /** Webhook deliveries: seconds before each retry (the last repeats) and when a failing one is dead (default 24 h). */
+  readonly webhooks?: { readonly backoffSeconds?: readonly number[]; readonly giveUpSeconds?: number; readonly pollMs?: number };
   /** How long DELETE waits for a running job to stop (default 5 s). */
   readonly cancelWaitSeconds?: number;
   readonly sseHeartbeatSeconds?: number;
@@ -189,6 +193,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
       () => undefined,
     );
   let closed = false;
+  const dispatcher = new WebhookDispatcher(store, {
+    backoffSeconds: options.webhooks?.backoffSeconds ?? DEFAULT_BACKOFF_SECONDS,
+    giveUpSeconds: options.webhooks?.giveUpSeconds ?? 24 * 3600,
+    ...(options.webhooks?.pollMs !== undefined ? { pollMs: options.webhooks.pollMs } : {}),
+  });
+  void opening.then(() => !closed && dispatcher.start(), () => undefined);
   const limits = new LimitBook(store, { ...DEFAULT_LIMITS, ...options.limits });
   const problems = new ProblemCache(options.problemCacheSize ?? 16, (scenario) => compute.run({ kind: 'expand', scenario }));
   const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems, config };
@@ -213,6 +223,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
 
   app.addHook('onClose', async () => {
     closed = true;
+    dispatcher.stop();
     await runner?.stop();
     await jobs.close();
     await Promise.all([pool.close(), compute.close()]);
@@ -248,6 +259,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(swapRequests, workflow);
     await scope.register(leaveRequests, workflow);
     await scope.register(extensions, workflow);
+    await scope.register(webhooks, workflow);
   });
   return app;
 }

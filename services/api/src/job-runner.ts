@@ -141,7 +141,7 @@ export class JobRunner {
       // A job handed back by stop() is no longer ours to finish.
       if (this.running.get(id) !== handle) return;
       this.running.delete(id);
-      finishJob(this.store, id, this.owner, { status, ttlSeconds: this.options.ttlSeconds, ...extra }).catch((error: unknown) => this.options.onError?.(error));
+      this.store.tx((db) => finishJob(db, id, this.owner, { status, ttlSeconds: this.options.ttlSeconds, ...extra })).catch((error: unknown) => this.options.onError?.(error));
     };
     handle.result.then(
       (result) => end(cancelled ? 'cancelled' : 'done', { result }),

@@ -315,7 +315,7 @@ export class JobStore {
     job.status = status;
     job.finishedAt = new Date();
     const durable = this.options.durable;
-    if (durable) this.write(job, (store) => finishJob(store, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds }));
+    if (durable) this.write(job, (store) => store.tx((db) => finishJob(db, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds })));
     job.expiresAt = new Date(job.finishedAt.getTime() + this.options.ttlSeconds * 1000);
     const internals = this.internals.get(job);
     if (internals) {

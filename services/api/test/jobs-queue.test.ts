@@ -243,3 +243,101 @@ t.test('a job survives an API restart', async (t) => {
     await run(t, { DATABASE_URL: PG_URL, DB_SCHEMA: schema });
   });
 });
+
+t.test('events out: outbox in the change transaction, signed webhooks, retries and dead letters (PostgreSQL)', async (t) => {
+  const { store } = await pgSchema(t);
+  const app = await buildApp({
+    store,
+    adminKey: ADMIN,
+    limits: { requestsPerMinute: 100_000 },
+    solvePool: { size: 1, maxQueue: 4 },
+    webhooks: { backoffSeconds: [0.2], giveUpSeconds: 3600, pollMs: 100 },
+  });
+  t.teardown(() => app.close());
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const SECRET = 'whsec_0123456789abcdef';
+
+  // The receiver knows only the documented scheme: Flexroster-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "t.body")>.
+  const received: { id: string; verified: boolean; body: Json }[] = [];
+  let failFirst = 3;
+  const { createServer } = await import('node:http');
+  const { createHmac, timingSafeEqual } = await import('node:crypto');
+  const verify = (header: string | undefined, raw: string): boolean => {
+    const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=') as [string, string]));
+    const ts = Number(parts.t);
+    if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > 300) return false;
+    const expected = createHmac('sha256', SECRET).update(`${parts.t}.${raw}`).digest();
+    const given = Buffer.from(parts.v1 ?? '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8').on('data', (c: string) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as Json;
+      received.push({ id: body.id, verified: verify(req.headers['flexroster-signature'] as string | undefined, raw), body });
+      if (req.url === '/always-fails' || failFirst-- > 0) res.writeHead(503).end();
+      else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const register = (payload: Json) => app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload });
+
+  t.test('http(s) only; loopback refused unless allowed', async (t) => {
+    const loop = await register({ url: `${base}/hook`, eventTypes: ['solve-job.finished'], secret: SECRET });
+    t.equal(loop.statusCode, 422);
+    t.equal((loop.json() as Json).errors[0].path, '/body/url');
+    t.equal((await register({ url: 'ftp://example.com/x', eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true })).statusCode, 422);
+    t.equal((await register({ url: 'http://10.1.2.3/x', eventTypes: ['solve-job.finished'], secret: SECRET })).statusCode, 422);
+  });
+
+  t.test('a delivery that fails 3 times is retried, then delivered, signed, with one event id', async (t) => {
+    const created = await register({ url: `${base}/hook`, eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true });
+    t.equal(created.statusCode, 201);
+    t.notOk('secret' in (created.json() as Json), 'the secret is never shown');
+    const hook = (created.json() as Json).id as string;
+    const dead = (await register({ url: `${base}/always-fails`, eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true })).json() as Json;
+    const job = await app.inject({ method: 'POST', url: '/v1/solve-jobs', headers: admin, payload: { scenario: smallScenario(), options: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' } } });
+    t.equal(job.statusCode, 202);
+    const jobId = (job.json() as Json).id as string;
+    const delivered = await until('delivered', async () => {
+      const list = (await app.inject({ method: 'GET', url: `/v1/webhooks/${hook}/deliveries`, headers: admin })).json() as Json[];
+      return list[0]?.status === 'delivered' ? list[0] : undefined;
+    });
+    t.equal(delivered.attempts, 4, 'three failures, then success');
+    t.equal(delivered.type, 'solve-job.finished');
+    const mine = received.filter((r) => r.id === delivered.eventId && r.body.data.id === jobId);
+    t.ok(mine.length >= 4, 'the same event id on every attempt');
+    t.ok(mine.every((r) => r.verified), 'every signature verifies');
+    t.equal(mine[0]!.body.type, 'solve-job.finished');
+    t.notOk(verify(`t=${Math.floor(Date.now() / 1000) - 3600},v1=00`, '{}'), 'a stale timestamp is refused');
+
+    // The failing endpoint gives up once the retry window is over (shortened here by moving the event back).
+    await store.query("UPDATE outbox_events SET created_at = now() - interval '2 hours' WHERE id = $1", [delivered.eventId]);
+    const gone = await until('dead', async () => {
+      const list = (await app.inject({ method: 'GET', url: `/v1/webhooks/${dead.id}/deliveries?status=dead`, headers: admin })).json() as Json[];
+      return list[0];
+    });
+    t.equal(gone.status, 'dead');
+    t.ok(gone.attempts >= 1);
+    t.equal(gone.lastStatus, 503);
+  });
+
+  t.test('a rolled-back change emits no event; a committed one does', async (t) => {
+    const { audit } = await import('../dist/store/ops.js');
+    const [key] = await store.query<Json>('SELECT id, tenant_id, role FROM api_keys WHERE is_root');
+    const actor = { keyId: key!.id, tenantId: key!.tenant_id, role: key!.role, agentId: null, isRoot: true } as any;
+    const count = async () => Number((await store.query<Json>("SELECT count(*) AS n FROM outbox_events WHERE type = 'swap-request.created'"))[0]!.n);
+    await t.rejects(
+      store.tx(async (db) => {
+        await audit(db, actor, 'swap-request.create', 'swap_request', 'rolled-back', null, {});
+        throw new Error('the change fails after its audit row');
+      }),
+    );
+    t.equal(await count(), 0, 'nothing from the rolled-back change');
+    await store.tx((db) => audit(db, actor, 'swap-request.create', 'swap_request', 'committed', null, {}));
+    t.equal(await count(), 1);
+  });
+});

@@ -202,4 +202,43 @@ CREATE INDEX solve_jobs_open ON solve_jobs (seq) WHERE status IN ('queued', 'run
 CREATE INDEX solve_jobs_expiry ON solve_jobs (expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    id: 6,
+    name: 'outbox-webhooks',
+    sql: `
+CREATE TABLE outbox_events (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX outbox_events_tenant ON outbox_events (tenant_id, created_at);
+CREATE TABLE webhook_endpoints (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  url text NOT NULL,
+  event_types text[] NOT NULL,
+  secret text NOT NULL,
+  allow_private boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  deleted_at timestamptz
+);
+CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id);
+CREATE TABLE webhook_deliveries (
+  id text PRIMARY KEY,
+  endpoint_id text NOT NULL REFERENCES webhook_endpoints(id),
+  event_id text NOT NULL REFERENCES outbox_events(id),
+  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  last_status integer,
+  last_error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at timestamptz
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+`,
+  },
 ];

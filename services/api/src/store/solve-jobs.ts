@@ -7,7 +7,8 @@
 import type { SolveResult } from '@flexroster/core';
 import type { JobProgress, JobStatus, JobView } from '../schemas.js';
 import type { SolveTask } from '../workers/protocol.js';
-import { iso, jsonb, type Db } from './store.js';
+import { iso, jsonb, type Db, type Store } from './store.js';
+import { emit } from './outbox.js';
 
 export interface JobRow {
   readonly id: string;
@@ -88,12 +89,20 @@ export async function finishJob(
   owner: string | null,
   end: { status: JobStatus; result?: SolveResult | undefined; error?: JobView['error'] | undefined; ttlSeconds: number },
 ): Promise<boolean> {
-  const rows = await db.query(
+  const rows = await db.query<{ tenant_id: string }>(
     `UPDATE solve_jobs SET status = $3, result = $4::jsonb, error = $5::jsonb, finished_at = now(), expires_at = now() + $6 * interval '1 second',
        lease_owner = NULL, lease_until = NULL
-     WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING id`,
+     WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING tenant_id`,
     [id, owner, end.status, jsonb(end.result ?? null), jsonb(end.error ?? null), end.ttlSeconds],
   );
+  const tenantId = rows[0]?.tenant_id;
+  if (tenantId !== undefined && end.status !== 'cancelled')
+    await emit(db, tenantId, end.status === 'failed' ? 'solve-job.failed' : 'solve-job.finished', {
+      id,
+      status: end.status,
+      ...(end.result ? { result: { status: end.result.status, cost: end.result.cost } } : {}),
+      ...(end.error ? { error: end.error } : {}),
+    });
   return rows.length > 0;
 }
 
@@ -117,19 +126,23 @@ export async function cancelRequested(db: Db, id: string): Promise<boolean> {
  * Jobs whose runner vanished (lease ran out; `all`: every open job, for a single process restarting on
  * its own PGlite): those out of attempts or cancelled fail or end, the rest are handed back for a new attempt.
  */
-export async function sweepAbandoned(db: Db, ttlSeconds: number, all = false): Promise<void> {
+export async function sweepAbandoned(store: Store, ttlSeconds: number, all = false): Promise<void> {
+  const db: Db = store;
   const lost = all ? "status IN ('queued', 'running')" : "status IN ('queued', 'running') AND lease_until < now()";
   await db.query(
     `UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL
      WHERE ${lost} AND cancel_requested`,
     [ttlSeconds],
   );
-  await db.query(
-    `UPDATE solve_jobs SET status = 'failed', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL,
-       error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made')
-     WHERE ${lost} AND status = 'running' AND attempts >= max_attempts`,
-    [ttlSeconds],
-  );
+  await store.tx(async (tx) => {
+    const failed = await tx.query<{ id: string; tenant_id: string; error: unknown }>(
+      `UPDATE solve_jobs SET status = 'failed', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL,
+         error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made')
+       WHERE ${lost} AND status = 'running' AND attempts >= max_attempts RETURNING id, tenant_id, error`,
+      [ttlSeconds],
+    );
+    for (const f of failed) await emit(tx, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error });
+  });
   await db.query(`UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE ${lost}`);
 }
 
