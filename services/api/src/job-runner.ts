@@ -4,14 +4,14 @@
  * by an API without threads, or handed back after a crash). Runs on PostgreSQL and on PGlite alike.
  *
  * Contract: a claimed job's lease is renewed every `leaseSeconds / 3`; progress is written at most once a
- * second; a cancel flag set by any API process is seen within `cancelPollMs`. While the database cannot be
+ * second; a cancel set by any API process arrives by NOTIFY, and by polling the flag every `cancelPollMs` (default 1 s) should a notification be missed. While the database cannot be
  * reached the runner takes no new jobs; its running jobs' leases then run out and others retry them.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
 import { describeError } from './jobs.js';
-import { cancelRequested, claimJob, finishJob, renewLeases, saveProgress, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
+import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveProgress, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 
 export interface RunnerOptions {
@@ -32,6 +32,9 @@ export const runnerId = (role: string) => `${role}:${hostname()}:${process.pid}:
 export class JobRunner {
   readonly owner: string;
   private readonly running = new Map<string, SolveHandle>();
+  /** Cancels of the jobs running here, by id: called on a NOTIFY or when the polled flag is seen. */
+  private readonly cancels = new Map<string, () => void>();
+  private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -52,6 +55,10 @@ export class JobRunner {
   }
 
   start(): void {
+    this.store.listen(CANCEL_CHANNEL, (id) => this.cancels.get(id)?.()).then(
+      (stop) => (this.stopped ? void stop() : (this.unlisten = stop)),
+      (error: unknown) => this.options.onError?.(error),
+    );
     this.heartbeat = setInterval(() => void this.renew(), (this.options.leaseSeconds * 1000) / 3);
     this.heartbeat.unref();
     this.schedule(0);
@@ -62,6 +69,7 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.unlisten?.().catch(() => undefined);
     const ids = [...this.running.keys()];
     this.running.clear();
     if (ids.length > 0)
@@ -124,20 +132,23 @@ export class JobRunner {
     });
     this.running.set(id, handle);
     let cancelled = false;
+    const cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      handle.cancel();
+    };
+    this.cancels.set(id, cancel);
+    // A cancel asked before the LISTEN, or a missed NOTIFY, is still seen by polling the flag.
     const poll = setInterval(() => {
       cancelRequested(this.store, id).then(
-        (yes) => {
-          if (yes && !cancelled) {
-            cancelled = true;
-            handle.cancel();
-          }
-        },
+        (yes) => yes && cancel(),
         (error: unknown) => this.options.onError?.(error),
       );
-    }, this.options.cancelPollMs ?? 250);
+    }, this.options.cancelPollMs ?? 1000);
     poll.unref();
     const end = (status: 'done' | 'cancelled' | 'failed', extra: Parameters<typeof finishJob>[3] extends infer E ? Partial<E> : never) => {
       clearInterval(poll);
+      this.cancels.delete(id);
       // A job handed back by stop() is no longer ours to finish.
       if (this.running.get(id) !== handle) return;
       this.running.delete(id);

@@ -114,8 +114,12 @@ export async function renewLeases(db: Db, owner: string, leaseSeconds: number): 
 /** Asks for a cancel. A queued job nobody holds ends at once; otherwise its runner sees the flag. Returns false when the job already ended. */
 export async function requestCancel(db: Db, id: string): Promise<boolean> {
   const rows = await db.query("UPDATE solve_jobs SET cancel_requested = true WHERE id = $1 AND status IN ('queued', 'running') RETURNING id", [id]);
+  // Runners LISTEN on this channel; their polling of the flag is the fallback.
+  if (rows.length > 0) await db.query(`SELECT pg_notify('${CANCEL_CHANNEL}', $1)`, [id]);
   return rows.length > 0;
 }
+
+export const CANCEL_CHANNEL = 'solve_job_cancel';
 
 export async function cancelRequested(db: Db, id: string): Promise<boolean> {
   const [row] = await db.query<{ cancel_requested: boolean }>('SELECT cancel_requested FROM solve_jobs WHERE id = $1', [id]);
