@@ -22,12 +22,13 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '2' },
     workers: { type: 'string', default: '1,2,4' },
     lease: { type: 'string', default: '10' },
+    samples: { type: 'string', default: '30' },
     out: { type: 'string', default: 'benchmarks/results/jobs.md' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('pnpm bench:jobs [--jobs 200] [--seconds 2] [--workers 1,2,4] [--lease 10] [--out benchmarks/results/jobs.md]   (DATABASE_URL: the PostgreSQL to use)');
+  console.log('pnpm bench:jobs [--jobs 200] [--seconds 2] [--workers 1,2,4] [--lease 10] [--samples 30] [--out benchmarks/results/jobs.md]   (DATABASE_URL: the PostgreSQL to use)');
   process.exit(0);
 }
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -149,7 +150,7 @@ for (const n of counts) {
   results.push(await throughput(n));
 }
 console.log('queue overhead…');
-const over = await overhead(30);
+const over = await overhead(Number(args.samples));
 console.log('SIGKILL…');
 const kill = await killCost();
 
