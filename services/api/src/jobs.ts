@@ -154,10 +154,13 @@ export class JobStore {
     this.jobs.set(id, job);
     this.internals.set(job, { handle, events, writes: Promise.resolve(), lastProgressWrite: 0 });
     const durable = this.options.durable;
-    if (durable)
+    if (durable) {
       this.write(job, (store) =>
         insertJob(store, { id, tenantId: owner.tenantId, keyId: owner.keyId, task, scenario, maxAttempts: durable.maxAttempts, leaseOwner: durable.owner, leaseSeconds: durable.leaseSeconds }),
       );
+      // A free worker may have started it inside submit(), before its row could be written.
+      if (job.status === 'running') this.write(job, (store) => markStarted(store, id, durable.owner, durable.leaseSeconds));
+    }
     handle.result.then(
       (result) => {
         job.result = result;

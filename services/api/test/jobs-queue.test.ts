@@ -309,6 +309,7 @@ t.test('events out: outbox in the change transaction, signed webhooks, retries a
       return list[0]?.status === 'delivered' ? list[0] : undefined;
     });
     t.equal(delivered.attempts, 4, 'three failures, then success');
+    t.match(await row(store, jobId), { status: 'done', attempts: 1 }, 'a job run on the API threads is recorded as one attempt');
     t.equal(delivered.type, 'solve-job.finished');
     const mine = received.filter((r) => r.id === delivered.eventId && r.body.data.id === jobId);
     t.ok(mine.length >= 4, 'the same event id on every attempt');
