@@ -18,6 +18,8 @@ import { ComputePool } from './workers/compute-pool.js';
 import { BuildRate } from './build-units.js';
 import { DEFAULT_LIMITS, LimitBook, limitProblem, type Limits } from './limits.js';
 import { JobStore } from './jobs.js';
+import { JobRunner, runnerId } from './job-runner.js';
+import { sweepAbandoned } from './store/solve-jobs.js';
 import { defaultBackendName } from './backends.js';
 import { ProblemError } from './problem.js';
 import { ProblemCache } from './problem-cache.js';
@@ -39,6 +41,8 @@ import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
 import leaveRequests from './plugins/leave-requests.js';
 import extensions from './plugins/extensions.js';
+import webhooks from './plugins/webhooks.js';
+import { DEFAULT_BACKOFF_SECONDS, WebhookDispatcher } from './store/outbox.js';
 import { deferredStore, openStore, type OpenStoreOptions, type Store } from './store/store.js';
 import { bootstrapAdmin } from './store/keys.js';
 import type { WorkflowContext } from './store/context.js';
@@ -77,6 +81,14 @@ export interface BuildAppOptions {
   /** Limit of a solve job's `timeLimitSeconds` (default 3600) and its default (default 60). */
   readonly jobMaxSeconds?: number;
   readonly jobDefaultSeconds?: number;
+  /**
+   * Solve jobs in the `solve_jobs` table: `enqueueOnly` (SOLVE_THREADS=0) makes this process only enqueue
+   * and read, for worker processes to run; `leaseSeconds` (default 30) is how long a job whose runner
+   * vanished waits before it is taken again; `maxAttempts` (default 3) how often.
+   */
+  readonly jobQueue?: { readonly enqueueOnly?: boolean; readonly leaseSeconds?: number; readonly maxAttempts?: number };
+  /** Webhook deliveries: seconds before each retry (the last repeats) and when a failing one is dead (default 24 h). */
+  readonly webhooks?: { readonly backoffSeconds?: readonly number[]; readonly giveUpSeconds?: number; readonly pollMs?: number };
   /** How long DELETE waits for a running job to stop (default 5 s). */
   readonly cancelWaitSeconds?: number;
   readonly sseHeartbeatSeconds?: number;
@@ -161,7 +173,34 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     buildRate,
     ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
   });
-  const jobs = new JobStore(pool, { ttlSeconds: options.jobTtlSeconds ?? 3600, maxFinished: options.maxFinishedJobs ?? 200 });
+  const ttlSeconds = options.jobTtlSeconds ?? 3600;
+  const leaseSeconds = options.jobQueue?.leaseSeconds ?? 30;
+  const enqueueOnly = options.jobQueue?.enqueueOnly === true;
+  const owner = runnerId(enqueueOnly ? 'api' : 'api-threads');
+  const jobs = new JobStore(pool, {
+    ttlSeconds,
+    maxFinished: options.maxFinishedJobs ?? 200,
+    durable: { store, owner, leaseSeconds, maxAttempts: options.jobQueue?.maxAttempts ?? 3 },
+    enqueueOnly,
+  });
+  // With solve threads, this process also runs queued jobs nobody holds: enqueued by an API without
+  // threads, or left by a crash. A PGlite data directory this app opened is its alone, so its open jobs are all orphans.
+  const runner = enqueueOnly ? undefined : new JobRunner(store, pool, { leaseSeconds, ttlSeconds }, owner);
+  if (runner)
+    void opening.then(
+      async (opened) => {
+        await sweepAbandoned(opened, ttlSeconds, opened.kind === 'pglite' && !options.store).catch(() => undefined);
+        if (!closed) runner.start();
+      },
+      () => undefined,
+    );
+  let closed = false;
+  const dispatcher = new WebhookDispatcher(store, {
+    backoffSeconds: options.webhooks?.backoffSeconds ?? DEFAULT_BACKOFF_SECONDS,
+    giveUpSeconds: options.webhooks?.giveUpSeconds ?? 24 * 3600,
+    ...(options.webhooks?.pollMs !== undefined ? { pollMs: options.webhooks.pollMs } : {}),
+  });
+  void opening.then(() => !closed && dispatcher.start(), () => undefined);
   const limits = new LimitBook(store, { ...DEFAULT_LIMITS, ...options.limits });
   const problems = new ProblemCache(options.problemCacheSize ?? 16, (scenario) => compute.run({ kind: 'expand', scenario }));
   const context: ApiContext = { pool, jobs, compute, limits, buildRate, problems, config };
@@ -185,7 +224,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onClose', async () => {
-    jobs.close();
+    closed = true;
+    dispatcher.stop();
+    await runner?.stop();
+    await jobs.close();
     await Promise.all([pool.close(), compute.close()]);
     if (!options.store) await store.close();
   });
@@ -221,6 +263,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(leaveRequests, workflow);
     await scope.register(extensions, workflow);
     await scope.register(pageData, workflow);
+    await scope.register(webhooks, workflow);
   });
   return app;
 }

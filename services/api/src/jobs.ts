@@ -10,11 +10,22 @@ import { PoolClosedError, SolveCancelledError, type SolveHandle, type SolvePool 
 import type { SolveTask } from './workers/protocol.js';
 import type { JobProgress, JobStatus, JobView } from './schemas.js';
 import { inputProblem } from './problem.js';
+import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, renewLeases, requestCancel, rowView, saveProgress, type JobRow } from './store/solve-jobs.js';
+import type { Store } from './store/store.js';
 
 export interface JobStoreOptions {
   readonly ttlSeconds: number;
   readonly maxFinished: number;
+  /**
+   * Every job is also a `solve_jobs` row, written through (start, progress at most once a second, end),
+   * held under this process's lease (`owner`) while it runs here, so that it outlives a crash.
+   */
+  readonly durable?: { readonly store: Store; readonly owner: string; readonly leaseSeconds: number; readonly maxAttempts: number };
+  /** POST only enqueues (see `enqueue`); needs `durable`. */
+  readonly enqueueOnly?: boolean;
 }
+
+const PROGRESS_WRITE_MS = 1000;
 
 /** Who may see a job: the key that created it, in its tenant; anyone else gets 404. */
 export interface JobOwner {
@@ -43,6 +54,9 @@ interface JobInternals {
   readonly handle: SolveHandle;
   readonly events: EventEmitter;
   expiry?: NodeJS.Timeout;
+  /** The row's writes, in order; the POST answers once the insert is in. */
+  writes: Promise<void>;
+  lastProgressWrite: number;
 }
 
 export interface JobListener {
@@ -61,11 +75,50 @@ export class JobStore {
   private readonly internals = new WeakMap<Job, JobInternals>();
   /** Finished job ids, oldest first, for the `maxFinished` cap. */
   private readonly finishedOrder: string[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private cancelPoll: NodeJS.Timeout | undefined;
+  private closing = false;
 
   constructor(
     private readonly pool: SolvePool,
     private readonly options: JobStoreOptions,
-  ) {}
+  ) {
+    const durable = options.durable;
+    if (durable) {
+      this.heartbeat = setInterval(() => void renewLeases(durable.store, durable.owner, durable.leaseSeconds).catch(() => undefined), (durable.leaseSeconds * 1000) / 3);
+      this.heartbeat.unref();
+      // A cancel asked through another API process reaches jobs held here by the row's flag.
+      this.cancelPoll = setInterval(() => void this.pollCancels(durable.store, durable.owner), 500);
+      this.cancelPoll.unref();
+    }
+  }
+
+  private async pollCancels(store: Store, owner: string): Promise<void> {
+    if (this.jobs.size === 0 || this.closing) return;
+    const rows = await store
+      .query<{ id: string }>("SELECT id FROM solve_jobs WHERE lease_owner = $1 AND cancel_requested AND status IN ('queued', 'running')", [owner])
+      .catch(() => []);
+    for (const { id } of rows) {
+      const job = this.jobs.get(id);
+      if (job) this.cancel(job);
+    }
+  }
+
+  /** Resolves once the job's row holds everything written so far (its insert, for a new job); rejects if a write failed. */
+  persisted(job: Job): Promise<void> {
+    return this.internals.get(job)?.writes ?? Promise.resolve();
+  }
+
+  /** Queues a write of the job's row after the earlier ones; nothing once the store is closing. */
+  private write(job: Job, fn: (store: Store) => Promise<unknown>): void {
+    const internals = this.internals.get(job);
+    const durable = this.options.durable;
+    if (!internals || !durable || this.closing) return;
+    internals.writes = internals.writes.then(async () => {
+      if (!this.closing) await fn(durable.store);
+    });
+    internals.writes.catch(() => undefined);
+  }
 
   get size(): number {
     return this.jobs.size;
@@ -83,14 +136,31 @@ export class JobStore {
         job.status = 'running';
         job.startedAt = new Date();
         events.emit('update');
+        const durable = this.options.durable;
+        if (durable) this.write(job, (store) => markStarted(store, id, durable.owner, durable.leaseSeconds));
       },
       onProgress: (progress) => {
         job.progress = mergeProgress(job.progress, progress);
         events.emit('update');
+        const internals = this.internals.get(job);
+        const durable = this.options.durable;
+        if (durable && internals && Date.now() - internals.lastProgressWrite >= PROGRESS_WRITE_MS) {
+          internals.lastProgressWrite = Date.now();
+          const snapshot = job.progress;
+          this.write(job, (store) => saveProgress(store, id, durable.owner, snapshot));
+        }
       },
     });
     this.jobs.set(id, job);
-    this.internals.set(job, { handle, events });
+    this.internals.set(job, { handle, events, writes: Promise.resolve(), lastProgressWrite: 0 });
+    const durable = this.options.durable;
+    if (durable) {
+      this.write(job, (store) =>
+        insertJob(store, { id, tenantId: owner.tenantId, keyId: owner.keyId, task, scenario, maxAttempts: durable.maxAttempts, leaseOwner: durable.owner, leaseSeconds: durable.leaseSeconds }),
+      );
+      // A free worker may have started it inside submit(), before its row could be written.
+      if (job.status === 'running') this.write(job, (store) => markStarted(store, id, durable.owner, durable.leaseSeconds));
+    }
     handle.result.then(
       (result) => {
         job.result = result;
@@ -106,6 +176,52 @@ export class JobStore {
       markFinished();
     });
     return job;
+  }
+
+  /** Jobs are only enqueued here (SOLVE_THREADS=0): worker processes, or another API's threads, run them. */
+  get enqueueOnly(): boolean {
+    return this.options.enqueueOnly === true;
+  }
+
+  /** Enqueues a job for any runner (no lease); resolves with its id once the row is in. */
+  async enqueue(scenario: unknown, task: SolveTask, owner: JobOwner): Promise<string> {
+    const durable = this.options.durable;
+    if (!durable) throw new Error('enqueueing needs the durable job table');
+    const id = randomUUID();
+    await insertJob(durable.store, { id, tenantId: owner.tenantId, keyId: owner.keyId, task, scenario, maxAttempts: durable.maxAttempts, leaseSeconds: durable.leaseSeconds });
+    return id;
+  }
+
+  /** The job held here, else its stored row (run elsewhere, or before a restart), if `owner` created it and it has not expired. */
+  async find(id: string, owner: JobOwner): Promise<{ job: Job } | { row: JobRow } | undefined> {
+    const job = this.get(id, owner);
+    if (job) return { job };
+    const durable = this.options.durable;
+    if (!durable) return undefined;
+    const row = await readJob(durable.store, id, owner);
+    return row ? { row } : undefined;
+  }
+
+  /** The view of a stored row, with its place in the queue while queued. */
+  async rowView(row: JobRow): Promise<JobView> {
+    const durable = this.options.durable!;
+    return rowView(row, row.status === 'queued' ? await queuePosition(durable.store, row.seq) : undefined);
+  }
+
+  /** Re-reads a stored job (for polling). */
+  async reread(row: JobRow): Promise<JobRow | undefined> {
+    return readJob(this.options.durable!.store, row.id, { tenantId: row.tenant_id, keyId: row.key_id });
+  }
+
+  /** Cancels a stored job: one nobody runs ends at once, a running one's runner sees the flag. False when it already ended. */
+  async cancelRow(row: JobRow): Promise<boolean> {
+    const store = this.options.durable!.store;
+    if (!(await requestCancel(store, row.id))) return false;
+    await store.query(
+      "UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $2 * interval '1 second' WHERE id = $1 AND status = 'queued' AND lease_owner IS NULL",
+      [row.id, this.options.ttlSeconds],
+    );
+    return true;
   }
 
   /** The job, if `owner` created it. */
@@ -170,8 +286,25 @@ export class JobStore {
     };
   }
 
-  /** Cancels every job and forgets them all (the app is closing). */
-  close(): void {
+  /**
+   * Cancels every job and forgets them all (the app is closing). Durable jobs still open are handed back to
+   * the queue first (no attempt counted), so another runner, or this one after a restart, takes them again.
+   */
+  async close(): Promise<void> {
+    const durable = this.options.durable;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.cancelPoll) clearInterval(this.cancelPoll);
+    if (durable && !this.closing) {
+      this.closing = true;
+      await Promise.all([...this.jobs.values()].map((job) => this.internals.get(job)?.writes.catch(() => undefined)));
+      await durable.store
+        .query(
+          "UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, attempts = CASE WHEN status = 'running' THEN greatest(attempts - 1, 0) ELSE attempts END WHERE lease_owner = $1 AND status IN ('queued', 'running')",
+          [durable.owner],
+        )
+        .catch(() => undefined);
+    }
+    this.closing = true;
     for (const job of this.jobs.values()) {
       const internals = this.internals.get(job);
       if (internals?.expiry) clearTimeout(internals.expiry);
@@ -184,6 +317,8 @@ export class JobStore {
   private finish(job: Job, status: JobStatus): void {
     job.status = status;
     job.finishedAt = new Date();
+    const durable = this.options.durable;
+    if (durable) this.write(job, (store) => store.tx((db) => finishJob(db, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds })));
     job.expiresAt = new Date(job.finishedAt.getTime() + this.options.ttlSeconds * 1000);
     const internals = this.internals.get(job);
     if (internals) {
@@ -199,6 +334,8 @@ export class JobStore {
 
   private drop(id: string): void {
     const job = this.jobs.get(id);
+    const durable = this.options.durable;
+    if (job && durable) this.write(job, (store) => deleteJob(store, id));
     if (job) {
       const internals = this.internals.get(job);
       if (internals?.expiry) clearTimeout(internals.expiry);
@@ -228,7 +365,7 @@ function mergeProgress(previous: SolveProgress | undefined, next: SolveProgress)
   };
 }
 
-function describeError(error: unknown): NonNullable<JobView['error']> {
+export function describeError(error: unknown): NonNullable<JobView['error']> {
   if (error instanceof FlexrosterInputError) {
     const problem = inputProblem(error, { scenario: '/body/scenario', rest: '/body' }).toProblem();
     return { title: problem.title, detail: problem.detail, ...(problem.errors ? { errors: problem.errors } : {}) };

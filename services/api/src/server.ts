@@ -10,11 +10,24 @@ if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || po
 const { buildApp } = await import('./app.js');
 // Storage: a PostgreSQL server with DATABASE_URL, else embedded PGlite in DATA_DIR (default ./data).
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+// SOLVE_THREADS=0: solve jobs are only enqueued here, for `pnpm worker` processes to run.
+const solveThreads = process.env.SOLVE_THREADS?.trim() ? Number(process.env.SOLVE_THREADS) : undefined;
+if (solveThreads !== undefined && !(Number.isInteger(solveThreads) && solveThreads >= 0)) {
+  console.error(`SOLVE_THREADS must be a whole number ≥ 0, got ${JSON.stringify(process.env.SOLVE_THREADS)}`);
+  process.exit(1);
+}
+if (solveThreads === 0 && !databaseUrl) {
+  console.error('SOLVE_THREADS=0 needs DATABASE_URL: worker processes share the PostgreSQL queue (an embedded PGlite is one process)');
+  process.exit(1);
+}
+const leaseSeconds = process.env.LEASE_SECONDS?.trim() ? Number(process.env.LEASE_SECONDS) : undefined;
 let storeOpened!: (error?: Error) => void;
 const storeReady = new Promise<Error | undefined>((resolve) => (storeOpened = resolve));
 const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
-  storage: databaseUrl ? { databaseUrl } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  storage: databaseUrl ? { databaseUrl, ...(process.env.DB_SCHEMA ? { schema: process.env.DB_SCHEMA } : {}) } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  ...(solveThreads ? { solvePool: { size: solveThreads } } : {}),
+  jobQueue: { enqueueOnly: solveThreads === 0, ...(leaseSeconds && leaseSeconds > 0 ? { leaseSeconds } : {}) },
   // Listen (and answer /health) while the database opens; a first start creates it, which takes seconds.
   openStoreInBackground: true,
   onStoreReady: (error) => storeOpened(error),

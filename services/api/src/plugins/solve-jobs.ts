@@ -11,6 +11,7 @@ import { prepareSolve, submitOrBusy } from '../solving.js';
 import { COMPUTE_ROLES } from './auth.js';
 import { ProblemError, notFound } from '../problem.js';
 import { isTerminal, type Job } from '../jobs.js';
+import type { JobRow } from '../store/solve-jobs.js';
 import type { ApiContext } from '../context.js';
 import type { Principal } from '../store/keys.js';
 
@@ -25,12 +26,14 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
   /** The stop function of every open event stream. */
   const openStreams = new Map<ServerResponse, () => void>();
 
-  /** Only the key that created a job sees it; to anyone else it does not exist. */
-  const findJob = (id: string, principal: Principal): Job => {
-    const job = jobs.get(id, principal);
-    if (!job) throw notFound(`No solve job ${id} (finished jobs are kept for a limited time)`);
-    return job;
+  /** Only the key that created a job sees it; to anyone else it does not exist. Held here, or its stored row. */
+  const findJob = async (id: string, principal: Principal): Promise<{ job: Job } | { row: JobRow }> => {
+    const found = await jobs.find(id, principal);
+    if (!found) throw notFound(`No solve job ${id} (finished jobs are kept for a limited time)`);
+    return found;
   };
+  const viewOf = async (found: { job: Job } | { row: JobRow }): Promise<JobView> => ('job' in found ? jobs.view(found.job) : jobs.rowView(found.row));
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   app.post(
     '/v1/solve-jobs',
@@ -55,6 +58,12 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
     async (request, reply) => {
       const principal = request.principal!;
       const { task, units, release } = await prepareSolve(context, principal, request.body, config.jobDefaultSeconds);
+      if (jobs.enqueueOnly) {
+        // Run by another process: this one cannot see the end, so the key's concurrent-solve slot is freed now.
+        release();
+        const id = await jobs.enqueue(request.body.scenario, task, principal);
+        return reply.status(202).header('location', `/v1/solve-jobs/${id}`).send({ id, status: 'queued' as const });
+      }
       let job: Job;
       try {
         job = submitOrBusy(() =>
@@ -67,6 +76,8 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
         release();
         throw error;
       }
+      // Answer once the job's row is in, so that the job outlives a crash from now on.
+      await jobs.persisted(job);
       return reply.status(202).header('location', `/v1/solve-jobs/${job.id}`).send({ id: job.id, status: job.status });
     },
   );
@@ -83,7 +94,7 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
         response: { 200: { ...JobViewSchema, examples: [jobExample] }, ...pickProblems(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => jobs.view(findJob(request.params.id, request.principal!)),
+    async (request) => viewOf(await findJob(request.params.id, request.principal!)),
   );
 
   app.delete(
@@ -103,7 +114,21 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
       },
     },
     async (request, reply) => {
-      const job = findJob(request.params.id, request.principal!);
+      const found = await findJob(request.params.id, request.principal!);
+      if ('row' in found) {
+        let row: JobRow | undefined = found.row;
+        if (row.status === 'done' || row.status === 'failed' || !(await jobs.cancelRow(row))) {
+          row = await jobs.reread(row);
+          if (row && (row.status === 'done' || row.status === 'failed')) throw new ProblemError(409, `Solve job ${row.id} has already ended (${row.status})`);
+        }
+        const until = Date.now() + config.cancelWaitSeconds * 1000;
+        while (row && !isTerminal(row.status) && Date.now() < until) {
+          await sleep(100);
+          row = (await jobs.reread(row)) ?? row;
+        }
+        return reply.status(isTerminal(row!.status) ? 200 : 202).send(await jobs.rowView(row!));
+      }
+      const job = found.job;
       if (job.status === 'done' || job.status === 'failed') throw new ProblemError(409, `Solve job ${job.id} has already ended (${job.status})`);
       jobs.cancel(job);
       let timer: NodeJS.Timeout | undefined;
@@ -139,8 +164,8 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
         },
       },
     },
-    (request, reply) => {
-      const job = findJob(request.params.id, request.principal!);
+    async (request, reply) => {
+      const found = await findJob(request.params.id, request.principal!);
       // From here on the stream is written by hand; Fastify no longer serializes or ends this reply.
       reply.hijack();
       const res = reply.raw;
@@ -157,10 +182,11 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
         openStreams.delete(res);
         if (!res.writableEnded) res.end();
       };
-      send('progress', jobs.view(job));
+      send('progress', await viewOf(found));
       openStreams.set(res, stop);
       res.once('close', stop);
-      unsubscribe = jobs.subscribe(job, {
+      if ('row' in found) unsubscribe = followRow(found.row, send, stop);
+      else unsubscribe = jobs.subscribe(found.job, {
         update: (view) => send('progress', view),
         end: (view) => {
           send('done', view);
@@ -170,6 +196,32 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
       if (!res.writableEnded) heartbeat = setInterval(() => res.write(': keep-alive\n\n'), config.sseHeartbeatSeconds * 1000);
     },
   );
+
+  /** A job run by another process: its row, read once a second, sent when it changed. */
+  const followRow = (first: JobRow, send: (event: 'progress' | 'done', view: JobView) => void, stop: () => void): (() => void) => {
+    let last = '';
+    let ended = false;
+    const timer = setInterval(() => {
+      void (async () => {
+        const row = await jobs.reread(first).catch(() => undefined);
+        if (ended) return;
+        if (!row) return stop();
+        const view = await jobs.rowView(row);
+        if (isTerminal(row.status)) {
+          ended = true;
+          send('done', view);
+          return stop();
+        }
+        const text = JSON.stringify({ status: view.status, progress: { ...view.progress, elapsedSeconds: 0 } });
+        if (text !== last) send('progress', view);
+        last = text;
+      })();
+    }, 1000);
+    return () => {
+      ended = true;
+      clearInterval(timer);
+    };
+  };
 
   // Open streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => {

@@ -170,4 +170,75 @@ ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('admin', 'planner', 'agent', 'integration'));
 `,
   },
+  {
+    id: 5,
+    name: 'solve-jobs',
+    sql: `
+CREATE TABLE solve_jobs (
+  id text PRIMARY KEY,
+  seq bigserial NOT NULL,
+  tenant_id text NOT NULL,
+  key_id text NOT NULL,
+  task jsonb NOT NULL,
+  scenario jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL DEFAULT 3,
+  cancel_requested boolean NOT NULL DEFAULT false,
+  progress jsonb,
+  progress_at timestamptz,
+  result jsonb,
+  error jsonb,
+  lease_owner text,
+  lease_until timestamptz,
+  -- The runner of the latest attempt (kept after the end, for operators).
+  runner text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  started_at timestamptz,
+  finished_at timestamptz,
+  expires_at timestamptz
+);
+CREATE INDEX solve_jobs_open ON solve_jobs (seq) WHERE status IN ('queued', 'running');
+CREATE INDEX solve_jobs_expiry ON solve_jobs (expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
+  {
+    id: 6,
+    name: 'outbox-webhooks',
+    sql: `
+CREATE TABLE outbox_events (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL,
+  type text NOT NULL,
+  data jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX outbox_events_tenant ON outbox_events (tenant_id, created_at);
+CREATE TABLE webhook_endpoints (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  url text NOT NULL,
+  event_types text[] NOT NULL,
+  secret text NOT NULL,
+  allow_private boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  deleted_at timestamptz
+);
+CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id);
+CREATE TABLE webhook_deliveries (
+  id text PRIMARY KEY,
+  endpoint_id text NOT NULL REFERENCES webhook_endpoints(id),
+  event_id text NOT NULL REFERENCES outbox_events(id),
+  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  last_status integer,
+  last_error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at timestamptz
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+`,
+  },
 ];

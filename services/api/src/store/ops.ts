@@ -1,12 +1,13 @@
 /**
  * What every change shares: one transaction, the Idempotency-Key record written in that same
- * transaction, and an audit row (who, when, what, before and after).
+ * transaction, an audit row (who, when, what, before and after) and its outbox event (store/outbox.ts).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../problem.js';
 import { jsonb, type Db, type Store } from './store.js';
 import type { Principal } from './keys.js';
+import { emit, eventOfAudit } from './outbox.js';
 
 export interface Outcome {
   readonly status: number;
@@ -24,6 +25,9 @@ export async function audit(db: Db, actor: Principal, action: string, entity: st
     'INSERT INTO audit_log (tenant_id, actor_key_id, actor_role, actor_agent_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)',
     [actor.tenantId, actor.keyId, actor.role, actor.agentId, action, entity, entityId, jsonb(before ?? null), jsonb(after ?? null)],
   );
+  // The outbox event of this change, in the same transaction: it exists exactly when the change commits.
+  const type = eventOfAudit(action, entity);
+  if (type) await emit(db, actor.tenantId, type, { entity, id: entityId, action, actor: { keyId: actor.keyId, role: actor.role }, after: after ?? null });
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;

@@ -18,8 +18,12 @@ export interface Store extends Db {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** LISTEN on `channel` (on PostgreSQL, one connection held for it); resolves with the function that stops listening. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+const CHANNEL = /^[a-z_][a-z0-9_]*$/;
 
 /** Thrown by optimistic updates whose row changed since it was read (→ 409). */
 export class ConflictError extends Error {
@@ -102,6 +106,10 @@ export function pgliteStore(pg: PGlite): Store {
         }),
       );
     },
+    async listen(channel, onMessage) {
+      if (!CHANNEL.test(channel)) throw new Error(`not a valid channel name: ${channel}`);
+      return pg.listen(channel, onMessage);
+    },
     close: () => pg.close(),
   };
 }
@@ -130,6 +138,8 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     /* an idle client lost its connection; the pool replaces it */
   });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  let listener: Promise<import('pg').PoolClient> | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
   return {
     kind: 'postgres',
     async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -158,7 +168,34 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
         client.release(broken);
       }
     },
-    close: () => pool.end(),
+    async listen(channel, onMessage) {
+      if (!CHANNEL.test(channel)) throw new Error(`not a valid channel name: ${channel}`);
+      // One connection carries every listener of this store.
+      listener ??= (async () => {
+        const client = await pool.connect();
+        client.on('notification', (message: { channel: string; payload?: string }) => {
+          for (const fn of handlers.get(message.channel) ?? []) fn(message.payload ?? '');
+        });
+        // A lost connection ends the listening; the listeners' polling still sees every change.
+        client.on('error', () => undefined);
+        return client;
+      })();
+      const client = await listener;
+      let set = handlers.get(channel);
+      if (!set) {
+        handlers.set(channel, (set = new Set()));
+        await client.query(`LISTEN ${channel}`);
+      }
+      set.add(onMessage);
+      return async () => {
+        set.delete(onMessage);
+      };
+    },
+    async close() {
+      const client = await listener?.catch(() => undefined);
+      client?.release(true);
+      await pool.end();
+    },
   };
 }
 
@@ -171,6 +208,7 @@ export function deferredStore(opening: Promise<Store>, kind: Store['kind']): Sto
     kind,
     query: async (sql, params) => (await opening).query(sql, params),
     tx: async (fn) => (await opening).tx(fn),
+    listen: async (channel, onMessage) => (await opening).listen(channel, onMessage),
     close: async () => {
       const store = await opening.catch(() => undefined);
       await store?.close();

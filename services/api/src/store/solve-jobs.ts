@@ -1,0 +1,201 @@
+/**
+ * The `solve_jobs` table: the durable record of every solve job, shared by the API processes (which
+ * enqueue, read and cancel) and whoever runs the job (the API's own solve threads or a worker process).
+ * A running job holds a lease (`lease_owner`, `lease_until`) its runner renews; a job whose lease ran out
+ * is taken again (attempts counted, at most `max_attempts`, then failed with the reason stated).
+ */
+import type { SolveResult } from '@flexroster/core';
+import type { JobProgress, JobStatus, JobView } from '../schemas.js';
+import type { SolveTask } from '../workers/protocol.js';
+import { iso, jsonb, type Db, type Store } from './store.js';
+import { emit } from './outbox.js';
+
+export interface JobRow {
+  readonly id: string;
+  readonly seq: string;
+  readonly tenant_id: string;
+  readonly key_id: string;
+  readonly task: SolveTask;
+  readonly scenario: unknown;
+  readonly status: JobStatus;
+  readonly attempts: number;
+  readonly max_attempts: number;
+  readonly cancel_requested: boolean;
+  readonly progress: Partial<JobProgress> | null;
+  readonly result: SolveResult | null;
+  readonly error: JobView['error'] | null;
+  readonly lease_owner: string | null;
+  readonly runner: string | null;
+  readonly created_at: unknown;
+  readonly started_at: unknown;
+  readonly finished_at: unknown;
+  readonly expires_at: unknown;
+}
+
+/** Every column but the scenario, which only the runner needs. */
+const VIEW_COLUMNS = 'id, seq, tenant_id, key_id, task, status, attempts, max_attempts, cancel_requested, progress, result, error, lease_owner, runner, created_at, started_at, finished_at, expires_at';
+
+export interface NewJob {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly task: SolveTask;
+  readonly scenario: unknown;
+  readonly maxAttempts: number;
+  /** Set when the enqueuing process runs the job itself; unset jobs are free for any worker. */
+  readonly leaseOwner?: string;
+  readonly leaseSeconds: number;
+}
+
+export async function insertJob(db: Db, job: NewJob): Promise<void> {
+  await db.query(
+    `INSERT INTO solve_jobs (id, tenant_id, key_id, task, scenario, status, max_attempts, lease_owner, lease_until)
+     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'queued', $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() + $8 * interval '1 second' END)`,
+    [job.id, job.tenantId, job.keyId, jsonb(job.task), jsonb(job.scenario), job.maxAttempts, job.leaseOwner ?? null, job.leaseSeconds],
+  );
+}
+
+/** The job if it belongs to this key and has not expired. */
+export async function readJob(db: Db, id: string, owner: { tenantId: string; keyId: string }): Promise<JobRow | undefined> {
+  const [row] = await db.query<JobRow>(
+    `SELECT ${VIEW_COLUMNS} FROM solve_jobs WHERE id = $1 AND tenant_id = $2 AND key_id = $3 AND (expires_at IS NULL OR expires_at > now())`,
+    [id, owner.tenantId, owner.keyId],
+  );
+  return row;
+}
+
+/** 1 for the next queued job to start, 2 for the one behind it … */
+export async function queuePosition(db: Db, seq: string): Promise<number> {
+  const [row] = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM solve_jobs WHERE status = 'queued' AND seq < $1", [seq]);
+  return Number(row?.n ?? 0) + 1;
+}
+
+/** The runner started the job: one more attempt. */
+export async function markStarted(db: Db, id: string, owner: string, leaseSeconds: number): Promise<void> {
+  await db.query(
+    "UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $2, runner = $2, lease_until = now() + $3 * interval '1 second' WHERE id = $1",
+    [id, owner, leaseSeconds],
+  );
+}
+
+export async function saveProgress(db: Db, id: string, owner: string, progress: unknown): Promise<void> {
+  await db.query('UPDATE solve_jobs SET progress = $3::jsonb, progress_at = now() WHERE id = $1 AND lease_owner = $2', [id, owner, jsonb(progress)]);
+}
+
+/** Ends the job (only while `owner` still holds it, so a runner whose lease was taken over writes nothing). */
+export async function finishJob(
+  db: Db,
+  id: string,
+  owner: string | null,
+  end: { status: JobStatus; result?: SolveResult | undefined; error?: JobView['error'] | undefined; ttlSeconds: number },
+): Promise<boolean> {
+  const rows = await db.query<{ tenant_id: string }>(
+    `UPDATE solve_jobs SET status = $3, result = $4::jsonb, error = $5::jsonb, finished_at = now(), expires_at = now() + $6 * interval '1 second',
+       lease_owner = NULL, lease_until = NULL
+     WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING tenant_id`,
+    [id, owner, end.status, jsonb(end.result ?? null), jsonb(end.error ?? null), end.ttlSeconds],
+  );
+  const tenantId = rows[0]?.tenant_id;
+  if (tenantId !== undefined && end.status !== 'cancelled')
+    await emit(db, tenantId, end.status === 'failed' ? 'solve-job.failed' : 'solve-job.finished', {
+      id,
+      status: end.status,
+      ...(end.result ? { result: { status: end.result.status, cost: end.result.cost } } : {}),
+      ...(end.error ? { error: end.error } : {}),
+    });
+  return rows.length > 0;
+}
+
+/** Renews the lease of every open job `owner` holds. */
+export async function renewLeases(db: Db, owner: string, leaseSeconds: number): Promise<void> {
+  await db.query("UPDATE solve_jobs SET lease_until = now() + $2 * interval '1 second' WHERE lease_owner = $1 AND status IN ('queued', 'running')", [owner, leaseSeconds]);
+}
+
+/** Asks for a cancel. A queued job nobody holds ends at once; otherwise its runner sees the flag. Returns false when the job already ended. */
+export async function requestCancel(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query("UPDATE solve_jobs SET cancel_requested = true WHERE id = $1 AND status IN ('queued', 'running') RETURNING id", [id]);
+  // Runners LISTEN on this channel; their polling of the flag is the fallback.
+  if (rows.length > 0) await db.query(`SELECT pg_notify('${CANCEL_CHANNEL}', $1)`, [id]);
+  return rows.length > 0;
+}
+
+export const CANCEL_CHANNEL = 'solve_job_cancel';
+
+export async function cancelRequested(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.query<{ cancel_requested: boolean }>('SELECT cancel_requested FROM solve_jobs WHERE id = $1', [id]);
+  return row?.cancel_requested ?? false;
+}
+
+/**
+ * Jobs whose runner vanished (lease ran out; `all`: every open job, for a single process restarting on
+ * its own PGlite): those out of attempts or cancelled fail or end, the rest are handed back for a new attempt.
+ */
+export async function sweepAbandoned(store: Store, ttlSeconds: number, all = false): Promise<void> {
+  const db: Db = store;
+  const lost = all ? "status IN ('queued', 'running')" : "status IN ('queued', 'running') AND lease_until < now()";
+  await db.query(
+    `UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL
+     WHERE ${lost} AND cancel_requested`,
+    [ttlSeconds],
+  );
+  await store.tx(async (tx) => {
+    const failed = await tx.query<{ id: string; tenant_id: string; error: unknown }>(
+      `UPDATE solve_jobs SET status = 'failed', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL,
+         error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made')
+       WHERE ${lost} AND status = 'running' AND attempts >= max_attempts RETURNING id, tenant_id, error`,
+      [ttlSeconds],
+    );
+    for (const f of failed) await emit(tx, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error });
+  });
+  await db.query(`UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE ${lost}`);
+}
+
+/** Takes the oldest free job for `owner` (SKIP LOCKED: many runners never take the same one); with its scenario. */
+export async function claimJob(db: Db, owner: string, leaseSeconds: number): Promise<JobRow | undefined> {
+  const [row] = await db.query<JobRow>(
+    `UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $1, runner = $1, lease_until = now() + $2 * interval '1 second'
+     WHERE id = (SELECT id FROM solve_jobs WHERE status = 'queued' AND lease_owner IS NULL AND NOT cancel_requested ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING ${VIEW_COLUMNS}, scenario`,
+    [owner, leaseSeconds],
+  );
+  return row;
+}
+
+export async function deleteJob(db: Db, id: string): Promise<void> {
+  await db.query('DELETE FROM solve_jobs WHERE id = $1', [id]);
+}
+
+export async function deleteExpired(db: Db): Promise<void> {
+  await db.query('DELETE FROM solve_jobs WHERE expires_at < now()');
+}
+
+/** The API's view of a stored job. */
+export function rowView(row: JobRow, queuePosition?: number): JobView {
+  const result = row.result ?? undefined;
+  const started = row.started_at ? Date.parse(iso(row.started_at)!) : undefined;
+  const finished = row.finished_at ? Date.parse(iso(row.finished_at)!) : undefined;
+  const elapsedSeconds = result?.stats.totalSeconds ?? (started === undefined ? 0 : ((finished ?? Date.now()) - started) / 1000);
+  const p = row.progress ?? {};
+  const progress: JobProgress = {
+    phase: result ? 'done' : (p.phase ?? (row.status === 'queued' ? 'queued' : 'preparing')),
+    bestCost: result ? (result.status === 'infeasible' ? null : result.cost) : (p.bestCost ?? null),
+    lowerBound: result ? (result.lowerBound ?? null) : (p.lowerBound ?? null),
+    gap: result ? (result.gap ?? null) : (p.gap ?? null),
+    elapsedSeconds,
+  };
+  return {
+    id: row.id,
+    status: row.status,
+    ...(queuePosition !== undefined && row.status === 'queued' ? { queuePosition } : {}),
+    createdAt: iso(row.created_at)!,
+    ...(row.started_at ? { startedAt: iso(row.started_at)! } : {}),
+    ...(row.finished_at ? { finishedAt: iso(row.finished_at)! } : {}),
+    ...(row.expires_at ? { expiresAt: iso(row.expires_at)! } : {}),
+    cancelRequested: row.cancel_requested,
+    timeLimitSeconds: row.task.timeLimitSeconds,
+    backend: row.task.backend,
+    progress,
+    ...(result ? { result } : {}),
+    ...(row.error ? { error: row.error } : {}),
+  };
+}

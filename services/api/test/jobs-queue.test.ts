@@ -1,0 +1,346 @@
+/**
+ * The durable job queue: solve jobs in the `solve_jobs` table, run by worker processes (dist/worker.js)
+ * on PostgreSQL, and by the API's own threads on PGlite or PostgreSQL; across processes, kills and restarts.
+ * PostgreSQL comes from TEST_DATABASE_URL (CI) or the local default; each part works in its own schema.
+ */
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildApp, type App } from '../dist/index.js';
+import { openPostgres, type Store } from '../dist/store/store.js';
+import { startServerProcess } from '../dist/bench/server-process.js';
+import { largeScenario, smallScenario } from './fixtures.js';
+
+type Json = Record<string, any>;
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN = 'frk_jobs_queue_admin';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const WORKER = fileURLToPath(new URL('../dist/worker.js', import.meta.url));
+const ENDED = new Set(['done', 'failed', 'cancelled']);
+
+/** Polls `probe` every 100 ms until it returns a value, or fails after `ms`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly owner: string;
+  readonly logs: string[];
+}
+
+function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${logs.join('\n')}`)), 30_000);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => logs.push(chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      logs.push(chunk);
+      const line = chunk.split('\n').find((l) => l.includes('worker ready'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, owner: (JSON.parse(line) as Json).owner as string, logs });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited (${code}): ${logs.join('\n')}`));
+    });
+  });
+}
+
+const stopWorker = (w: WorkerProcess) =>
+  new Promise<void>((resolve) => {
+    if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
+    w.child.once('exit', () => resolve());
+    w.child.kill('SIGTERM');
+  });
+
+/** A fresh schema on the PostgreSQL server, dropped at the end. */
+async function pgSchema(tt: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<{ schema: string; store: Store }> {
+  const schema = `jq_${randomBytes(5).toString('hex')}`;
+  const store = await openPostgres(PG_URL, { schema, poolSize: 6 });
+  const { migrate } = await import('../dist/store/store.js');
+  await migrate(store);
+  tt.teardown(async () => {
+    await store.close();
+    const admin = await openPostgres(PG_URL);
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.close();
+  });
+  return { schema, store };
+}
+
+async function integrationKey(app: App): Promise<Record<string, string>> {
+  const res = await app.inject({ method: 'POST', url: '/v1/keys', headers: { authorization: `Bearer ${ADMIN}` }, payload: { role: 'integration', label: 'jobs' } });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  return { authorization: `Bearer ${(res.json() as Json).key}` };
+}
+
+const row = async (store: Store, id: string) => (await store.query<Json>('SELECT status, attempts, runner, lease_owner, error FROM solve_jobs WHERE id = $1', [id]))[0]!;
+
+t.test('PostgreSQL: an API without solve threads, two worker processes', async (t) => {
+  const { schema, store } = await pgSchema(t);
+  const app = await buildApp({ store, adminKey: ADMIN, limits: { requestsPerMinute: 100_000, concurrentSolves: 100 }, jobQueue: { enqueueOnly: true, leaseSeconds: 2 }, heuristicShare: 0.9 });
+  t.teardown(() => app.close());
+  const auth = await integrationKey(app);
+  const env = { DATABASE_URL: PG_URL, DB_SCHEMA: schema, WORKERS: '1', LEASE_SECONDS: '2' };
+  const workers = await Promise.all([startWorker(env), startWorker(env)]);
+  t.teardown(() => Promise.all(workers.map(stopWorker)));
+  const post = async (scenario: unknown, options: Json) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/solve-jobs', headers: auth, payload: { scenario, options } });
+    t.equal(res.statusCode, 202, res.body);
+    return (res.json() as Json).id as string;
+  };
+  const view = async (id: string) => (await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}`, headers: auth })).json() as Json;
+
+  t.test('20 jobs across two workers all finish exactly once', async (t) => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await post(smallScenario(), { timeLimitSeconds: 1, backend: 'javascript-lp-solver' }));
+    const first = await view(ids[19]!);
+    t.ok(first.status !== 'queued' || first.queuePosition >= 1, 'a queued job shows its place');
+    const views = await until('20 jobs', async () => {
+      const all = await Promise.all(ids.map(view));
+      return all.every((v) => ENDED.has(v.status)) ? all : undefined;
+    });
+    t.same(views.map((v) => v.status), ids.map(() => 'done'));
+    t.ok(views.every((v) => v.result?.roster?.assignments?.length > 0), 'every job has its roster');
+    const rows = await Promise.all(ids.map((id) => row(store, id)));
+    t.same(rows.map((r) => r.attempts), ids.map(() => 1), 'each ran once');
+    const runners = new Set(rows.map((r) => r.runner));
+    t.same([...runners].sort(), workers.map((w) => w.owner).sort(), 'both workers took jobs');
+  });
+
+  t.test('cancel through the API reaches the worker running the job', async (t) => {
+    const id = await post(largeScenario(40, 14), { timeLimitSeconds: 30 });
+    // Once the heuristic has a roster (progress reaches the row at most once a second).
+    await until('a first roster', async () => ((await view(id)).progress.bestCost !== null ? true : undefined));
+    const started = Date.now();
+    const res = await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${id}`, headers: auth });
+    const took = Date.now() - started;
+    t.equal(res.statusCode, 200, 'cancelled');
+    const ended = res.json() as Json;
+    t.equal(ended.status, 'cancelled');
+    // The target is 2 s (NOTIFY reaches the worker at once; the solve winds down, then the row is written);
+    // the bound leaves room for a CI machine whose cores are shared.
+    t.ok(took < 4000, `ended within the target of 2 s, allowing for load (${took} ms)`);
+    t.ok(ended.result?.roster?.assignments?.length > 0, 'with its best roster');
+    t.equal((await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${id}`, headers: auth })).statusCode, 200, 'a repeated cancel repeats the answer');
+  });
+
+  t.test('a queued job nobody runs is cancelled at once; other keys get 404', async (t) => {
+    // Hold both workers, so the third job waits.
+    const busy = [await post(largeScenario(40, 14), { timeLimitSeconds: 20 }), await post(largeScenario(40, 14), { timeLimitSeconds: 20 })];
+    const id = await post(smallScenario(), { timeLimitSeconds: 1, backend: 'javascript-lp-solver' });
+    await until('both busy', async () => ((await Promise.all(busy.map(view))).every((v) => v.status === 'running') ? true : undefined));
+    const queued = await view(id);
+    t.equal(queued.status, 'queued');
+    t.equal(queued.queuePosition, 1);
+    const other = await integrationKey(app);
+    t.equal((await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}`, headers: other })).statusCode, 404);
+    const res = await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${id}`, headers: auth });
+    t.equal(res.statusCode, 200);
+    t.equal((res.json() as Json).status, 'cancelled');
+    t.notOk((res.json() as Json).result, 'no roster: it never started');
+    for (const b of busy) await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${b}`, headers: auth });
+  });
+
+  t.test('SSE from an API process that runs nothing follows the job to its end', async (t) => {
+    const id = await post(smallScenario(), { timeLimitSeconds: 2, backend: 'javascript-lp-solver' });
+    const res = await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}/events`, headers: auth });
+    t.equal(res.statusCode, 200);
+    t.match(res.body, /event: progress/);
+    t.match(res.body, /event: done\nid: \d+\ndata: \{"id":"[^"]+","status":"done"/);
+  });
+
+  t.test('a SIGKILLed worker: its job runs again on the other after the lease', async (t) => {
+    const id = await post(largeScenario(40, 14), { timeLimitSeconds: 6 });
+    const holder = await until('running', async () => {
+      const r = await row(store, id);
+      return r.status === 'running' ? (r.runner as string) : undefined;
+    });
+    const victim = workers.find((w) => w.owner === holder)!;
+    const survivor = workers.find((w) => w.owner !== holder)!;
+    await sleep(1000);
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    const again = await until('taken again', async () => {
+      const r = await row(store, id);
+      return r.attempts === 2 && r.status === 'running' ? r : undefined;
+    });
+    const seconds = (Date.now() - killedAt) / 1000;
+    t.equal(again.runner, survivor.owner, 'the other worker took it');
+    t.ok(seconds < 2 * 3 + 2, `taken again within about a lease (${seconds.toFixed(1)} s)`);
+    const done = await until('done', async () => {
+      const v = await view(id);
+      return ENDED.has(v.status) ? v : undefined;
+    });
+    t.equal(done.status, 'done');
+    t.equal((await row(store, id)).attempts, 2);
+  });
+
+  t.test('out of attempts: a lost job fails with the reason stated', async (t) => {
+    const id = await post(smallScenario(), { timeLimitSeconds: 1, backend: 'javascript-lp-solver' });
+    await until('done', async () => (ENDED.has((await view(id)).status) ? true : undefined));
+    // As a runner that vanished on its last attempt leaves it.
+    await store.query("UPDATE solve_jobs SET status = 'running', attempts = max_attempts, lease_owner = 'gone', lease_until = now() - interval '1 second', finished_at = NULL, expires_at = NULL, result = NULL WHERE id = $1", [id]);
+    const failed = await until('failed', async () => {
+      const v = await view(id);
+      return v.status === 'failed' ? v : undefined;
+    });
+    t.match(failed.error.detail, /on each of 3 attempts/);
+  });
+});
+
+t.test('a job survives an API restart', async (t) => {
+  const run = async (t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>) => {
+    const start = () => startServerProcess({ ...env, FLEXROSTER_ADMIN_KEY: ADMIN, LEASE_SECONDS: '2' }, 60_000);
+    let server = await start();
+    t.teardown(() => server.stop());
+    const call = async (method: string, path: string, body?: unknown, key = ADMIN) => {
+      const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const key = (await call('POST', '/v1/keys', { role: 'integration', label: 'restart' })).body.key as string;
+    const posted = await call('POST', '/v1/solve-jobs', { scenario: largeScenario(40, 14), options: { timeLimitSeconds: 5 } }, key);
+    t.equal(posted.status, 202);
+    const id = posted.body.id as string;
+    await until('running', async () => ((await call('GET', `/v1/solve-jobs/${id}`, undefined, key)).body.status === 'running' ? true : undefined));
+    server.child.kill('SIGKILL');
+    await server.stop();
+    server = await start();
+    const after = await call('GET', `/v1/solve-jobs/${id}`, undefined, key);
+    t.equal(after.status, 200, 'still known after the crash');
+    const done = await until(
+      'done after restart',
+      async () => {
+        const v = (await call('GET', `/v1/solve-jobs/${id}`, undefined, key)).body;
+        return ENDED.has(v.status) ? v : undefined;
+      },
+      90_000,
+    );
+    t.equal(done.status, 'done');
+    t.ok(done.result.roster.assignments.length > 0);
+  };
+
+  t.test('PGlite', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'flexroster-jq-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await run(t, { DATA_DIR: dir, DATABASE_URL: '' });
+  });
+
+  t.test('PostgreSQL', async (t) => {
+    const { schema } = await pgSchema(t);
+    await run(t, { DATABASE_URL: PG_URL, DB_SCHEMA: schema });
+  });
+});
+
+t.test('events out: outbox in the change transaction, signed webhooks, retries and dead letters (PostgreSQL)', async (t) => {
+  const { store } = await pgSchema(t);
+  const app = await buildApp({
+    store,
+    adminKey: ADMIN,
+    limits: { requestsPerMinute: 100_000 },
+    solvePool: { size: 1, maxQueue: 4 },
+    webhooks: { backoffSeconds: [0.2], giveUpSeconds: 3600, pollMs: 100 },
+  });
+  t.teardown(() => app.close());
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const SECRET = 'whsec_0123456789abcdef';
+
+  // The receiver knows only the documented scheme: Flexroster-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "t.body")>.
+  const received: { id: string; verified: boolean; body: Json }[] = [];
+  let failFirst = 3;
+  const { createServer } = await import('node:http');
+  const { createHmac, timingSafeEqual } = await import('node:crypto');
+  const verify = (header: string | undefined, raw: string): boolean => {
+    const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=') as [string, string]));
+    const ts = Number(parts.t);
+    if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > 300) return false;
+    const expected = createHmac('sha256', SECRET).update(`${parts.t}.${raw}`).digest();
+    const given = Buffer.from(parts.v1 ?? '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8').on('data', (c: string) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as Json;
+      received.push({ id: body.id, verified: verify(req.headers['flexroster-signature'] as string | undefined, raw), body });
+      if (req.url === '/always-fails' || failFirst-- > 0) res.writeHead(503).end();
+      else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const register = (payload: Json) => app.inject({ method: 'POST', url: '/v1/webhooks', headers: admin, payload });
+
+  t.test('http(s) only; loopback refused unless allowed', async (t) => {
+    const loop = await register({ url: `${base}/hook`, eventTypes: ['solve-job.finished'], secret: SECRET });
+    t.equal(loop.statusCode, 422);
+    t.equal((loop.json() as Json).errors[0].path, '/body/url');
+    t.equal((await register({ url: 'ftp://example.com/x', eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true })).statusCode, 422);
+    t.equal((await register({ url: 'http://10.1.2.3/x', eventTypes: ['solve-job.finished'], secret: SECRET })).statusCode, 422);
+  });
+
+  t.test('a delivery that fails 3 times is retried, then delivered, signed, with one event id', async (t) => {
+    const created = await register({ url: `${base}/hook`, eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true });
+    t.equal(created.statusCode, 201);
+    t.notOk('secret' in (created.json() as Json), 'the secret is never shown');
+    const hook = (created.json() as Json).id as string;
+    const dead = (await register({ url: `${base}/always-fails`, eventTypes: ['solve-job.finished'], secret: SECRET, allowPrivateAddresses: true })).json() as Json;
+    const job = await app.inject({ method: 'POST', url: '/v1/solve-jobs', headers: admin, payload: { scenario: smallScenario(), options: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' } } });
+    t.equal(job.statusCode, 202);
+    const jobId = (job.json() as Json).id as string;
+    const delivered = await until('delivered', async () => {
+      const list = (await app.inject({ method: 'GET', url: `/v1/webhooks/${hook}/deliveries`, headers: admin })).json() as Json[];
+      return list[0]?.status === 'delivered' ? list[0] : undefined;
+    });
+    t.equal(delivered.attempts, 4, 'three failures, then success');
+    t.match(await row(store, jobId), { status: 'done', attempts: 1 }, 'a job run on the API threads is recorded as one attempt');
+    t.equal(delivered.type, 'solve-job.finished');
+    const mine = received.filter((r) => r.id === delivered.eventId && r.body.data.id === jobId);
+    t.ok(mine.length >= 4, 'the same event id on every attempt');
+    t.ok(mine.every((r) => r.verified), 'every signature verifies');
+    t.equal(mine[0]!.body.type, 'solve-job.finished');
+    t.notOk(verify(`t=${Math.floor(Date.now() / 1000) - 3600},v1=00`, '{}'), 'a stale timestamp is refused');
+
+    // The failing endpoint gives up once the retry window is over (shortened here by moving the event back).
+    await store.query("UPDATE outbox_events SET created_at = now() - interval '2 hours' WHERE id = $1", [delivered.eventId]);
+    const gone = await until('dead', async () => {
+      const list = (await app.inject({ method: 'GET', url: `/v1/webhooks/${dead.id}/deliveries?status=dead`, headers: admin })).json() as Json[];
+      return list[0];
+    });
+    t.equal(gone.status, 'dead');
+    t.ok(gone.attempts >= 1);
+    t.equal(gone.lastStatus, 503);
+  });
+
+  t.test('a rolled-back change emits no event; a committed one does', async (t) => {
+    const { audit } = await import('../dist/store/ops.js');
+    const [key] = await store.query<Json>('SELECT id, tenant_id, role FROM api_keys WHERE is_root');
+    const actor = { keyId: key!.id, tenantId: key!.tenant_id, role: key!.role, agentId: null, isRoot: true } as any;
+    const count = async () => Number((await store.query<Json>("SELECT count(*) AS n FROM outbox_events WHERE type = 'swap-request.created'"))[0]!.n);
+    await t.rejects(
+      store.tx(async (db) => {
+        await audit(db, actor, 'swap-request.create', 'swap_request', 'rolled-back', null, {});
+        throw new Error('the change fails after its audit row');
+      }),
+    );
+    t.equal(await count(), 0, 'nothing from the rolled-back change');
+    await store.tx((db) => audit(db, actor, 'swap-request.create', 'swap_request', 'committed', null, {}));
+    t.equal(await count(), 1);
+  });
+});
