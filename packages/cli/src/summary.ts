@@ -6,7 +6,7 @@ export function summarize(r: SolveResult): string {
   return [
     `status:       ${r.status}`,
     `why:          ${r.reason}`,
-    `cost:         ${round(r.cost)}${r.lowerBound !== undefined ? ` (lower bound ${round(r.lowerBound)}, gap ${gap})` : ''}`,
+    `cost:         ${round(r.cost)}${typeof r.lowerBound === 'number' ? ` (lower bound ${round(r.lowerBound)}, gap ${gap})` : ' (no lower bound known)'}`,
     `understaffed: ${round(r.evaluation.understaffedAgentHours)} agent-hours; overstaffed: ${round(r.evaluation.overstaffedAgentHours)} agent-hours`,
     `hard rules:   ${r.evaluation.violations.length === 0 ? 'all kept' : `${r.evaluation.violations.length} broken`}`,
     `shifts:       ${r.roster.assignments.length}`,

@@ -535,3 +535,19 @@ t.test('tuning changes the route: directMipMaxColumns 0 sends a small model to t
   t.equal(decomposed.cost, evaluate(smallScenario(), decomposed.roster).costs.total, 'either way the cost is the evaluator’s');
   t.equal(decomposed.evaluation.violations.length, 0);
 });
+
+t.test('lowerBound: null when no bound is known, a number when one is; gap only beside a bound', async (t) => {
+  // No demand: coverage alone bounds nothing, yet the contracts' minimum hours cost overstaffing; and a backend
+  // that never answers.
+  const s = clone(smallScenario()) as Scenario;
+  s.demand = s.demand!.map((d) => ({ ...d, required: (d as { required: number[] }).required.map(() => 0) }));
+  const silent = { name: 'silent', solve: async () => ({ status: 'no-solution' as const, seconds: 0 }) };
+  const none = await solve(s, { timeLimitSeconds: 2, backend: silent });
+  t.ok(none.cost > 0, `a roster with a cost (${none.cost})`);
+  t.equal(none.lowerBound, null, 'no bound known: null, not 0');
+  t.equal(none.gap, undefined);
+  t.match(none.reason, /no useful lower bound is known/);
+  const proved = await solve(s, { timeLimitSeconds: 5 });
+  t.type(proved.lowerBound, 'number', 'a proven bound');
+  t.equal(typeof proved.gap, 'number');
+});

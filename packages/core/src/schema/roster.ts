@@ -89,7 +89,7 @@ export const SolveResult = Type.Object({
   /** Why this status: optimality proof, time limit, which agent and rules conflict. */
   reason: Type.String(),
   cost: Type.Number(),
-  lowerBound: Type.Optional(Type.Number()),
+  lowerBound: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Best proven lower bound on the cost; null when none is known (always set by solve)' })),
   gap: Type.Optional(Type.Number({ description: 'Relative gap (cost − bound) / cost' })),
   roster: Roster,
   evaluation: Evaluation,

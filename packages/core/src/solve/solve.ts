@@ -235,12 +235,14 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
       if (backendNote) reason += `; ${backendNote}`;
     }
-    progress('done', cost, bound);
+    // A bound says something only where it is positive (or the cost is 0): else none is known.
+    const lowerBound = gap !== undefined ? bound : null;
+    progress('done', cost, lowerBound ?? undefined);
     return {
       status,
       reason,
       cost,
-      ...(feasible ? { lowerBound: bound } : {}),
+      lowerBound,
       ...(gap !== undefined ? { gap } : {}),
       roster: shiftsToRoster(p, best.shifts),
       evaluation: bestEval,
