@@ -79,6 +79,7 @@
       ['overstaffed agent-hours', fmt(k.overstaffedAgentHours)],
       ['paid shift hours', fmt(k.paidShiftHours)],
       ['paid leave hours', fmt(k.paidLeaveHours)],
+      ['overtime hours', fmt(k.overtimeHours)],
       ['shifts', fmt(k.shifts, 0)],
       ['broken hard rules', fmt(k.hardViolations, 0)],
     ];

@@ -55,6 +55,7 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
       overstaffedAgentHours: ev.overstaffedAgentHours,
       paidShiftHours: byAgent.flat().reduce((h, s) => h + s.minutes, 0) / 60,
       paidLeaveHours: p.agents.reduce((h, a) => h + a.paidLeaveMinutesTotal, 0) / 60,
+      overtimeHours: ev.overtime?.hours ?? 0,
       shifts: roster.assignments.length,
       hardViolations: ev.violations.length,
       serviceLevel: serviceLevels(p, coverage),

@@ -28,6 +28,8 @@ export interface Kpis {
   /** Hours of rostered shifts (a shift is paid for its whole length). */
   readonly paidShiftHours: number;
   readonly paidLeaveHours: number;
+  /** Hours above the contracts' weekly maximum, within their priced overtime band (the evaluator's). */
+  readonly overtimeHours: number;
   readonly shifts: number;
   readonly hardViolations: number;
   readonly serviceLevel: readonly ServiceLevelRow[];

@@ -110,6 +110,12 @@ t.test('renderReport data: fairness, leave and service level on a hand-made rost
   t.same(data.fairness.spread.late, { min: 0, max: 2, mean: 1, sd: 1 });
   t.same(data.gantt.leave, [{ agent: 0, start: 2 * 1440 + 9 * 60, end: 2 * 1440 + 17 * 60, type: 'annual', paid: true }]);
   t.equal(data.kpis.paidShiftHours, 48);
+  t.equal(data.kpis.overtimeHours, 0, 'no overtime band, no overtime');
+  // With a 36 h maximum and a priced band above it, agent a's 32 h of shifts and 8 h of paid leave are 4 h of overtime.
+  const banded = { ...scenario, contracts: [{ id: 'full', hoursPerWeek: { max: 36 }, overtime: { maxHoursPerWeek: 10, costPerHour: 5 } }] };
+  const overtime = buildReportData(banded, { roster });
+  t.equal(overtime.kpis.overtimeHours, evaluate(banded, roster).overtime?.hours, 'the evaluator’s overtime hours');
+  t.equal(overtime.kpis.overtimeHours, 4);
   t.equal(data.kpis.lowerBound, undefined, 'a roster without a result has no bound');
   t.same(buildReportData(scenario, roster), data, 'a bare roster reads as { roster }');
   // Two agents at Monday 09:00, half shrinkage: one on the phones for 0.5 Erlang.
