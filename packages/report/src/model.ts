@@ -3,6 +3,7 @@
  * `<script type="application/json" id="report-data">`, so a test (or another tool) can read it back.
  * Times are minutes after the horizon's first site-local midnight, which keeps the file small.
  */
+import type { RuleFinding } from '@flexroster/core';
 
 export interface ServiceLevelRow {
   readonly skill: string;
@@ -104,14 +105,8 @@ export interface ProgressPoint {
   readonly lowerBound?: number;
 }
 
-export interface ReportFinding {
-  readonly rule: string;
-  readonly agentId?: string;
-  readonly hard: boolean;
-  readonly cost: number;
-  readonly message: string;
-  readonly date?: string;
-}
+/** A finding as the rule modules report it. */
+export type ReportFinding = RuleFinding;
 
 export interface ReportData {
   readonly title: string;
