@@ -12,8 +12,8 @@
  * the MIP's start; on XL, where the base is the heuristic's roster of the first seconds, its shifts as extra
  * choices gave 216,330 against 229,997 without them, one run each). A base that keeps every rule is a feasible
  * start for every chunk and the fallback of a chunk that finds nothing in time: phases/repair.ts repairs the heuristic's
- * roster before it is handed over (XL seed 1 on a 2-core EPYC: 177,910.5 after the chunks from a repaired
- * base, against 182,079.5 from the broken one).
+ * roster before it is handed over (a repaired base ends cheaper after the chunks than a broken one; figures in
+ * benchmarks/results/tuning.md).
  *
  * What it costs, measured: every chunk rounds its agents' fractional shares in every coverage cell it touches
  * (against fractional counts of the agents to come), and agents who take whole shifts cannot work the
@@ -29,9 +29,7 @@
  * A per-agent plan (`followAgentPlan`) is followed the same way, each agent still to come counting with its
  * own planned values. The decomposition gets one from the per-agent LP over the class plan's shifts
  * (`agentPlanOverClassPlan` in phases/follow-plan-phase.ts): on XL it is 0.23 % above the class LP and 65 % of the columns it uses
- * are whole, so the chunks round far less: 181,659–183,117 after the chunks, against 212,460.5–217,894.5 from the
- * class plan's shares (2-core Xeon: five runs with the per-agent plan, four of seed 1 and one of seed 2;
- * four of seed 1 with the shares).
+ * are whole, so the chunks round far less than from the class plan's shares (benchmarks/results/tuning.md).
  *
  * Greedy hand-out of the class plan (`disaggregate`) was measured first on XL: 172,017.5 planned, 187,293
  * handed out with about 880 agents breaking a hard rule, and on a machine 1.6× slower the re-planning of
@@ -63,9 +61,8 @@ export interface FollowPlanOptions {
   readonly mipRelativeGap?: number;
   /**
    * Whether the chunk MIPs may look for symmetry first (default true). A chunk holds agents of one class after
-   * another, whose columns are symmetric: on XL seed 2 (2-core EPYC) without the search the peak memory was
-   * 1,838 MB against 1,984–2,009, the six chunk MIPs took 63 s in all against 69 s, and the roster after them was 177,538
-   * against 178,337.5.
+   * another, whose columns are symmetric: there the search costs memory and time and finds little
+   * (benchmarks/results/tuning.md).
    */
   readonly detectSymmetry?: boolean;
   /** Chunks solved at once (one backend worker each). */
@@ -192,8 +189,7 @@ async function followPlan(p: Problem, built: BuiltModel, owner: Int32Array, expe
    *
    * A MIP can be infeasible: an agent may have no roster keeping its hard rules among the plan's shifts and its
    * base roster's when the plan's shifts are fractional and the base roster (the heuristic's, cut short) breaks
-   * a rule itself (XL on a 2-core EPYC: the first chunk of 246 agents; its agents kept their base rosters, 576
-   * hard violations in the end). Then the agents are split in two halves, each solved on its own, down to a
+   * a rule itself (seen on XL: every agent of such a chunk kept its broken base roster). Then the agents are split in two halves, each solved on its own, down to a
    * single agent, who is given every one of its candidate shifts (as a re-planned agent is in phases/repair.ts).
    */
   async function solvePart(agents: readonly number[], timeLimit: number, allOpen = false): Promise<boolean> {
