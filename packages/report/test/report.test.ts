@@ -19,16 +19,28 @@ async function solvedExample() {
   return { ...result, progress };
 }
 
-/** Every coverage row of the evaluator equals the report's per-skill arrays at its interval. */
-function coverageMatches(t: Test, data: ReportData, rows: ReturnType<typeof evaluate>['coverage']) {
+/**
+ * Every coverage row of the evaluator equals the report's per-skill arrays at its interval. The report's null
+ * means "no demand defined here": the evaluator lists such an interval only when someone works it, with
+ * required 0 and neither under- nor overstaffing. Returns how many rows had no demand.
+ */
+function coverageMatches(t: Test, data: ReportData, rows: ReturnType<typeof evaluate>['coverage']): number {
   let checked = 0;
+  let undefinedDemand = 0;
   for (const r of rows) {
     const c = data.coverage.find((x) => x.skill === r.skill)!;
     const ti = intervalOf(data, r.start);
-    if (c.scheduled[ti] !== r.scheduled || c.required[ti] !== r.required) return t.fail(`coverage of ${r.skill} at ${r.start}: report ${c.scheduled[ti]}/${c.required[ti]}, evaluator ${r.scheduled}/${r.required}`);
+    const required = c.required[ti];
+    const agrees = c.scheduled[ti] === r.scheduled && (required === null ? r.required === 0 && r.under === 0 && r.over === 0 : required === r.required);
+    if (!agrees) {
+      t.fail(`coverage of ${r.skill} at ${r.start}: report ${c.scheduled[ti]}/${required}, evaluator ${r.scheduled}/${r.required}`);
+      return undefinedDemand;
+    }
+    if (required === null) undefinedDemand++;
     checked++;
   }
   t.equal(checked, rows.length, `all ${rows.length} coverage rows agree`);
+  return undefinedDemand;
 }
 
 /** A hand-made week: two agents, one skill, a forecast on Monday 09:00, wishes and leave. */
@@ -110,6 +122,9 @@ t.test('renderReport data: fairness, leave and service level on a hand-made rost
   t.same(data.fairness.spread.late, { min: 0, max: 2, mean: 1, sd: 1 });
   t.same(data.gantt.leave, [{ agent: 0, start: 2 * 1440 + 9 * 60, end: 2 * 1440 + 17 * 60, type: 'annual', paid: true }]);
   t.equal(data.kpis.paidShiftHours, 48);
+  // Demand is defined on Monday 09:00 only. Hours worked inside the grid: Mon 09–17, Tue 09–22, Sat 09–17 and
+  // Sun 22–24 (the night runs past the horizon) = 31 rows, of which all but Monday 09:00 have no demand.
+  t.equal(coverageMatches(t, data, evaluate(scenario, roster).coverage), 30, 'the 30 hours worked outside Monday 09:00 have no demand');
   t.equal(data.kpis.overtimeHours, 0, 'no overtime band, no overtime');
   // With a 36 h maximum and a priced band above it, agent a's 32 h of shifts and 8 h of paid leave are 4 h of overtime.
   const banded = { ...scenario, contracts: [{ id: 'full', hoursPerWeek: { max: 36 }, overtime: { maxHoursPerWeek: 10, costPerHour: 5 } }] };
