@@ -1,4 +1,6 @@
 /** Starts the API: PORT (default 3000) and HOST (default 127.0.0.1) from the environment; stops cleanly on SIGINT/SIGTERM. */
+import { prepareDataDir } from './store/pglite-template.js';
+
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
@@ -6,10 +8,14 @@ if (process.env.PORT?.trim() === '' || !Number.isInteger(port) || port < 0 || po
   process.exit(1);
 }
 
-// Loaded after the checks above, so that a bad setting fails at once rather than after loading the app.
-const { buildApp } = await import('./app.js');
 // Storage: a PostgreSQL server with DATABASE_URL, else embedded PGlite in DATA_DIR (default ./data).
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+const dataDir = process.env.DATA_DIR?.trim() || './data';
+// A first start's data directory is copied while the app loads; opening the store waits for the same copy
+// and reports its error.
+if (!databaseUrl && !dataDir.includes('://')) prepareDataDir(dataDir).catch(() => undefined);
+// Loaded after the checks above, so that a bad setting fails at once rather than after loading the app.
+const { buildApp } = await import('./app.js');
 // SOLVE_THREADS=0: solve jobs are only enqueued here, for `pnpm worker` processes to run.
 const solveThreads = process.env.SOLVE_THREADS?.trim() ? Number(process.env.SOLVE_THREADS) : undefined;
 if (solveThreads !== undefined && !(Number.isInteger(solveThreads) && solveThreads >= 0)) {
@@ -25,7 +31,7 @@ let storeOpened!: (error?: Error) => void;
 const storeReady = new Promise<Error | undefined>((resolve) => (storeOpened = resolve));
 const app = await buildApp({
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
-  storage: databaseUrl ? { databaseUrl, ...(process.env.DB_SCHEMA ? { schema: process.env.DB_SCHEMA } : {}) } : { dataDir: process.env.DATA_DIR?.trim() || './data' },
+  storage: databaseUrl ? { databaseUrl, ...(process.env.DB_SCHEMA ? { schema: process.env.DB_SCHEMA } : {}) } : { dataDir },
   ...(solveThreads ? { solvePool: { size: solveThreads } } : {}),
   jobQueue: { enqueueOnly: solveThreads === 0, ...(leaseSeconds && leaseSeconds > 0 ? { leaseSeconds } : {}) },
   // Listen (and answer /health) while the database opens; a first start creates it, which takes seconds.

@@ -4,13 +4,16 @@
  * (`pnpm test` does it).
  */
 import t, { type Test } from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { Evaluation, SolveResult, SwapCandidate, SwapCheck, type Scenario } from '@flexroster/core';
 import { buildApp, getBackend, isBackendAvailable, type App, type BuildAppOptions, type JobView } from '../dist/index.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
+import { ensureTemplate, prepareDataDir } from '../dist/store/pglite-template.js';
+import { MIGRATIONS } from '../dist/store/migrations.js';
+import { openStore } from '../dist/store/store.js';
 import { clone, largeScenario, largeSwapCheck, smallRoster, smallScenario } from './fixtures.js';
 import { testBackend } from './world.js';
 
@@ -633,4 +636,39 @@ t.test('the real server: env, port, structured logs, clean shutdown', async (t) 
   t.equal(await server.stop(), 0, 'SIGTERM closes the app and exits 0');
 
   await t.rejects(startServerProcess({ PORT: 'eighty' }), /exited \(code 1\)/, 'a bad PORT stops the start');
+});
+
+t.test('a first start copies the build\'s PGlite template; a stale template means initdb; a finished directory is left alone', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'flexroster-template-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  const template = join(root, 'template');
+  const exists = (path: string) => access(path).then(() => true, () => false);
+  t.equal(await ensureTemplate(template), true, 'made');
+  t.equal(await ensureTemplate(template), false, 'kept while its stamp is current');
+  t.notOk(await exists(join(template, 'PG_VERSION')), 'the template itself is not a data directory');
+  await writeFile(join(template, 'copied-from-template'), '');
+  /** Opens `dir` (applying any missing migration) and lists the migrations it holds. */
+  const migrations = async (dir: string) => {
+    const store = await openStore({ dataDir: dir });
+    try {
+      return (await store.query<{ id: number }>('SELECT id FROM schema_migrations ORDER BY id')).map((r) => r.id);
+    } finally {
+      await store.close();
+    }
+  };
+  const copied = join(root, 'copied');
+  await prepareDataDir(copied, template);
+  t.ok(await exists(join(copied, 'copied-from-template')), 'an empty DATA_DIR is the template\'s copy');
+  t.same(await migrations(copied), MIGRATIONS.map((m) => m.id), 'with every migration, and it opens');
+  // A template made for other migrations or another PGlite is not used.
+  await writeFile(`${template}.stamp`, 'another build');
+  const made = join(root, 'made');
+  await prepareDataDir(made, template);
+  t.notOk(await exists(join(made, 'copied-from-template')), 'a stale template: initdb instead');
+  t.same(await migrations(made), MIGRATIONS.map((m) => m.id));
+  // A finished directory is never overwritten, whatever the template.
+  t.equal(await ensureTemplate(template), true, 'the stale template is made anew');
+  await prepareDataDir(`${made}/`, template);
+  t.notOk(await exists(join(made, 'copied-from-template')), 'the finished directory was left as it was');
+  t.equal(await readFile(join(made, 'PG_VERSION'), 'utf8'), await readFile(`${template}.PG_VERSION`, 'utf8'));
 });

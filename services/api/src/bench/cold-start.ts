@@ -2,7 +2,8 @@
  * Cold start and idle footprint of the built server: starts `dist/server.js` on a fresh, empty DATA_DIR,
  * reports the time from spawn until /health answers, until the store is open (the server logs "store
  * ready"), and the resident memory of the idle process after that (worker threads included: they live in
- * the same process). Run: `node services/api/dist/bench/cold-start.js [runs]`.
+ * the same process). The server runs with the node flags of the root `pnpm start` script, read from there,
+ * so that the figure is the quick start's. Run: `node services/api/dist/bench/cold-start.js [runs]`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -27,12 +28,20 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/** The node flags `pnpm start` gives the server (e.g. `--v8-pool-size=1`). */
+export async function startFlags(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(new URL('../../../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const command = /\bnode\s+((?:--\S+\s+)*)services\/api\/dist\/server\.js/.exec(pkg.scripts.start);
+  if (!command) throw new Error(`the root start script does not run services/api/dist/server.js: ${pkg.scripts.start}`);
+  return command[1]!.split(/\s+/).filter((f) => f.length > 0);
+}
+
 export async function measureColdStart(): Promise<{ startMs: number; storeMs: number; idleRssMb: number }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'flexroster-cold-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../server.js', import.meta.url))], {
+  const child = spawn(process.execPath, [...(await startFlags()), fileURLToPath(new URL('../server.js', import.meta.url))], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -3,11 +3,10 @@
  * server, `DATABASE_URL`), with the same SQL and the same migrations. Every change runs in one
  * transaction through `tx()`; plain reads may use `query()`.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS } from './migrations.js';
 import { PGLITE_CONF } from './pglite-conf.js';
+import { prepareDataDir } from './pglite-template.js';
 
 export interface Db {
   /** Runs one statement with `$1…` parameters; rows come back with jsonb parsed. */
@@ -77,15 +76,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 
 export async function openPglite(dataDir: string): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.includes('://')) {
-    const { mkdir, access } = await import('node:fs/promises');
-    await mkdir(dataDir, { recursive: true });
-    const initialised = await access(`${dataDir}/PG_VERSION`).then(
-      () => true,
-      () => false,
-    );
-    if (!initialised) await initPgliteInChild(dataDir);
-  }
+  // A first start copies the build's template (or runs initdb when there is none).
+  if (!dataDir.includes('://')) await prepareDataDir(dataDir);
   return pgliteStore(await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF }));
 }
 
@@ -112,17 +104,6 @@ export function pgliteStore(pg: PGlite): Store {
     },
     close: () => pg.close(),
   };
-}
-
-/** Runs initdb for `dataDir` in a child process (see pglite-init.ts). */
-function initPgliteInChild(dataDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./pglite-init.js', import.meta.url)), dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`creating the PGlite data directory ${dataDir} failed (exit code ${code}): ${stderr.trim()}`))));
-  });
 }
 
 export async function openPostgres(url: string, options: OpenStoreOptions = {}): Promise<Store> {
