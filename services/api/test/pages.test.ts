@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Scenario } from '@flexroster/core';
+import { buildReportData } from '@flexroster/report';
 import { smallRoster, smallScenario } from './fixtures.js';
 import { call, openWorld, testBackend, type World } from './world.js';
 
@@ -48,6 +49,10 @@ t.test('the pages in chromium', async (t: Test) => {
   t.equal(created.status, 201);
   const id = created.body.id as string;
   t.equal((await call(w.app, 'POST', `/v1/schedules/${id}/publish`, w.keys.planner)).status, 200);
+  // The report data, made on a compute worker, is the report package's for the stored schedule.
+  const report = await call(w.app, 'GET', `/v1/schedules/${id}/report`, w.keys.planner);
+  t.equal(report.status, 200);
+  t.same(report.body, JSON.parse(JSON.stringify(buildReportData(weekScenario(), { roster: smallRoster() }, { title: 'week 13' }))), 'the report package’s data for the stored schedule');
   const base = await w.app.listen({ host: '127.0.0.1', port: 0 });
 
   const dir = mkdtempSync(join(tmpdir(), 'flexroster-pages-'));

@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { buildReportData } from '@flexroster/report';
 import type { SwapCandidate } from '@flexroster/core';
 import { computeOrBusy } from '../solving.js';
 import { listSchedules, loadSchedule } from '../store/schedules.js';
@@ -32,7 +31,8 @@ const pageData: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store
   app.get('/v1/schedules/:id/report', { config: { roles: ['planner'] }, schema: { summary: 'A stored schedule’s report data (KPIs, coverage, Gantt) as the planner page draws it', tags: ['schedules'], params: Params } }, async (request, reply) => {
     const row = await loadSchedule(store, request.principal!, request.params.id);
     void reply.header('etag', `"${row.version}"`);
-    return buildReportData(row.scenario, { roster: row.roster }, { title: row.name ?? row.id });
+    // On a compute worker: the evaluation of a large schedule stays off the event loop.
+    return computeOrBusy(() => compute.run({ kind: 'report', scenario: row.scenario, roster: row.roster, title: row.name ?? row.id }), { scenario: '/scenario', rest: '/roster' });
   });
 
   // An agent learns who could take its shift (a give-away passing every hard rule and the tenant's coverage

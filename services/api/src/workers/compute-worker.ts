@@ -1,5 +1,5 @@
 /**
- * A compute worker: validation, expansion, evaluation and swap checks, one task at a time, off the event
+ * A compute worker: validation, expansion, evaluation, swap checks and report data, one task at a time, off the event
  * loop. It keeps its own cache of expanded scenarios (a swap-approval screen sends the same scenario with
  * every check). At start it measures its build rate on a reference scenario, for the solve routes'
  * "too large for its time limit" forecast.
@@ -23,6 +23,7 @@ import {
   type Swap,
   type SwapPolicy,
 } from '@flexroster/core';
+import { buildReportData } from '@flexroster/report';
 import { ProblemCache } from '../problem-cache.js';
 import { scenarioGuardIssues } from '../guards.js';
 import { buildUnits } from '../build-units.js';
@@ -65,6 +66,8 @@ function run(task: ComputeTask): unknown {
       return checkSwapOn(expanded(task.scenario), task.roster as Roster, task.swap as Swap, (task.policy ?? {}) as SwapPolicy);
     case 'swap-candidates':
       return swapCandidatesOn(expanded(task.scenario), task.roster as Roster, task.agentId, task.shift as ShiftRef, (task.policy ?? {}) as SwapPolicy);
+    case 'report':
+      return buildReportData(task.scenario, { roster: task.roster }, { title: task.title });
   }
 }
 

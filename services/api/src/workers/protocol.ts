@@ -1,5 +1,6 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
 import type { Evaluation, InputIssue, Problem, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 
 export interface SolveTask {
@@ -48,7 +49,9 @@ export type ComputeTask =
   | { readonly kind: 'expand'; readonly scenario: unknown }
   | { readonly kind: 'evaluate'; readonly scenario: unknown; readonly roster: unknown; /** Prefix of roster paths in errors (default /roster/assignments). */ readonly rosterPath?: string }
   | { readonly kind: 'swap-check'; readonly scenario: unknown; readonly roster: unknown; readonly swap: unknown; readonly policy: unknown }
-  | { readonly kind: 'swap-candidates'; readonly scenario: unknown; readonly roster: unknown; readonly agentId: string; readonly shift: unknown; readonly policy: unknown };
+  | { readonly kind: 'swap-candidates'; readonly scenario: unknown; readonly roster: unknown; readonly agentId: string; readonly shift: unknown; readonly policy: unknown }
+  /** A stored schedule's report data (evaluation, coverage, Gantt, fairness), for the planner page. */
+  | { readonly kind: 'report'; readonly scenario: unknown; readonly roster: unknown; readonly title: string };
 
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
@@ -57,6 +60,7 @@ export interface ComputeResults {
   readonly evaluate: Evaluation;
   readonly 'swap-check': SwapCheck;
   readonly 'swap-candidates': SwapCandidate[];
+  readonly report: ReportData;
 }
 
 export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };
