@@ -3,13 +3,14 @@
  * reports the time from spawn until /health answers, until the store is open (the server logs "store
  * ready"), and the resident memory of the idle process after that (worker threads included: they live in
  * the same process). The server runs with the node flags of the root `pnpm start` script, read from there,
- * so that the figure is the quick start's. Run: `node services/api/dist/bench/cold-start.js [runs]`.
+ * so that the figure is the quick start's. Run: `node services/api/dist/bench/cold-start.js [--runs 3]`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs, numberArg } from './args.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +73,8 @@ export async function measureColdStart(): Promise<{ startMs: number; storeMs: nu
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const runs = Number(process.argv[2] ?? 3);
+  const USAGE = 'node services/api/dist/bench/cold-start.js [--runs 3]';
+  const runs = numberArg('runs', benchArgs(USAGE, { runs: { type: 'string', default: '3' } }).runs, USAGE, 0, 100);
   for (let i = 0; i < runs; i++) {
     const { startMs, storeMs, idleRssMb } = await measureColdStart();
     console.log(`run ${i + 1}: /health after ${startMs.toFixed(0)} ms, store ready after ${storeMs.toFixed(0)} ms, idle RSS ${idleRssMb.toFixed(0)} MB`);

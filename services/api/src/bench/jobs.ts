@@ -11,30 +11,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs, numberArg } from './args.js';
 import { migrate, openPostgres, type Store } from '../store/store.js';
 import { insertJob } from '../store/solve-jobs.js';
 import type { SolveTask } from '../workers/protocol.js';
 
-const { values: args } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '2' },
-    workers: { type: 'string', default: '1,2,4' },
-    lease: { type: 'string', default: '10' },
-    samples: { type: 'string', default: '30' },
-    out: { type: 'string', default: 'benchmarks/results/jobs.md' },
-    help: { type: 'boolean', default: false },
-  },
+const USAGE = 'pnpm bench:jobs [--jobs 200] [--seconds 2] [--workers 1,2,4] [--lease 10] [--samples 30] [--out benchmarks/results/jobs.md]   (DATABASE_URL: the PostgreSQL to use)';
+const args = benchArgs(USAGE, {
+  jobs: { type: 'string', default: '200' },
+  seconds: { type: 'string', default: '2' },
+  workers: { type: 'string', default: '1,2,4' },
+  lease: { type: 'string', default: '10' },
+  samples: { type: 'string', default: '30' },
+  out: { type: 'string', default: 'benchmarks/results/jobs.md' },
 });
-if (args.help) {
-  console.log('pnpm bench:jobs [--jobs 200] [--seconds 2] [--workers 1,2,4] [--lease 10] [--samples 30] [--out benchmarks/results/jobs.md]   (DATABASE_URL: the PostgreSQL to use)');
-  process.exit(0);
-}
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const JOBS = Number(args.jobs);
-const SECONDS = Number(args.seconds);
-const LEASE = Number(args.lease);
+const JOBS = numberArg('jobs', args.jobs, USAGE, 0, 100_000);
+const SECONDS = numberArg('seconds', args.seconds, USAGE, 0, 3600);
+const LEASE = numberArg('lease', args.lease, USAGE, 0, 3600);
 const WORKER = fileURLToPath(new URL('../worker.js', import.meta.url));
 const scenario = JSON.parse(await readFile(fileURLToPath(new URL('../../../../examples/contact-centre-week/scenario.json', import.meta.url)), 'utf8')) as unknown;
 const task: SolveTask = { timeLimitSeconds: SECONDS, backend: 'highs' };

@@ -4,7 +4,7 @@
  * starts a long CPU-bound solve job (40 agents × 14 days on a 15-minute grid), then drives POST /v1/swaps/check with autocannon for a fixed time.
  * A baseline run without a solve comes first, for comparison.
  *
- *   node services/api/dist/bench/latency.js [secondsPerRun=10]
+ *   node services/api/dist/bench/latency.js [--seconds 10]   (seconds per run)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { exampleRoster, exampleScenario, exampleSwap } from '../examples.js';
+import { benchArgs, numberArg } from './args.js';
 import { largeScenario, largeSwapCheck } from './scenarios.js';
 import { startServerProcess } from './server-process.js';
 
@@ -22,8 +23,8 @@ interface Run {
   readonly whileSolving: boolean;
 }
 
-const seconds = Number(process.argv[2] ?? 10);
-if (!(seconds > 0 && seconds <= 120)) throw new Error('seconds per run must be in (0, 120]');
+const USAGE = 'node services/api/dist/bench/latency.js [--seconds 10]   (seconds per run, at most 120)';
+const seconds = numberArg('seconds', benchArgs(USAGE, { seconds: { type: 'string', default: '10' } }).seconds, USAGE, 0, 120);
 
 const smallBody = { scenario: exampleScenario, roster: exampleRoster, swap: exampleSwap };
 const weekBody = largeSwapCheck(40, 7);
