@@ -1,4 +1,5 @@
 import t from 'tap';
+import { addDays, format, parseISO } from 'date-fns';
 import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followAgentPlan, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type Shift, type LpSolution, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
@@ -418,3 +419,40 @@ function expandProblemOf(scenario: unknown) {
   generateCandidates(p);
   return p;
 }
+
+t.test('two agents who cannot reach their minimum hours: a roster for everyone, every other rule kept, those two named', async (t) => {
+  const s = generateScenario({ agents: 20, days: 7 }, 11);
+  const withMin = s.agents.map((a, i) => [a, s.contracts.find((c) => c.id === a.contract)!, i] as const).filter(([, c]) => (c.hoursPerWeek?.min ?? 0) > 16);
+  t.ok(withMin.length >= 2, 'the scenario has agents with a weekly minimum above 16 h');
+  const blocked = [withMin[0]!, withMin[withMin.length - 1]!];
+  // Unpaid leave on five of the seven days leaves at most two shifts: below a minimum above 16 h.
+  for (const [a] of blocked) a.leave = [...(a.leave ?? []), { start: `${s.horizon.startDate}T00:00`, end: `${format(addDays(parseISO(s.horizon.startDate), 5), 'yyyy-MM-dd')}T00:00`, type: 'annual', paid: false }];
+  const names = blocked.map(([a]) => a.id).sort();
+  for (const [strategy, backend] of [['direct', jslpBackend()], ['decompose', highsBackend()]] as const) {
+    const r = await solve(s, { timeLimitSeconds: 8, strategy, backend, seed: 1 });
+    const tag = `${strategy} on ${backend.name}`;
+    t.equal(r.status, 'infeasible', `${tag}: infeasible`);
+    t.same([...(r.infeasibleAgents ?? [])].sort(), names, `${tag}: the two agents are named`);
+    for (const name of names) t.match(r.reason, name, `${tag}: the reason names ${name}`);
+    t.equal(r.lowerBound, null, `${tag}: no bound is claimed for an infeasible answer`);
+    const ev = evaluate(s, r.roster);
+    t.ok(ev.violations.length > 0 && ev.violations.every((v) => names.includes(v.agentId ?? '') && v.rule === 'contract-hours' && /below the minimum/.test(v.message)), `${tag}: only their minimum is broken`);
+    t.equal(r.cost, ev.costs.total, `${tag}: the cost is the evaluator's`);
+    const working = new Set(r.roster.assignments.map((x) => x.agentId));
+    t.ok(s.agents.every((a) => names.includes(a.id) || working.has(a.id)), `${tag}: every other agent has shifts`);
+    t.ok(names.every((n) => working.has(n)), `${tag}: the two still work the days they can`);
+  }
+});
+
+t.test('a scenario too large to build within its limit is refused at once, naming the limit and the forecast', async (t) => {
+  const s = generateScenario({ agents: 200, days: 14 }, 2);
+  const t0 = performance.now();
+  const error = await solve(s, { timeLimitSeconds: 0.3, backend: highsBackend() }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  t.ok(error instanceof FlexrosterInputError, 'a typed input error');
+  t.match((error as FlexrosterInputError).issues, [{ path: '/timeLimitSeconds', message: /too large to build within the time limit: \d+ candidate shifts .* forecast at [\d.]+ s .* give at least \d+ s/ }]);
+  t.ok(seconds < 2, `refused after ${seconds.toFixed(2)} s, before any model was built`);
+});

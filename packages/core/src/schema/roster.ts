@@ -91,6 +91,12 @@ export const SolveResult = Type.Object({
   cost: Type.Number(),
   lowerBound: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Best proven lower bound on the cost; null when none is known (always set by solve)' })),
   gap: Type.Optional(Type.Number({ description: 'Relative gap (cost − bound) / cost' })),
+  infeasibleAgents: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        'Agents for whom no roster can keep every hard rule (their contract minimum is out of reach), found before solving. The roster is still made for everyone: these agents without that minimum, every other rule kept for all.',
+    }),
+  ),
   roster: Roster,
   evaluation: Evaluation,
   warnings: Type.Array(Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() })),

@@ -13,7 +13,7 @@ import { buildRosterModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
 import type { SolveResult, SolveStatus } from '../schema/roster.js';
-import { diagnoseAgents } from './diagnose.js';
+import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
 import { FlexrosterInputError } from '../schema/errors.js';
@@ -98,8 +98,13 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const scenario = parseScenario(input);
   const warnings = [...validateScenario(scenario).warnings];
   const p = expandProblem(scenario);
+  const candidatesStart = performance.now();
   const candidateShifts = generateCandidates(p);
-  warnings.push(...diagnoseAgents(p));
+  refuseUnbuildable(performance.now() - candidatesStart, elapsed(), limit, candidateShifts, tuning);
+  const diagnosis = diagnoseAgents(p);
+  warnings.push(...diagnosis.warnings);
+  // Agents whose contract minimum is out of reach are solved without it: everyone else still gets a roster.
+  const q = withoutUnreachableMinimums(p, diagnosis.unreachableMinimum);
   const progress = (phase: SolveProgress['phase'], bestCost?: number, lowerBound?: number) =>
     options.onProgress?.({
       phase,
@@ -111,13 +116,13 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   const backend = options.backend ?? jslpBackend();
   // The model is built first: whether the backend will take it decides how long the heuristic may run.
-  const built = buildRosterModel(p);
+  const built = buildRosterModel(q);
   const variables = built.lp.variables.length;
   const rows = built.lp.rows.length;
   const size = variables * Math.max(1, rows);
   const backendTakesIt = backend.maxModelSize === undefined || size <= backend.maxModelSize;
   const buildSeconds = elapsed();
-  const coverageBound = coverageLowerBound(p);
+  const coverageBound = coverageLowerBound(q);
   const share = backendTakesIt ? tuning.heuristicShare : 1;
   // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit. Large models
   // get more: their final evaluation takes longer, and a window's worker may overrun its limit (HiGHS checks
@@ -131,7 +136,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   if (decompose && !options.signal?.aborted) {
     let lastCost: number | undefined;
     let lastBound: number | undefined;
-    const d = await solveByDecomposition(p, built, backend, {
+    const d = await solveByDecomposition(q, built, backend, {
       deadline: deadline - reserveMs - tuning.decomposeMarginMs,
       seed: options.seed ?? 1,
       tuning,
@@ -147,7 +152,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
         progress(phase === 'heuristic' ? 'heuristic' : 'backend', lastCost, lastBound ?? (coverageBound > 0 ? coverageBound : undefined));
       },
     });
-    const ev = evaluateShifts(p, d.shifts);
+    const ev = evaluateShifts(q, d.shifts);
     const bound = Math.max(coverageBound, d.bound ?? -Infinity);
     return finish({
       shifts: d.shifts,
@@ -161,14 +166,14 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       provenBy: d.proof,
     });
   }
-  const heuristic = runHeuristic(p, {
+  const heuristic = runHeuristic(q, {
     deadline: Math.min(deadline - reserveMs, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
     onImprove: (cost, inf) => (inf === 0 ? progress('heuristic', cost) : undefined),
   });
   let best: { shifts: Shift[][]; source: string } = { shifts: heuristic.shifts, source: 'heuristic' };
-  let bestEval = evaluateShifts(p, best.shifts);
+  let bestEval = evaluateShifts(q, best.shifts);
   let bound = coverageBound;
   let lp: LpSolution | undefined;
   let solveStart = performance.now();
@@ -193,7 +198,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     if (lp.bound !== undefined && Number.isFinite(lp.bound)) bound = Math.max(bound, lp.bound);
     if (lp.values && (lp.status === 'optimal' || lp.status === 'feasible')) {
       const shifts = built.decode(lp.values);
-      const ev = evaluateShifts(p, shifts);
+      const ev = evaluateShifts(q, shifts);
       if (ev.violations.length === 0 && (bestEval.violations.length > 0 || ev.costs.total <= bestEval.costs.total + 1e-9)) {
         best = { shifts, source: backend.name };
         bestEval = ev;
@@ -204,12 +209,14 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
-    const bestEval = r.ev;
+    // The status reads the roster against the problem solved; the answer's evaluation is the scenario's own.
+    const solvedEval = r.ev;
+    const bestEval = q === p ? r.ev : evaluateShifts(p, r.shifts);
     const best = { shifts: r.shifts, source: r.source };
     const backendNote = r.note;
     const solveSeconds = (performance.now() - r.solveStart) / 1000;
     const cost = bestEval.costs.total;
-    const feasible = bestEval.violations.length === 0;
+    const feasible = solvedEval.violations.length === 0;
     let status: SolveStatus;
     let reason: string;
     // A bound of 0 under a positive cost says nothing: report the gap as unknown rather than 100 %.
@@ -219,7 +226,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       reason = `proven infeasible by ${backend.name}: no roster keeps every hard rule. ${explainViolations(bestEval.violations)}`;
     } else if (!feasible) {
       status = 'infeasible';
-      reason = `no roster keeping every hard rule was found in ${round(elapsed())} s (not proven impossible). ${explainViolations(bestEval.violations)}`;
+      reason = `no roster keeping every hard rule was found in ${round(elapsed())} s (not proven impossible). ${explainViolations(solvedEval.violations)}`;
     } else if (lp?.status === 'optimal' && best.source === backend.name && Math.abs((lp.objective ?? NaN) - cost) <= 1e-6 * Math.max(1, Math.abs(cost))) {
       status = 'optimal';
       reason = `optimal: ${backend.name} proved it${gap !== undefined && gap > 0 ? ` within a relative gap of ${round(gap * 100, 4)} %` : ''}`;
@@ -235,15 +242,22 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
       if (backendNote) reason += `; ${backendNote}`;
     }
-    // A bound says something only where it is positive (or the cost is 0): else none is known.
-    const lowerBound = gap !== undefined ? bound : null;
+    if (q !== p && feasible) {
+      // Only the agents diagnosed before solving break a rule: say so, and what the roster is for everyone else.
+      const n = diagnosis.unreachableMinimum.size;
+      reason = `no roster can keep every hard rule: ${n} agent${n === 1 ? '' : 's'} cannot reach their contract's minimum hours (${explainViolations(bestEval.violations)}). Solved without those minimums, the roster keeps every other hard rule for every agent; for that roster: ${reason}`;
+      status = 'infeasible';
+    }
+    // A bound says something only where it is positive (or the cost is 0), and only of a feasible answer.
+    const lowerBound = gap !== undefined && status !== 'infeasible' ? bound : null;
     progress('done', cost, lowerBound ?? undefined);
     return {
       status,
       reason,
       cost,
       lowerBound,
-      ...(gap !== undefined ? { gap } : {}),
+      ...(gap !== undefined && lowerBound !== null ? { gap } : {}),
+      ...(q !== p ? { infeasibleAgents: [...diagnosis.unreachableMinimum].map((ai) => p.agents[ai]!.id) } : {}),
       roster: shiftsToRoster(p, best.shifts),
       evaluation: bestEval,
       warnings,
@@ -262,6 +276,17 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       },
     };
   }
+}
+
+/**
+ * A scenario whose model cannot be built within the limit is refused before the build starts, with the
+ * forecast: the build takes a near-constant multiple of the candidate generation's time on any machine.
+ */
+function refuseUnbuildable(candidatesMs: number, elapsedSeconds: number, limit: number, candidates: number, tuning: Tuning): void {
+  const forecast = (candidatesMs / 1000) * tuning.buildForecastPerCandidateTime;
+  if (elapsedSeconds + forecast <= limit) return;
+  const message = `too large to build within the time limit: ${candidates} candidate shifts took ${round(elapsedSeconds)} s to prepare, and building their model is forecast at ${round(forecast)} s more on this machine; give at least ${Math.ceil((elapsedSeconds + forecast) * 2)} s`;
+  throw new FlexrosterInputError('time limit too short for this scenario', [{ path: '/timeLimitSeconds', message }]);
 }
 
 export function relativeGap(cost: number, bound: number): number {

@@ -33,6 +33,7 @@ export const TUNING = {
   relaxationForecastSeconds: positive(3, 'forecast seconds of one LP relaxation of relaxationForecastColumns columns on the reference machine'),
   relaxationForecastColumns: positive(37_000, 'columns of the forecast reference LP'),
   relaxationForecastExponent: positive(2.3, 'forecast time grows as (columns / reference) to this power'),
+  buildForecastPerCandidateTime: positive(4, 'the model build is forecast to take this many times as long as generating the candidate shifts took; a solve whose forecast build alone overruns its limit is refused at once'),
   buildSecondsPerColumn: positive(9e-6, "the model build's seconds per column on the reference machine: the build measures this machine's slowness"),
   machineSlownessMax: positive(4, 'the measured slowness is capped at this factor'),
   slowRelaxationShare: share(0.4, 'a split per-agent relaxation forecast to take more than this share of total goes the class route'),
