@@ -112,6 +112,7 @@ t.test('generated scenarios are valid', async (t) => {
 t.test('solved rosters keep every hard rule and their cost is the evaluator’s', async (t) => {
   let optimal = 0;
   let checked = 0;
+  let withBounds = 0;
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (s) => {
       const r = await solve(s, { timeLimitSeconds: 1.5 });
@@ -125,12 +126,19 @@ t.test('solved rosters keep every hard rule and their cost is the evaluator’s'
         optimal++;
         if (Math.abs(r.stats.backendObjective - ev.costs.total) > 1e-6) throw new Error(`LP objective ${r.stats.backendObjective} ≠ evaluator ${ev.costs.total}`);
       }
-      if (r.lowerBound !== undefined && r.lowerBound > r.cost + 1e-6) throw new Error(`bound ${r.lowerBound} above cost ${r.cost}`);
+      if (r.lowerBound != null && r.lowerBound > r.cost + 1e-6) throw new Error(`bound ${r.lowerBound} above cost ${r.cost}`);
+      // Every bound by source is below the cost, and the strongest of them is the result's bound.
+      const bounds = Object.values(r.bounds ?? {});
+      if (bounds.some((b) => b > r.cost + 1e-6)) throw new Error(`a bound above the cost: ${JSON.stringify(r.bounds)} > ${r.cost}`);
+      if (bounds.length > 0 && Math.abs(Math.max(...bounds) - r.lowerBound!) > 1e-9) throw new Error(`lowerBound ${r.lowerBound} is not the strongest of ${JSON.stringify(r.bounds)}`);
+      if (r.lowerBound != null && bounds.length === 0) throw new Error(`lowerBound ${r.lowerBound} without its source`);
+      withBounds += bounds.length > 0 ? 1 : 0;
       checked++;
     }),
     { numRuns: 25, seed: 42 },
   );
   t.equal(checked, 25);
+  t.ok(withBounds >= 5, `${withBounds} of 25 name the sources of their bound`);
   t.ok(optimal >= 5, `${optimal} of 25 solved to proven optimality, each with LP objective = evaluator cost`);
 });
 

@@ -70,6 +70,11 @@ t.test('decomposition proves the optimum by reduced-cost fixing: same cost as th
   t.equal(ev.violations.length, 0);
   t.ok(Math.abs(ev.costs.total - decomposed.cost) <= 1e-6, 'cost = evaluator cost');
   t.equal(progress[progress.length - 1]!.gap, decomposed.gap, 'the last progress report carries the final gap');
+  // The gap read by source: the LP relaxation alone was weak (below the optimum); the MIP's bound closed it.
+  const { lp, mip } = decomposed.bounds ?? {};
+  t.ok(lp !== undefined && lp < direct.cost - 1, `LP relaxation ${lp} below the optimum ${direct.cost}`);
+  t.ok(mip !== undefined && mip > lp! && Math.abs(mip - decomposed.lowerBound!) <= 1e-9, `MIP bound ${mip} above the LP's and the result's bound`);
+  t.match(decomposed.reason, /optimal/);
 });
 
 t.test('reduced-cost fixing never fixes a column an optimal roster uses, and the MIP over the rest has the same optimum', async (t) => {
@@ -162,6 +167,8 @@ t.test('decomposition over the class relaxation: valid bound from the class LP, 
   // One chunk is the MIP over the plan's shifts of every agent at once: near the optimum.
   t.ok(r.cost <= direct.cost * 1.05, `cost ${r.cost} within 5 % of the optimum ${direct.cost}`);
   t.ok(r.lowerBound! > 0 && r.lowerBound! <= direct.cost + 1e-6, `class bound ${r.lowerBound} ≤ optimum ${direct.cost}`);
+  t.ok(r.bounds?.classLp !== undefined && r.bounds.classLp <= r.lowerBound! + 1e-9, `the class LP's bound ${r.bounds?.classLp} is among the sources`);
+  t.notOk(r.bounds?.lp !== undefined, 'no per-agent LP was solved on the class route');
   const ev = evaluate(scenario, r.roster);
   t.equal(ev.violations.length, 0);
   t.ok(Math.abs(ev.costs.total - r.cost) <= 1e-6, 'cost = evaluator cost');

@@ -91,6 +91,22 @@ export const SolveResult = Type.Object({
   cost: Type.Number(),
   lowerBound: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Best proven lower bound on the cost; null when none is known (always set by solve)' })),
   gap: Type.Optional(Type.Number({ description: 'Relative gap (cost − bound) / cost' })),
+  bounds: Type.Optional(
+    Type.Object(
+      {
+        coverage: Type.Optional(Type.Number({ description: 'Each interval priced alone: its cheapest under- or overstaffing whatever the agents do' })),
+        lp: Type.Optional(Type.Number({ description: 'The LP relaxation of the whole model, one column per agent and shift' })),
+        lpByWeek: Type.Optional(Type.Number({ description: 'The same relaxation solved week by week, the rows linking weeks dropped' })),
+        classLp: Type.Optional(Type.Number({ description: 'The LP relaxation over agent classes (alike agents share columns)' })),
+        mip: Type.Optional(Type.Number({ description: "A MIP's proven bound: the backend's on the whole model, or over the columns reduced-cost fixing left" })),
+      },
+      {
+        additionalProperties: false,
+        description:
+          'Every lower bound the solve found, by source; `lowerBound` is the strongest. Where the MIP bound is well above the LP relaxation, the relaxation is weak; where all are close together and the gap is large, the roster is the weak part.',
+      },
+    ),
+  ),
   infeasibleAgents: Type.Optional(
     Type.Array(Type.String(), {
       description:

@@ -54,6 +54,13 @@ export interface ClassPlan {
   readonly values: Float64Array;
 }
 
+/**
+ * Where a lower bound came from: the per-agent LP relaxation (`lp`, or `lpByWeek` when solved week by week
+ * with the rows linking weeks dropped), the LP over agent classes (`classLp`), or a MIP's bound over the
+ * reduced-cost-fixed model (`mip`). Each is a valid bound on its own; the strongest is the solve's.
+ */
+export type BoundSource = 'lp' | 'lpByWeek' | 'classLp' | 'mip';
+
 export const WITHIN_GAP_PROOF = "the roster's cost is within the MIP gap of the LP relaxation's bound";
 
 export class SolveContext {
@@ -74,6 +81,8 @@ export class SolveContext {
   /** Set once the first roster is made (phases/start-roster.ts). */
   #main: Incumbent | undefined;
   #bound: number | undefined;
+  /** The strongest bound each source gave (`raiseBound`). */
+  readonly bounds: Partial<Record<BoundSource, number>> = {};
   /** The per-agent relaxation (or the class LP's objective, without values, on the class route) once in. */
   relaxation: LpSolution | undefined;
   relaxationDone = false;
@@ -153,9 +162,11 @@ export class SolveContext {
     return this.#bound;
   }
 
-  /** Takes `value` as the bound if it is stronger than the one standing; returns whether it was. */
-  raiseBound(value: number): boolean {
-    if (Number.isNaN(value) || (this.#bound !== undefined && value <= this.#bound)) return false;
+  /** Records `value` from `source`, and takes it as the bound if it is stronger than the one standing; returns whether it was. */
+  raiseBound(value: number, source: BoundSource): boolean {
+    if (Number.isNaN(value)) return false;
+    this.bounds[source] = Math.max(this.bounds[source] ?? -Infinity, value);
+    if (this.#bound !== undefined && value <= this.#bound) return false;
     this.#bound = value;
     return true;
   }

@@ -36,7 +36,7 @@ import type { LpBackend, LpSolution } from '../lp/backend.js';
 import type { Problem, Shift } from '../expand/problem.js';
 import type { BuiltModel } from '../model/build.js';
 import { DEFAULT_TUNING } from './tuning.js';
-import { SolveContext, WITHIN_GAP_PROOF, type DecomposeOptions } from './context.js';
+import { SolveContext, WITHIN_GAP_PROOF, type BoundSource, type DecomposeOptions } from './context.js';
 import { chooseRoute, routeFacts } from './route.js';
 import { relax, watchRelaxation } from './phases/relaxation.js';
 import { relaxByClasses, solveClassLp, startClassChain } from './phases/class-lp.js';
@@ -54,8 +54,10 @@ export type { DecomposeOptions } from './context.js';
 export interface DecomposeResult {
   readonly shifts: Shift[][];
   readonly heuristicCost?: number;
-  /** LP relaxation bound (only when the relaxation was solved to optimality). */
+  /** The strongest lower bound found (only from relaxations solved to optimality and MIP bounds). */
   readonly bound?: number;
+  /** The strongest bound of each source. */
+  readonly bounds: Partial<Record<BoundSource, number>>;
   readonly relaxation?: LpSolution;
   /** How the roster was proved optimal (within the MIP gap), when it was. */
   readonly proof?: string;
@@ -97,7 +99,7 @@ async function decompose(p: Problem, built: BuiltModel, backend: LpBackend, opti
   if (route.repairBeforeRelaxation) await repairHere(ctx, ctx.main);
   ctx.heuristicCost = ctx.main.inf === 0 ? ctx.main.cost : undefined;
   if (route.bound === 'none') ctx.note('relaxation', `model of ${ctx.lp.variables.length} columns × ${ctx.lp.rows.length} rows is beyond ${backend.name}'s limit: no LP relaxation, windows only`);
-  watchRelaxation(ctx, relaxation);
+  watchRelaxation(ctx, relaxation, route.bound === 'classes' ? 'classLp' : route.bound === 'agents-split' ? 'lpByWeek' : 'lp');
   ctx.indexModel();
   // A coming plan's chunks (or the class chain's MIP) re-plan the broken agents anyway: the backend's repair waits.
   if (!route.repairAfterPlan) await repairAgents(ctx, ctx.main);
@@ -140,6 +142,7 @@ function finish(ctx: SolveContext): DecomposeResult {
     shifts: ctx.main.search.shifts(),
     ...(ctx.heuristicCost !== undefined ? { heuristicCost: ctx.heuristicCost } : {}),
     ...(ctx.bound !== undefined ? { bound: ctx.bound } : {}),
+    bounds: { ...ctx.bounds },
     ...(ctx.relaxation ? { relaxation: ctx.relaxation } : {}),
     ...(ctx.proof !== undefined ? { proof: ctx.proof } : {}),
     notes: ctx.notes,

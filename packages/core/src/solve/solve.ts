@@ -123,6 +123,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const backendTakesIt = backend.maxModelSize === undefined || size <= backend.maxModelSize;
   const buildSeconds = elapsed();
   const coverageBound = coverageLowerBound(q);
+  const bounds: NonNullable<SolveResult['bounds']> = coverageBound > 0 ? { coverage: coverageBound } : {};
   const share = backendTakesIt ? tuning.heuristicShare : 1;
   // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit. Large models
   // get more: their final evaluation takes longer, and a window's worker may overrun its limit (HiGHS checks
@@ -154,6 +155,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     });
     const ev = evaluateShifts(q, d.shifts);
     const bound = Math.max(coverageBound, d.bound ?? -Infinity);
+    Object.assign(bounds, d.bounds);
     return finish({
       shifts: d.shifts,
       ev,
@@ -195,7 +197,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       // Report the best roster known, which may still be the heuristic's.
       onProgress: (pr) => progress('backend', heuristic.infeasibility === 0 && pr.objective !== undefined ? Math.min(pr.objective, heuristic.cost) : pr.objective, pr.bound),
     });
-    if (lp.bound !== undefined && Number.isFinite(lp.bound)) bound = Math.max(bound, lp.bound);
+    if (lp.bound !== undefined && Number.isFinite(lp.bound)) {
+      bound = Math.max(bound, lp.bound);
+      bounds.mip = lp.bound;
+    }
     if (lp.values && (lp.status === 'optimal' || lp.status === 'feasible')) {
       const shifts = built.decode(lp.values);
       const ev = evaluateShifts(q, shifts);
@@ -238,7 +243,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       reason = 'optimal: the cost equals a proven lower bound';
     } else {
       status = 'feasible';
-      reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)}` : 'no useful lower bound is known, so the gap is unknown'}`;
+      reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)} (${describeBounds(bounds)})` : 'no useful lower bound is known, so the gap is unknown'}`;
       if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
       if (backendNote) reason += `; ${backendNote}`;
     }
@@ -257,6 +262,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       cost,
       lowerBound,
       ...(gap !== undefined && lowerBound !== null ? { gap } : {}),
+      ...(lowerBound !== null && Object.keys(bounds).length > 0 ? { bounds } : {}),
       ...(q !== p ? { infeasibleAgents: [...diagnosis.unreachableMinimum].map((ai) => p.agents[ai]!.id) } : {}),
       roster: shiftsToRoster(p, best.shifts),
       evaluation: bestEval,
@@ -292,6 +298,22 @@ function refuseUnbuildable(candidatesMs: number, elapsedSeconds: number, limit: 
 export function relativeGap(cost: number, bound: number): number {
   if (cost <= bound + 1e-9) return 0;
   return (cost - bound) / Math.max(Math.abs(cost), 1e-9);
+}
+
+const BOUND_NAMES: Record<keyof NonNullable<SolveResult['bounds']>, string> = {
+  coverage: 'coverage alone',
+  lp: 'LP relaxation',
+  lpByWeek: 'weekly LP relaxations',
+  classLp: 'class LP',
+  mip: 'MIP bound',
+};
+
+/** "LP relaxation 3140; MIP bound 3142.5": every bound found, weakest first, so the reader sees which carried it. */
+function describeBounds(bounds: NonNullable<SolveResult['bounds']>): string {
+  return (Object.entries(bounds) as [keyof typeof BOUND_NAMES, number][])
+    .sort((a, b) => a[1] - b[1])
+    .map(([k, v]) => `${BOUND_NAMES[k]} ${round(v)}`)
+    .join('; ');
 }
 
 function explainViolations(v: readonly { rule: string; agentId?: string; message: string }[]): string {

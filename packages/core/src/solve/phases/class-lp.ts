@@ -64,7 +64,7 @@ async function classChain(ctx: SolveContext, classLp: Promise<ClassLp>): Promise
   const { aggregation, r, seconds } = await classLp;
   ctx.note('class-lp', `class LP beside the per-agent LP (${aggregation.classes} classes, ${aggregation.model.variables.length} columns): ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
   if (r.status !== 'optimal' || r.objective === undefined || !r.values) return;
-  ctx.raiseBound(r.objective);
+  ctx.raiseBound(r.objective, 'classLp');
   ctx.report('relaxation');
   if (ctx.relaxationDone || ctx.closeEnough() || ctx.stopped()) return;
   const t = performance.now();
@@ -81,7 +81,7 @@ export function lateClassBound(ctx: SolveContext): void {
   void solveClassLp(ctx, ctx.tuning.lateClassLpMarginSeconds).then(({ r, seconds }) => {
     ctx.note('class-lp', `per-agent relaxation unfinished at ${Math.round(ctx.tuning.lateRelaxationShare * 100)} % of the time: class LP bound ${r.status === 'optimal' ? round2(r.objective!) : r.status} in ${round2(seconds)} s`);
     if (r.status !== 'optimal' || r.objective === undefined) return;
-    ctx.raiseBound(r.objective);
+    ctx.raiseBound(r.objective, 'classLp');
     ctx.report('relaxation');
   });
 }

@@ -45,7 +45,7 @@ export async function priceAndFix(ctx: SolveContext): Promise<boolean> {
     shifts.forEach((sh, ai) => changes.set(ai, sh));
     if (ctx.tryShifts(changes)) ctx.improving++;
   }
-  if (r.bound !== undefined && Number.isFinite(r.bound)) ctx.raiseBound(Math.max(lower, Math.min(upper, r.bound)));
+  if (r.bound !== undefined && Number.isFinite(r.bound)) ctx.raiseBound(Math.max(lower, Math.min(upper, r.bound)), 'mip');
   ctx.report('lns');
   ctx.note('price-and-fix', `${describe}; MIP over them: ${r.status} in ${round2((performance.now() - t) / 1000)} s, bound ${round2(ctx.bound)}`);
   ctx.trace?.('price-and-fix', `${describe}: ${r.status} ${r.objective} bound ${r.bound} → ${main.cost}`);

@@ -14,7 +14,7 @@ import type { LpModel } from '../../lp/model.js';
 import type { Problem } from '../../expand/problem.js';
 import { shiftColumnOwners, type BuiltModel } from '../../model/build.js';
 import { mapWithLimit } from '../map-with-limit.js';
-import type { SolveContext } from '../context.js';
+import type { BoundSource, SolveContext } from '../context.js';
 
 /** Starts the per-agent relaxation (the route's `agents` or `agents-split` bound). */
 export function relax(ctx: SolveContext): Promise<LpSolution> {
@@ -31,13 +31,13 @@ export function relax(ctx: SolveContext): Promise<LpSolution> {
 }
 
 /** Takes the relaxation's answer into the context when it comes: its bound, or a note saying why there is none. */
-export function watchRelaxation(ctx: SolveContext, relaxation: Promise<LpSolution> | undefined): void {
+export function watchRelaxation(ctx: SolveContext, relaxation: Promise<LpSolution> | undefined, source: BoundSource): void {
   ctx.relaxationDone = relaxation === undefined;
   void relaxation?.then((r) => {
     ctx.relaxation = r;
     ctx.relaxationDone = true;
     // A class LP bound given while this one was late may be the higher of two valid bounds: the bound only rises.
-    if (r.status === 'optimal' && r.objective !== undefined) ctx.raiseBound(r.objective);
+    if (r.status === 'optimal' && r.objective !== undefined) ctx.raiseBound(r.objective, source);
     else ctx.note('relaxation', `LP relaxation: ${r.status}${r.message ? ` (${r.message})` : ''}`);
     ctx.report('relaxation');
   });
