@@ -453,13 +453,18 @@ t.test('two agents who cannot reach their minimum hours: a roster for everyone, 
 
 t.test('a scenario too large to build within its limit is refused at once, naming the limit and the forecast', async (t) => {
   const s = generateScenario({ agents: 200, days: 14 }, 2);
-  const t0 = performance.now();
   const error = await solve(s, { timeLimitSeconds: 0.3, backend: highsBackend() }).then(
     () => undefined,
     (e: unknown) => e,
   );
-  const seconds = (performance.now() - t0) / 1000;
   t.ok(error instanceof FlexrosterInputError, 'a typed input error');
+  // The forecast's message: refused before the build started.
   t.match((error as FlexrosterInputError).issues, [{ path: '/timeLimitSeconds', message: /too large to build within the time limit: \d+ candidate shifts .* forecast at [\d.]+ s .* give at least \d+ s/ }]);
-  t.ok(seconds < 2, `refused after ${seconds.toFixed(2)} s, before any model was built`);
+  // Where the forecast does not refuse it (here: told to refuse only beyond 1,000 times the limit), the build
+  // itself stops once it passes the limit.
+  const late = await solve(s, { timeLimitSeconds: 0.3, backend: highsBackend(), tuning: { buildRefusalFactor: 1000 } }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.match((late as FlexrosterInputError).issues, [{ path: '/timeLimitSeconds', message: /passed the 0.3 s limit with \d+ of \d+ rule modules built; give at least \d+ s/ }]);
 });

@@ -26,9 +26,16 @@ export function shiftColumnOwners(built: BuiltModel): { owner: Int32Array; candi
   return { owner, candidate };
 }
 
-export function buildRosterModel(p: Problem): BuiltModel {
+/**
+ * The LP model of `p`, every rule module adding its rows. With `deadline` (a `performance.now()` value),
+ * `onLate` is called, and must throw, when a rule module ends after it: a build never runs on unnoticed.
+ */
+export function buildRosterModel(p: Problem, deadline = Infinity, onLate?: (built: number, of: number) => never): BuiltModel {
   const model = new RosterModel(p);
-  for (const rule of RULES) rule.build?.(model);
+  RULES.forEach((rule, i) => {
+    rule.build?.(model);
+    if (performance.now() > deadline) onLate?.(i + 1, RULES.length);
+  });
   const lp = model.lp.build();
   return {
     lp,

@@ -116,7 +116,9 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   const backend = options.backend ?? jslpBackend();
   // The model is built first: whether the backend will take it decides how long the heuristic may run.
-  const built = buildRosterModel(q);
+  const built = buildRosterModel(q, deadline, (done, of) =>
+    tooLarge(`too large to build within the time limit: the model's build passed the ${limit} s limit with ${done} of ${of} rule modules built; give at least ${Math.ceil(elapsed() * (of / done) * 2)} s`),
+  );
   const variables = built.lp.variables.length;
   const rows = built.lp.rows.length;
   const size = variables * Math.max(1, rows);
@@ -285,13 +287,17 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 }
 
 /**
- * A scenario whose model cannot be built within the limit is refused before the build starts, with the
- * forecast: the build takes a near-constant multiple of the candidate generation's time on any machine.
+ * A scenario whose model clearly cannot be built within the limit is refused before the build starts, with
+ * the forecast: the build takes a near-constant multiple of the candidate generation's time on any machine.
  */
 function refuseUnbuildable(candidatesMs: number, elapsedSeconds: number, limit: number, candidates: number, tuning: Tuning): void {
   const forecast = (candidatesMs / 1000) * tuning.buildForecastPerCandidateTime;
-  if (elapsedSeconds + forecast <= limit) return;
-  const message = `too large to build within the time limit: ${candidates} candidate shifts took ${round(elapsedSeconds)} s to prepare, and building their model is forecast at ${round(forecast)} s more on this machine; give at least ${Math.ceil((elapsedSeconds + forecast) * 2)} s`;
+  // One timing on a busy machine can be far off: refuse at once only a clear case, else the build's own check stops it.
+  if (elapsedSeconds + forecast <= limit * tuning.buildRefusalFactor) return;
+  tooLarge(`too large to build within the time limit: ${candidates} candidate shifts took ${round(elapsedSeconds)} s to prepare, and building their model is forecast at ${round(forecast)} s more on this machine; give at least ${Math.ceil((elapsedSeconds + forecast) * 2)} s`);
+}
+
+function tooLarge(message: string): never {
   throw new FlexrosterInputError('time limit too short for this scenario', [{ path: '/timeLimitSeconds', message }]);
 }
 
