@@ -42,6 +42,7 @@ const agentsRoute: Route = {
   repairBeforeRelaxation: true,
   repairAfterPlan: false,
   waitForRelaxation: true,
+  improveWhileRelaxing: false,
   lateClassBound: true,
   lpFirst: true,
   restrictedAfterRounding: false,
@@ -59,7 +60,8 @@ const shiftRoute: Partial<Route> = { waitForRelaxation: false, lateClassBound: f
 const table: [string, RouteFacts, { relaxation?: 'auto' | 'agents' | 'classes' }, Partial<Route>][] = [
   ['S-like: lone LP, class chain beside it, neighbours in the restricted MIP', S, {}, { ...chain, restrictedNeighbours: true }],
   ['M-like: lone LP, class chain beside it', M, {}, chain],
-  ['M-like on a machine 4× slower at 10 s: still the lone LP (forecast 12 s ≤ 2 × 10 s)', facts(36_942, 1, 10, {}, 4), {}, chain],
+  ['M-like on a machine 4× slower at 10 s: still the lone LP (forecast 12 s ≤ 2 × 10 s), improved beside it (12 s > 45 % of 10 s)', facts(36_942, 1, 10, {}, 4), {}, { ...chain, improveWhileRelaxing: true }],
+  ['M-like at 5 s: the forecast 3 s is more than 45 % of the time, so the roster is improved beside the LP', facts(36_942, 1, 5), {}, { ...chain, improveWhileRelaxing: true }],
   ['M-like on a machine 4× slower at 5 s: the forecast exceeds twice the time, class route', facts(36_942, 1, 5, {}, 4), {}, classRoute],
   ['L-like: weekly LPs, waited for, class bound if late', L, {}, { bound: 'agents-split' }],
   ['L-like on a machine 2× slower: the weekly LPs would take more than 40 % of the time, class route', facts(157_000, 2, 60, {}, 2), {}, classRoute],
@@ -72,7 +74,7 @@ const table: [string, RouteFacts, { relaxation?: 'auto' | 'agents' | 'classes' }
   ['size-limited backend that takes this model whole: its windows stay small', facts(8_948, 1, 10, { sizeLimited: true, presolveSwitch: false }), {}, { ...chain, restrictedNeighbours: true, windows: 'small' }],
   ["relaxation 'agents' on M-like: no chain, the LP raced with and without presolve", M, { relaxation: 'agents' }, { raceRelaxation: true }],
   ["relaxation 'agents' on a backend without a presolve switch: no race", facts(36_942, 1, 10, { presolveSwitch: false }), { relaxation: 'agents' }, {}],
-  ["relaxation 'agents' on XL-like: weekly LPs, however long the forecast", XL, { relaxation: 'agents' }, { bound: 'agents-split', windows: 'huge', symmetrySearch: false }],
+  ["relaxation 'agents' on XL-like: weekly LPs, however long the forecast, the roster improved beside them", XL, { relaxation: 'agents' }, { bound: 'agents-split', improveWhileRelaxing: true, windows: 'huge', symmetrySearch: false }],
   ["relaxation 'classes' on S-like", S, { relaxation: 'classes' }, { ...classRoute, restrictedNeighbours: true }],
   ["relaxation 'classes' on a shift-level model", facts(1_494, 2, 60, shiftLevel), { relaxation: 'classes' }, { ...classRoute, lpFirst: false, restrictedAfterRounding: true, restrictedNeighbours: true }],
 ];

@@ -46,6 +46,11 @@ export interface Route {
   readonly repairAfterPlan: boolean;
   /** With a roster that keeps every rule, this thread waits for the relaxation instead of running heuristic rounds. */
   readonly waitForRelaxation: boolean;
+  /**
+   * Instead of waiting, improve the roster beside the relaxation (fix-and-optimise windows; local repair while
+   * it breaks a rule): the relaxation is forecast, on this machine, to leave too little of the time after it.
+   */
+  readonly improveWhileRelaxing: boolean;
   /** A per-agent relaxation still running late in the limit gets the class LP's bound beside it. */
   readonly lateClassBound: boolean;
   /** Restricted MIP and reduced-cost fixing right after the relaxation (else rounding first). */
@@ -107,6 +112,7 @@ export function chooseRoute(facts: RouteFacts, tuning: Tuning = DEFAULT_TUNING, 
   const classChainBeside = backendTakesWhole && !classRoute && loneIntervalLp && relaxation === 'auto';
   const bound = !backendTakesWhole ? 'none' : classRoute ? 'classes' : loneLp ? 'agents' : 'agents-split';
   const waitForRelaxation = intervalDemand && !classRoute;
+  const improveWhileRelaxing = waitForRelaxation && relaxationSeconds > tuning.improveBesideRelaxationShare * totalSeconds;
   const huge = columns > tuning.hugeModelColumns;
   return {
     bound,
@@ -116,6 +122,7 @@ export function chooseRoute(facts: RouteFacts, tuning: Tuning = DEFAULT_TUNING, 
     repairBeforeRelaxation: !classRoute,
     repairAfterPlan: bound === 'classes' || classChainBeside,
     waitForRelaxation,
+    improveWhileRelaxing,
     lateClassBound: waitForRelaxation && !classChainBeside,
     lpFirst: intervalDemand,
     restrictedAfterRounding: !intervalDemand && columns <= tuning.shiftLevelRestrictedMaxColumns,

@@ -39,6 +39,7 @@ export const TUNING = {
   machineSlownessMax: positive(4, 'the measured slowness is capped at this factor'),
   slowRelaxationShare: share(0.4, 'a split per-agent relaxation forecast to take more than this share of total goes the class route'),
   hopelessRelaxationFactor: positive(2, 'a per-agent relaxation forecast to take more than this many times total goes the class route'),
+  improveBesideRelaxationShare: share(0.45, 'a per-agent relaxation forecast to take more than this share of total has windows (and local repair) improve the roster beside it instead of a wait'),
   lateRelaxationShare: share(0.85, 'a per-agent relaxation still running after this share of total gets the class LP bound beside it'),
   // Time shares of the phases.
   heuristicShare: share(0.2, 'share of the limit the heuristic may use before a direct MIP'),
@@ -46,6 +47,7 @@ export const TUNING = {
   classLpMarginSeconds: positive(0.2, 'seconds the class LP (and the per-agent relaxation) leave free before the deadline'),
   lateClassLpMarginSeconds: positive(0.1, 'the same for the class LP started late beside an unfinished per-agent relaxation'),
   repairShare: share(0.15, 'share of total the local repair of broken agents may use at a time'),
+  repairTurnShare: share(0.03, 'share of total one turn of local repair takes beside the relaxation, between looks at it'),
   repairAfterFollowShare: share(0.05, 'the same, for the repairs before and after following a plan'),
   agentPlanShare: share(0.5, "share of left the per-agent LP over the class plan's shifts may take, all weeks together"),
   restrictedShareOfLeft: share(0.8, 'the restricted MIP takes at most this share of left…'),

@@ -50,12 +50,12 @@ export async function solveWindow(ctx: SolveContext, free: Map<number, number[]>
 }
 
 /** Fix-and-optimise windows on the incumbent until `done()` or the deadline. */
-export async function lnsUntil(ctx: SolveContext, done: () => boolean): Promise<void> {
+export async function lnsUntil(ctx: SolveContext, done: () => boolean, maxWindows = Infinity): Promise<void> {
   const { p, tuning } = ctx;
   const agentOrder = p.agents.map((_, i) => i);
   const candidatesPerDay = p.agents.reduce((n, a) => n + a.candidates.length, 0) / Math.max(1, p.agents.length * p.days);
   const small = ctx.route.windows === 'small';
-  while (!ctx.stopped() && !done() && p.agents.length > 0) {
+  for (let n = 0; n < maxWindows && !ctx.stopped() && !done() && p.agents.length > 0; n++) {
     const round = ++ctx.windowRound;
     const { free, count, byDays, alongPlan, firstDay, span } = pickWindow(ctx, round, agentOrder, candidatesPerDay);
     if (free.size === 0) continue;
