@@ -367,7 +367,7 @@ async function fuzzRoutes(t: Test, w: World) {
     agentId: ['a1', 'a2', 'a3', 'nobody'],
     keyId: [spare.body.id],
   };
-  const queryValues: Record<string, string[]> = { status: ['open', 'pending', 'approved', 'awaiting-approval'], agentId: ['a1', 'a2'], entityId: [s.id], limit: ['1', '1000', '0', '-5', 'x'], token: ['frf_nope', ''] };
+  const queryValues: Record<string, string[]> = { status: ['open', 'pending', 'approved', 'awaiting-approval'], agentId: ['a1', 'a2'], entityId: [s.id], limit: ['1', '1000', '0', '-5', 'x'], token: ['frf_nope', ''], from: ['1', '2', '0', '99', 'x'], to: ['1', '3', 'x'] };
 
   const doc = (await call(app, 'GET', '/docs/json')).body;
   const routes: { method: string; path: string; op: Json }[] = [];
@@ -442,6 +442,7 @@ async function nulInEveryField(t: Test, w: World) {
     ['POST', `/v1/schedules/${s.id}/swap-requests`, keys.a1, { swap: { kind: 'exchange', agentA: 'a1', shiftA: a1Day1, agentB: 'a2', shiftB: a2Day2 } }],
     ['POST', `/v1/schedules/${s.id}/leave-requests`, keys.a2, { agentId: 'a2', start: '2026-03-24T12:00', end: '2026-03-24T13:00', type: 'medical' }],
     ['POST', `/v1/schedules/${s.id}/extension-requests`, keys.a2, { agentId: 'a2', shift: a2Day2, extendMinutes: 30, at: 'end' }],
+    ['PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }],
   ];
   let requests = 0;
   const wrong: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * The planner page (/app) and the agent page (/me) in Debian's chromium (playwright-core), against a
  * service on 127.0.0.1 with a published schedule: no console error (CSP violations included) and no
- * failed request; the swap flow across three browser tabs; an agent's page shows nothing of another
+ * failed request; the swap flow across three browser tabs; a re-solve saved as the schedule's next
+ * version (and refused when the schedule changed meanwhile); an agent's page shows nothing of another
  * agent; the phone viewport has no horizontal scroll; screenshots to artifacts/screenshots/.
  */
 import t, { type Test } from 'tap';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { Scenario } from '@flexroster/core';
+import { rosterChanges, type Scenario } from '@flexroster/core';
 import { buildReportData } from '@flexroster/report';
 import { smallRoster, smallScenario } from './fixtures.js';
 import { call, openWorld, testBackend, type World } from './world.js';
@@ -164,16 +165,38 @@ t.test('the pages in chromium', async (t: Test) => {
     t.same(problems, [], 'no error');
   });
 
-  t.test('a re-solve on /app runs as a job with live progress, then shows and stores its changes', async (t) => {
-    const before = (await call(w.app, 'GET', `/v1/schedules/${id}`, w.keys.planner)).body;
-    await planner.fill('#resolve-seconds', '2');
-    const started = planner.waitForResponse((r) => r.url().endsWith('/v1/solve-jobs') && r.request().method() === 'POST');
-    await planner.click('#resolve-start');
-    const job = (await (await started).json()) as { id: string };
-    await planner.waitForSelector('#resolve-progress li.progress[data-event="done"]', { timeout: 60_000 });
-    await planner.waitForSelector('#changes-table');
-    // The job's result read by the test through the page's origin with the planner's key (a job is its key's only).
-    const result = await planner.evaluate(async (jid) => (await (await fetch(`/v1/solve-jobs/${jid}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('flexroster.key')}` } })).json()).result, job.id);
+  t.test('the versioned roster routes: If-Match required, the roster checked, versions on record', async (t) => {
+    const now = (await call(w.app, 'GET', `/v1/schedules/${id}`, w.keys.planner)).body;
+    const put = (roster: unknown, headers: Record<string, string> = {}) => call(w.app, 'PUT', `/v1/schedules/${id}/roster`, w.keys.planner, { roster }, headers);
+    t.equal((await put(now.roster)).status, 428, 'no If-Match: 428');
+    const stranger = await put({ assignments: [{ ...now.roster.assignments[0], agentId: 'nobody' }] }, { 'if-match': `"${now.version}"` });
+    t.equal(stranger.status, 422, 'a roster with an agent the scenario lacks: 422');
+    t.match(stranger.body.errors, [{ path: /^\/body\/roster\/assignments\/0/ }], 'naming the assignment');
+    t.equal((await call(w.app, 'PUT', `/v1/schedules/${id}/roster`, w.keys.a1, { roster: now.roster }, { 'if-match': `"${now.version}"` })).status, 403, 'agents may not');
+    t.equal((await call(w.app, 'GET', `/v1/schedules/${id}`, w.keys.planner)).body.version, now.version, 'nothing written');
+    t.equal((await call(w.app, 'GET', `/v1/schedules/${id}/changes?from=${now.version + 1}`, w.keys.planner)).status, 404, 'a version not on record: 404');
+    t.equal((await call(w.app, 'GET', `/v1/schedules/${id}/changes?from=0`, w.keys.planner)).status, 400);
+    // Version 1 is the stored roster, the current one has the approved give-away: the listed change is that move of a shift to a3.
+    const sinceFirst = await call(w.app, 'GET', `/v1/schedules/${id}/changes?from=1`, w.keys.planner);
+    t.equal(sinceFirst.status, 200);
+    t.same(sinceFirst.body.changes, rosterChanges(now.scenario, smallRoster(), now.roster), 'the core’s rosterChanges between version 1 and now');
+    t.match(sinceFirst.body.changes, [{ agentId: 'a1', before: { start: '2026-03-23T08:00' }, after: null }, { agentId: 'a3', before: null, after: { start: '2026-03-23T08:00' } }]);
+  });
+
+  t.test('a re-solve on /app runs as a job with live progress, shows its changes, and is saved as the next version', async (t) => {
+    const get = async () => (await call(w.app, 'GET', `/v1/schedules/${id}`, w.keys.planner)).body;
+    /** Re-solves on the page and answers the job's result (read through the page's origin with the planner's key: a job is its key's only). */
+    const resolve = async () => {
+      await planner.fill('#resolve-seconds', '2');
+      const started = planner.waitForResponse((r) => r.url().endsWith('/v1/solve-jobs') && r.request().method() === 'POST');
+      await planner.click('#resolve-start');
+      const job = (await (await started).json()) as { id: string };
+      await planner.waitForSelector('#resolve-progress li.progress[data-event="done"]', { timeout: 60_000 });
+      await planner.waitForSelector('#changes-table');
+      return planner.evaluate(async (jid) => (await (await fetch(`/v1/solve-jobs/${jid}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('flexroster.key')}` } })).json()).result, job.id);
+    };
+    const before = await get();
+    const result = await resolve();
     // The same shift written with and without its offset is the same shift.
     const key = (a: { agentId: string; start: string; end: string; skill: string }) => `${a.agentId} ${a.start.slice(0, 16)} ${a.end.slice(0, 16)} ${a.skill}`;
     t.ok(result.roster.assignments.some((a: { start: string }) => a.start.length > 16), "the job's roster writes offsets (the stored one does not): the comparison must not see that as a change");
@@ -181,23 +204,56 @@ t.test('the pages in chromium', async (t: Test) => {
     const diff = [...was].filter((k) => !now.has(k)).length + [...now].filter((k) => !was.has(k)).length;
     t.equal(await planner.$$eval('#changes-table tbody tr', (rs) => rs.length), diff, `the changes table lists the ${diff} changed shifts`);
     await planner.screenshot({ path: join(shots, 'planner.png'), fullPage: true });
-    await planner.click('#resolve-store');
-    await planner.waitForSelector('#schedule-title:has-text("(re-solved)")');
-    t.equal((await ganttBars(planner)).length, result.roster.assignments.length, "the new schedule's Gantt: one bar per assignment of the job's roster");
-    // The stored result is a draft; publishing it on the page makes it the agents'.
-    t.match(await planner.textContent('#published'), /^draft$/);
-    await planner.click('#publish');
-    await planner.waitForSelector('#published:has-text("published")');
-    t.equal(await planner.$$eval('#schedules li', (ls) => ls.length), 2, 'both schedules listed');
+
+    // Another planner changes the schedule meanwhile: saving the re-solve (made from the older version) fails, visibly, and writes nothing.
+    const concurrent = await call(w.app, 'PUT', `/v1/schedules/${id}/roster`, w.keys.planner, { roster: before.roster }, { 'if-match': `"${before.version}"` });
+    t.equal(concurrent.status, 200);
+    t.equal(concurrent.body.version, before.version + 1, 'the concurrent write is the next version');
+    const refused = planner.waitForResponse((r) => r.url().endsWith(`/v1/schedules/${id}/roster`));
+    await planner.click('#resolve-save');
+    t.equal((await refused).status(), 409);
+    await planner.waitForSelector('#save-error');
+    t.match(await planner.textContent('#save-error'), new RegExp(`^Not saved \\(409\\): Schedule ${id} changed since version ${before.version}; reload it and try again`), 'the planner reads why');
+    await planner.waitForSelector(`#schedule-title:has-text("version ${before.version + 1}")`);
+    t.equal((await get()).version, before.version + 1, 'the page wrote nothing');
+    // The expected 409 (its answer, and the browser's console line for it, which names no URL) is the only error so far.
+    const expected = (p: string) => (p.startsWith('answer 409: ') && p.endsWith(`/v1/schedules/${id}/roster`)) || p === 'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
+    t.equal(problems.filter(expected).length, 2, 'the 409 was seen, once');
+    const unexpected = problems.filter((p) => !expected(p));
+    problems.length = 0;
+    problems.push(...unexpected);
+
+    // Re-solved from the current version, the save goes through: the next version of the same schedule.
+    const base = await get();
+    const again = await resolve();
+    await planner.click('#resolve-save');
+    await planner.waitForSelector(`#saved-version:has-text("Saved as version ${base.version + 1}")`);
+    const saved = await get();
+    t.equal(saved.version, base.version + 1, 'the version increments');
+    t.same(saved.roster, again.roster, "the stored roster is the job's");
+    t.ok(saved.publishedAt, 'a published schedule stays published');
+    t.match(await planner.textContent('#schedule-title'), `version ${saved.version}`);
+    t.equal(await planner.$$eval('#schedules li', (ls) => ls.length), 1, 'the list still has one schedule');
+    t.equal((await call(w.app, 'GET', '/v1/schedules', w.keys.planner)).body.length, 1);
+    t.match(await planner.textContent('#schedules li'), `v${saved.version}`);
+    await planner.waitForFunction((n) => document.querySelectorAll('svg.gantt rect.bar').length === n, again.roster.assignments.length);
+    t.same((await ganttBars(planner)).length, again.roster.assignments.length, "the Gantt: one bar per assignment of the new roster");
+    // The new version's changes against the one before, as the core lists them.
+    const expectedChanges = rosterChanges(saved.scenario, base.roster, saved.roster);
+    const rows = await planner.$$eval('#version-changes tbody tr', (rs) => rs.map((r) => `${r.className} ${r.children[1]!.textContent}`));
+    t.same(rows, expectedChanges.map((c) => `${c.before && c.after ? 'moved' : c.after ? 'added' : 'removed'} ${c.agentId}`), `the ${expectedChanges.length} changes from version ${base.version} to ${saved.version}`);
+    const listed = await call(w.app, 'GET', `/v1/schedules/${id}/changes?from=${base.version}`, w.keys.planner);
+    t.same(listed.body, { scheduleId: id, from: base.version, to: saved.version, changes: JSON.parse(JSON.stringify(expectedChanges)) });
+    // Agents see the new version at once: /v1/me names it, and a1's page shows its shifts.
     const mine = (await call(w.app, 'GET', '/v1/me', w.keys.a1)).body;
-    t.equal(mine.schedules.length, 2, "a1's /v1/me now lists both published schedules");
+    t.match(mine.schedules, [{ id, version: saved.version }], "a1's /v1/me lists the one schedule at its new version");
+    t.equal(mine.schedules.length, 1);
+    const own = (await call(w.app, 'GET', `/v1/schedules/${id}/agents/a1`, w.keys.a1)).body;
+    t.equal(own.version, saved.version);
     await a1.reload();
     await a1.waitForSelector('#my-shifts');
-    t.equal(await a1.$$eval('#schedule option', (os) => os.length), 2, 'and /me offers both');
-    await a1.selectOption('#schedule', id);
-    await a1.waitForSelector('li.request[data-kind="leave"]');
-    t.same(await weekOf(a1), ['2026-03-25T08:00'], 'the first schedule again, with its requests');
-    t.same(problems, [], 'no error');
+    t.same(await weekOf(a1), own.shifts.map((x: { start: string }) => x.start), "a1's week is the new version's");
+    t.same(problems, [], 'no other error');
   });
 
   t.test('the phone viewport has no horizontal scroll on /me', async (t) => {

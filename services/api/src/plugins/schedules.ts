@@ -1,16 +1,17 @@
 /**
- * Stored schedules: a scenario with its roster (given, or solved on the worker pool), versioned, and
+ * Stored schedules: a scenario with its roster (given, or solved on the worker pool), versioned (a new
+ * roster is a new version; each version's roster is kept, and the changes between two are listed), and
  * published to agents. Agents see their own shifts of a published schedule, also as an iCalendar feed.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Roster, Scenario, time, type Roster as RosterT } from '@flexroster/core';
-import { notFound } from '../problem.js';
+import { ProblemError, notFound } from '../problem.js';
 import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
 import { checkScenarioSize } from '../limits.js';
 import { audit, mutate } from '../store/ops.js';
-import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, writeSchedule, type ScheduleRow } from '../store/schedules.js';
+import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView, versionRoster, writeSchedule, type ScheduleRow } from '../store/schedules.js';
 import { createFeedToken, revokeFeedTokens } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { assertSelf } from './auth.js';
@@ -98,6 +99,65 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
     void reply.header('etag', `"${row.version}"`);
     return scheduleView(row);
   });
+
+  app.put(
+    '/v1/schedules/:id/roster',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'Replace a schedule’s roster: its next version',
+        description:
+          'If-Match (required, 428 without): the version the new roster was made from; 409 when the schedule changed since. The roster is checked against the stored scenario (422 naming /body/roster paths). A published schedule stays published: its agents see the new version at once.',
+        tags: ['schedules'],
+        params: Params,
+        body: Type.Object({ roster: Roster }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      if (request.headers['if-match'] === undefined) throw new ProblemError(428, 'If-Match is required: the schedule version the new roster was made from, e.g. "3"', { title: 'Precondition required' });
+      const { roster } = request.body;
+      // The check runs on a compute worker before the transaction (and not at all for a replay).
+      const prepare = async () => {
+        const seen = await loadSchedule(store, request.principal!, request.params.id);
+        await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario: seen.scenario, roster, rosterPath: '/assignments' }), { scenario: '/scenario', rest: '/body/roster' });
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor) => {
+          const row = await loadSchedule(db, actor, request.params.id);
+          checkIfMatch(request.headers['if-match'], row);
+          const after = await writeSchedule(db, row, { roster });
+          await audit(db, actor, 'schedule.roster.replace', 'schedule', row.id, { version: row.version, roster: row.roster }, { version: after.version, roster: after.roster });
+          return { status: 200, body: scheduleView(after), headers: { etag: `"${after.version}"` } };
+        },
+        prepare,
+      );
+    },
+  );
+
+  app.get(
+    '/v1/schedules/:id/changes',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'The shifts changed between two versions of a schedule',
+        description:
+          'From version `from` to version `to` (default: the current one), per agent then start: `before` null is an added shift, `after` null a removed one, both a move on the same agent-local day. Both rosters are read in the schedule’s current scenario; 404 for a version not on record.',
+        tags: ['schedules'],
+        params: Params,
+        querystring: Type.Object({ from: Type.Integer({ minimum: 1 }), to: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const row = await loadSchedule(store, request.principal!, request.params.id);
+      const to = request.query.to ?? row.version;
+      const [a, b] = [await versionRoster(store, row, request.query.from), await versionRoster(store, row, to)];
+      const changes = await computeOrBusy(() => compute.run({ kind: 'changes', scenario: row.scenario, a, b }), { scenario: '/scenario', rest: '' });
+      return { scheduleId: row.id, from: request.query.from, to, changes };
+    },
+  );
 
   app.post(
     '/v1/schedules/:id/publish',

@@ -241,4 +241,21 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHER
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
 `,
   },
+  {
+    id: 7,
+    name: 'schedule-versions',
+    // Each version's roster, so that a version's changes against an earlier one can be listed; a schedule
+    // stored before this migration keeps its history from its current version on.
+    sql: `
+CREATE TABLE schedule_versions (
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  version integer NOT NULL,
+  tenant_id text NOT NULL,
+  roster jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (schedule_id, version)
+);
+INSERT INTO schedule_versions (schedule_id, version, tenant_id, roster, created_at) SELECT id, version, tenant_id, roster, updated_at FROM schedules;
+`,
+  },
 ];

@@ -1,4 +1,4 @@
-/** Stored schedules: rows, views and the optimistic version check. */
+/** Stored schedules: rows, views, the optimistic version check and each version's roster. */
 import type { Roster, Scenario } from '@flexroster/core';
 import { ProblemError, notFound } from '../problem.js';
 import { iso, jsonb, type Db } from './store.js';
@@ -60,7 +60,22 @@ export async function insertSchedule(db: Db, id: string, tenantId: string, name:
     jsonb(scenario),
     jsonb(roster),
   ]);
-  return toRow(r!);
+  const row = toRow(r!);
+  await keepVersion(db, row);
+  return row;
+}
+
+/** Records the roster of the row's version (every version is kept: `versionRoster`). */
+async function keepVersion(db: Db, row: ScheduleRow): Promise<void> {
+  await db.query('INSERT INTO schedule_versions (schedule_id, version, tenant_id, roster) VALUES ($1, $2, $3, $4::jsonb)', [row.id, row.version, row.tenantId, jsonb(row.roster)]);
+}
+
+/** The roster of one version of a schedule; 404 when that version is not kept (never was, or older than the history). */
+export async function versionRoster(db: Db, row: ScheduleRow, version: number): Promise<Roster> {
+  if (version === row.version) return row.roster;
+  const [r] = await db.query<{ roster: Roster }>('SELECT roster FROM schedule_versions WHERE schedule_id = $1 AND tenant_id = $2 AND version = $3', [row.id, row.tenantId, version]);
+  if (!r) throw notFound(`Schedule ${row.id} has no version ${version} on record (current: ${row.version})`);
+  return r.roster;
 }
 
 export const staleVersion = (id: string, version: number) =>
@@ -84,7 +99,9 @@ export async function writeSchedule(db: Db, row: ScheduleRow, change: ScheduleCh
     [row.id, row.tenantId, row.version, jsonb(change.roster), jsonb(change.scenario), change.publish === true],
   );
   if (!r) throw staleVersion(row.id, row.version);
-  return toRow(r);
+  const after = toRow(r);
+  await keepVersion(db, after);
+  return after;
 }
 
 /** `If-Match: "3"` (or 3): the version the client based its change on; a different current version is 409. */

@@ -1,5 +1,5 @@
 /**
- * A compute worker: validation, expansion, evaluation, swap checks and report data, one task at a time, off the event
+ * A compute worker: validation, expansion, evaluation, swap checks, report data and roster changes, one task at a time, off the event
  * loop. It keeps its own cache of expanded scenarios (a swap-approval screen sends the same scenario with
  * every check). At start it measures its build rate on a reference scenario, for the solve routes'
  * "too large for its time limit" forecast.
@@ -14,6 +14,7 @@ import {
   expandProblem,
   generateCandidates,
   parseScenario,
+  rosterChanges,
   rosterToShifts,
   swapCandidatesOn,
   validateScenario,
@@ -68,6 +69,8 @@ function run(task: ComputeTask): unknown {
       return swapCandidatesOn(expanded(task.scenario), task.roster as Roster, task.agentId, task.shift as ShiftRef, (task.policy ?? {}) as SwapPolicy);
     case 'report':
       return buildReportData(task.scenario, { roster: task.roster }, { title: task.title });
+    case 'changes':
+      return rosterChanges(task.scenario, task.a, task.b);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, Problem, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 
@@ -51,7 +51,9 @@ export type ComputeTask =
   | { readonly kind: 'swap-check'; readonly scenario: unknown; readonly roster: unknown; readonly swap: unknown; readonly policy: unknown }
   | { readonly kind: 'swap-candidates'; readonly scenario: unknown; readonly roster: unknown; readonly agentId: string; readonly shift: unknown; readonly policy: unknown }
   /** A stored schedule's report data (evaluation, coverage, Gantt, fairness), for the planner page. */
-  | { readonly kind: 'report'; readonly scenario: unknown; readonly roster: unknown; readonly title: string };
+  | { readonly kind: 'report'; readonly scenario: unknown; readonly roster: unknown; readonly title: string }
+  /** The shifts changed from roster `a` to roster `b` of one scenario (two versions of a stored schedule). */
+  | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown };
 
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
@@ -61,6 +63,7 @@ export interface ComputeResults {
   readonly 'swap-check': SwapCheck;
   readonly 'swap-candidates': SwapCandidate[];
   readonly report: ReportData;
+  readonly changes: RosterChange[];
 }
 
 export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };

@@ -1,6 +1,7 @@
 // The planner page: stored schedules, their charts (the report's coverage and Gantt code), pending
 // requests with their rule check and coverage impact, approve or reject, and a re-solve as a solve job
-// followed live (the job's event stream read with fetch, since EventSource cannot send the key).
+// followed live (the job's event stream read with fetch, since EventSource cannot send the key), saved
+// as the schedule's next version (PUT /v1/schedules/{id}/roster with If-Match) with that version's changes.
 (function () {
   'use strict';
   var F = window.Flex, el = F.el, fill = F.fill, api = F.api;
@@ -99,6 +100,7 @@
     btn.addEventListener('click', function () {
       btn.disabled = true;
       fill(progress, []);
+      fill(F.$('changes'), []);
       var from = current;
       api('POST', '/v1/solve-jobs', { scenario: from.scenario, options: { timeLimitSeconds: Number(limit.value) } })
         .then(function (r) { return follow(r.body.id, progress); })
@@ -135,7 +137,11 @@
   }
   /** A shift by its agent's wall-clock times: a solve writes them with an offset, a stored roster may not. */
   function shiftKey(a: Assignment): string { return a.agentId + ' ' + a.start.slice(0, 16) + ' ' + a.end.slice(0, 16) + ' ' + a.skill; }
-  /** The job's roster against the schedule's: shifts removed and added, and storing it as a new schedule. */
+  function shiftCell(a) { return a ? F.local(a.start) + ' – ' + F.local(a.end).slice(11) + ' ' + a.skill : ''; }
+  function table(id, head, rows) {
+    return el('table', { id: id }, [el('thead', {}, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))]), el('tbody', {}, rows)]);
+  }
+  /** The job's roster against the schedule's (shifts removed and added), and saving it as the schedule's next version. */
   function changes(from, job) {
     if (!job.result || !job.result.roster) return fill(F.$('changes'), [el('h2', {}, ['Changes']), el('p', { class: 'error' }, ['The job ended ' + job.status + ' without a roster.'])]);
     var before = new Map<string, Assignment>(from.roster.assignments.map(function (a) { return [shiftKey(a), a]; }));
@@ -143,13 +149,35 @@
     var rows = [];
     before.forEach(function (a, k) { if (!after.has(k)) rows.push(el('tr', { class: 'removed' }, [el('td', {}, ['−']), el('td', {}, [a.agentId]), el('td', {}, [F.local(a.start)]), el('td', {}, [F.local(a.end)]), el('td', {}, [a.skill])])); });
     after.forEach(function (a, k) { if (!before.has(k)) rows.push(el('tr', { class: 'added' }, [el('td', {}, ['+']), el('td', {}, [a.agentId]), el('td', {}, [F.local(a.start)]), el('td', {}, [F.local(a.end)]), el('td', {}, [a.skill])])); });
-    var store = el('button', { type: 'button', id: 'resolve-store' }, ['Store as a new schedule']);
-    store.addEventListener('click', function () {
-      api('POST', '/v1/schedules', { name: (from.name || from.id) + ' (re-solved)', scenario: from.scenario, roster: job.result.roster })
-        .then(function (r) { current = null; return open(r.body.id); }).then(listSchedules).catch(showError);
+    var save = el('button', { type: 'button', id: 'resolve-save' }, ['Save as new version']);
+    var outcome = el('div', { id: 'save-outcome' });
+    // The versioned write: If-Match names the version the re-solve started from, so a change made meanwhile
+    // (an approval, another planner) is a 409 shown here, never overwritten.
+    save.addEventListener('click', function () {
+      save.disabled = true;
+      api('PUT', '/v1/schedules/' + from.id + '/roster', { roster: job.result.roster }, { 'if-match': '"' + from.version + '"' })
+        .then(function (r) { return open(from.id).then(function () { return versionChanges(r.body, from.version); }); })
+        .then(listSchedules)
+        .catch(function (err) {
+          fill(outcome, [el('p', { class: 'error', role: 'alert', id: 'save-error' }, ['Not saved (' + (err.status || 'error') + '): ' + err.message])]);
+          // Show the schedule as it is now; a re-solve from it can be saved.
+          if (err.status === 409 || err.status === 412) return open(from.id).then(listSchedules);
+        });
     });
-    fill(F.$('changes'), [el('h2', {}, ['Changes of the re-solve (' + rows.length + ' shifts; cost ' + job.result.cost + ')']),
-      rows.length ? el('table', { id: 'changes-table' }, [el('thead', {}, [el('tr', {}, ['', 'agent', 'start', 'end', 'skill'].map(function (h) { return el('th', {}, [h]); }))]), el('tbody', {}, rows)]) : el('p', { class: 'muted', id: 'changes-table' }, ['The same shifts.']),
-      store]);
+    fill(F.$('changes'), [el('h2', {}, ['Changes of the re-solve against version ' + from.version + ' (' + rows.length + ' shifts; cost ' + job.result.cost + ')']),
+      rows.length ? table('changes-table', ['', 'agent', 'start', 'end', 'skill'], rows) : el('p', { class: 'muted', id: 'changes-table' }, ['The same shifts.']),
+      el('div', { class: 'row' }, [save]), outcome]);
+  }
+  /** After a save: the new version's changes against the one before, as the service lists them. */
+  function versionChanges(saved, previous) {
+    return api('GET', '/v1/schedules/' + saved.id + '/changes?from=' + previous + '&to=' + saved.version).then(function (r) {
+      var rows = r.body.changes.map(function (c) {
+        var kind = c.before && c.after ? 'moved' : c.after ? 'added' : 'removed';
+        return el('tr', { class: kind }, [el('td', {}, [kind]), el('td', {}, [c.agentId]), el('td', {}, [shiftCell(c.before)]), el('td', {}, [shiftCell(c.after)])]);
+      });
+      fill(F.$('changes'), [el('h2', { id: 'saved-version' }, ['Saved as version ' + saved.version]),
+        el('p', { class: 'muted' }, [rows.length + ' shift changes from version ' + previous + ' to ' + saved.version + (saved.publishedAt ? '; the schedule is published, so its agents see version ' + saved.version + ' now.' : '; still a draft.')]),
+        rows.length ? table('version-changes', ['', 'agent', 'before', 'after'], rows) : el('p', { class: 'muted', id: 'version-changes' }, ['No shift changed.'])]);
+    });
   }
 })();
