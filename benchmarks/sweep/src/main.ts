@@ -52,6 +52,7 @@ async function ours(task: ShapeTask): Promise<OursRecord> {
     cost: ev.costs.total,
     solverCost: r.cost,
     bound,
+    ...(r.bounds ? { bounds: { ...r.bounds } } : {}),
     gap: r.gap ?? (bound === null ? null : relativeGap(ev.costs.total, bound)),
     hardViolations: ev.violations.length,
     wallSeconds,

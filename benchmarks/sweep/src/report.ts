@@ -23,6 +23,8 @@ export interface SolverRecord {
 }
 
 export interface OursRecord extends SolverRecord {
+  /** Every bound the solve found, by source (`SolveResult.bounds`); `bound` is the strongest. */
+  bounds?: Record<string, number>;
   /** The cost solve() reported, to be compared with the evaluator's. */
   solverCost: number | null;
   buildSeconds: number | null;
@@ -103,19 +105,43 @@ function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? '–' : (x * 100).toFixed(2);
 }
 
+const SOURCE_NAMES: Record<string, string> = { coverage: 'cover', lp: 'LP', lpByWeek: 'weekly LPs', classLp: 'class LP', mip: 'MIP' };
+
+/** "LP 3,140 · MIP 3,142.5", weakest first. */
+function boundsBySource(bounds: Record<string, number> | undefined): string {
+  if (!bounds || Object.keys(bounds).length === 0) return '–';
+  return Object.entries(bounds)
+    .sort((a, b) => a[1] - b[1])
+    .map(([k, v]) => `${SOURCE_NAMES[k] ?? k} ${fmt(v)}`)
+    .join(' · ');
+}
+
+/**
+ * Our gap read against the peer, in points of our cost: "roster +a" where the peer's roster (keeping every
+ * hard rule) is cheaper, "bound −b" where the peer proved a higher bound than ours. What neither explains is
+ * still open between the two.
+ */
+export function gapRead(o: SolverRecord, p: SolverRecord | undefined): string {
+  if (!p || o.cost === null || o.cost <= 0) return '–';
+  const parts: string[] = [];
+  if (p.cost !== null && p.hardViolations === 0 && p.cost < o.cost - 1e-9) parts.push(`roster +${pct((o.cost - p.cost) / o.cost)}`);
+  if (p.bound !== null && (o.bound === null || p.bound > o.bound + 1e-9)) parts.push(`bound −${pct((p.bound - (o.bound ?? 0)) / o.cost)}`);
+  return parts.length > 0 ? parts.join(' · ') : 'neither';
+}
+
 export function table(records: readonly ShapeRecord[]): string {
   const peer = records.some((r) => r.peer);
-  const head = ['#', 'shape', 'agents × days', 'limit s', 'status', 'cost', 'bound', 'gap %', 'hard viol.', 'wall s', 'peak RSS MiB'];
-  if (peer) head.push('CBC status', 'CBC cost', 'CBC bound', 'CBC hard viol.', 'CBC s', 'CBC peak RSS MiB');
+  const head = ['#', 'shape', 'agents × days', 'limit s', 'status', 'cost', 'bound', 'gap %', 'bounds by source', 'hard viol.', 'wall s', 'peak RSS MiB'];
+  if (peer) head.push('CBC status', 'CBC cost', 'CBC bound', 'CBC hard viol.', 'CBC s', 'CBC peak RSS MiB', 'our gap read against CBC');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of records) {
     const o = r.ours;
     // The name's first part repeats the number and size; the table shows them in their own columns.
     const rest = r.name.replace(/^#\d+ \d+ agents × \d+ d, /, '');
-    const row = [String(r.index), `${rest}; from ${r.startDate}`, `${r.shape.agents} × ${r.shape.days}`, fmt(r.limitSeconds), o.status, fmt(o.cost), fmt(o.bound), pct(o.gap), o.hardViolations === null ? '–' : String(o.hardViolations), fmt(o.wallSeconds), fmt(o.peakRssMiB, 0)];
+    const row = [String(r.index), `${rest}; from ${r.startDate}`, `${r.shape.agents} × ${r.shape.days}`, fmt(r.limitSeconds), o.status, fmt(o.cost), fmt(o.bound), pct(o.gap), boundsBySource(o.bounds), o.hardViolations === null ? '–' : String(o.hardViolations), fmt(o.wallSeconds), fmt(o.peakRssMiB, 0)];
     if (peer) {
       const p = r.peer;
-      row.push(p?.status ?? '–', fmt(p?.cost), fmt(p?.bound), p?.hardViolations == null ? '–' : String(p.hardViolations), fmt(p?.wallSeconds), fmt(p?.peakRssMiB, 0));
+      row.push(p?.status ?? '–', fmt(p?.cost), fmt(p?.bound), p?.hardViolations == null ? '–' : String(p.hardViolations), fmt(p?.wallSeconds), fmt(p?.peakRssMiB, 0), gapRead(o, p));
     }
     lines.push(`| ${row.join(' | ')} |`);
   }

@@ -14,6 +14,7 @@ import {
   AGENTS_MIN,
   agentBand,
   designShapes,
+  gapRead,
   generateShape,
   LEVELS,
   LIMIT_BASE_SECONDS,
@@ -155,6 +156,15 @@ t.test('sweep.md gets each run as a new section on top, under one title', async 
   const md = await readFile(join(dir, 'sweep.md'), 'utf8');
   t.equal(md.match(/^# Sweep/gm)?.length, 1);
   t.ok(md.indexOf('seed 2') < md.indexOf('seed 1') && md.indexOf('seed 1') > 0, 'the newer section is on top');
+});
+
+t.test('our gap read against the peer: the roster part, the bound part, in points of our cost', async (t) => {
+  const rec = (cost: number | null, bound: number | null, hardViolations: number | null = 0) => ({ status: 'feasible', cost, bound, gap: null, hardViolations, wallSeconds: 1, peakRssMiB: 1 });
+  t.equal(gapRead(rec(110, 90), rec(100, 95)), 'roster +9.09 · bound −4.55', 'a dearer roster and a weaker bound');
+  t.equal(gapRead(rec(100, 95), rec(100, 90)), 'neither', 'the peer neither found a cheaper roster nor proved more');
+  t.equal(gapRead(rec(110, 90), rec(100, 95, 3)), 'bound −4.55', "a peer roster that breaks hard rules does not count");
+  t.equal(gapRead(rec(110, null), rec(null, 50)), 'bound −45.45', 'no bound of ours: all of the peer’s bound is ours to find');
+  t.equal(gapRead(rec(110, 90), undefined), '–');
 });
 
 t.test('end to end: the smallest shape with a short limit, json and md written', async (t) => {
