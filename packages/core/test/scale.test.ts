@@ -468,3 +468,13 @@ t.test('a scenario too large to build within its limit is refused at once, namin
   );
   t.match((late as FlexrosterInputError).issues, [{ path: '/timeLimitSeconds', message: /passed the 0.3 s limit with \d+ of \d+ rule modules built; give at least \d+ s/ }]);
 });
+
+t.test('anytime: with the same seed, twice the time never gives a worse roster (generated weeks of 6 to 18 agents)', async (t) => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const s = generateScenario({ agents: 6 + (seed % 4) * 4, days: 7 }, seed);
+    const once = await solve(s, { timeLimitSeconds: 1, backend: highsBackend(), seed: 1 });
+    const twice = await solve(s, { timeLimitSeconds: 2, backend: highsBackend(), seed: 1 });
+    t.not(twice.status, 'infeasible', `seed ${seed}: ${twice.reason}`);
+    if (once.status !== 'infeasible') t.ok(twice.cost <= once.cost + 1e-9, `seed ${seed}, ${s.agents.length} agents: ${once.cost} in 1 s, ${twice.cost} in 2 s`);
+  }
+});
