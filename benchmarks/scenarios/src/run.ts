@@ -1,7 +1,8 @@
 /**
  * Scenario benchmark runner: `pnpm bench [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver]
- * [--time-limit N] [--runs N] [--seed N] [--strategy auto|direct|decompose] [--heap-mb N] [--json out.json] [--md out.md]
- * [--peer cbc]`. Unknown flags are refused (`--help` lists them).
+ * [--time-limit N] [--runs N] [--repeat N] [--seed N] [--strategy auto|direct|decompose] [--heap-mb N] [--json out.json]
+ * [--md out.md] [--peer cbc]`. With `--repeat`, each seed is solved that many times and a second table gives
+ * each seed's spread (a race that decides the roster shows there). Unknown flags are refused (`--help` lists them).
  *
  * Each solve runs in its own child process (so peak memory is per run): it generates the scenario, solves
  * it, and re-checks the roster with the public evaluator (`evaluate(scenario, roster)`). The table shows
@@ -47,13 +48,14 @@ export interface RunRecord {
   peer?: Omit<PeerResult, 'roster'>;
 }
 
-const FLAGS = ['sizes', 'backends', 'time-limit', 'runs', 'seed', 'strategy', 'heap-mb', 'json', 'md', 'peer'];
+const FLAGS = ['sizes', 'backends', 'time-limit', 'runs', 'repeat', 'seed', 'strategy', 'heap-mb', 'json', 'md', 'peer'];
 const HELP = `usage: pnpm bench -- [--sizes S,M,L,XL] [--backends highs,javascript-lp-solver] [--time-limit <s>] [--runs <n>]
-                     [--seed <n>] [--strategy auto|direct|decompose] [--heap-mb <MB>] [--json <file>] [--md <file>] [--peer cbc]
+                     [--repeat <n>] [--seed <n>] [--strategy auto|direct|decompose] [--heap-mb <MB>] [--json <file>] [--md <file>] [--peer cbc]
   --sizes       generated scenario sizes (default S,M,L)
   --backends    our LP backends to run (default highs)
   --time-limit  seconds per solve (default per size: S 30, M 10, L 60, XL 300)
   --runs        runs per size and backend, seeds seed … seed+runs−1 (default 1)
+  --repeat      solves of each seed (default 1); above 1, a second table gives each seed's spread
   --strategy    the core's solve strategy (default auto)
   --heap-mb     V8 heap limit of each run's process (default 4096)
   --json, --md  write the records / the table to a file
@@ -150,6 +152,26 @@ export function table(records: RunRecord[]): string {
   return lines.join('\n');
 }
 
+/** Per size, backend, limit and seed: every run's gap, so that a seed whose answer depends on a race shows it. */
+export function spreadTable(records: RunRecord[]): string {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of records) {
+    const k = `${r.size}|${r.backend}|${r.strategy}|${r.timeLimitSeconds}|${r.seed}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const lines = ['| size | backend | limit s | seed | solves | gap % of each | gap % median | gap % worst | cost median | hard violations (most) |', '|---|---|---|---|---|---|---|---|---|---|'];
+  for (const rs of groups.values()) {
+    const r0 = rs[0]!;
+    const gaps = rs.map((r) => (r.gap === null ? null : r.gap * 100));
+    const known = gaps.filter((g): g is number => g !== null);
+    const worst = known.length === gaps.length ? Math.max(...known) : null;
+    lines.push(
+      `| ${r0.size} | ${r0.backend}${r0.strategy !== 'auto' ? ` (${r0.strategy})` : ''} | ${r0.timeLimitSeconds} | ${r0.seed} | ${rs.length} | ${gaps.map((g) => fmt(g, 2)).join(' / ')} | ${fmt(known.length === gaps.length ? median(known) : null, 2)} | ${fmt(worst, 2)} | ${fmt(median(rs.map((r) => r.cost)))} | ${Math.max(...rs.map((r) => r.hardViolations))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** CBC's columns of a table row: its statuses, the medians of cost (our evaluator) and bound, the most hard violations. */
 function peerCells(rs: RunRecord[], med: (f: (r: RunRecord) => number | null) => number | null): string {
   const statuses = [...new Set(rs.map((r) => r.peer?.status ?? '–'))].join(', ');
@@ -177,6 +199,8 @@ async function main(argv: string[]): Promise<void> {
   for (const s of sizes) if (!(s in SIZES)) throw new UsageError(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
   const backends = (opt('backends') ?? 'highs').split(',');
   const runs = Number(opt('runs') ?? 1);
+  const repeat = Number(opt('repeat') ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError(`--repeat must be a whole number, at least 1 (got ${opt('repeat')})`);
   const seed = Number(opt('seed') ?? 1);
   const strategy = (opt('strategy') ?? 'auto') as ChildTask['strategy'];
   const limitArg = opt('time-limit');
@@ -192,17 +216,17 @@ async function main(argv: string[]): Promise<void> {
   console.error(`machine: ${machine()}`);
   for (const size of sizes)
     for (const backend of backends)
-      for (let k = 0; k < runs; k++) {
-        const task: ChildTask = { size, backend, strategy, seed: seed + k, timeLimitSeconds: limitArg ? Number(limitArg) : DEFAULT_LIMITS[size] };
+      for (let k = 0; k < runs * repeat; k++) {
+        const task: ChildTask = { size, backend, strategy, seed: seed + Math.floor(k / repeat), timeLimitSeconds: limitArg ? Number(limitArg) : DEFAULT_LIMITS[size] };
         const r = await runChild(task, heapMB);
         console.error(`${size} ${backend} seed ${task.seed}: ${r.status} cost ${r.cost} bound ${fmt(r.lowerBound)} gap ${fmt(r.gap === null ? null : r.gap * 100, 2)} % in ${fmt(r.totalSeconds)} s, ${r.hardViolations} hard violations, ${fmt(r.peakRssMB, 0)} MB`);
-        if (peer === 'cbc') {
+        if (peer === 'cbc' && k % repeat === 0) {
           r.peer = await peerRun(task, peerRuns);
           console.error(`${size} cbc seed ${task.seed}: ${r.peer.status} cost ${fmt(r.peer.cost ?? null)} bound ${fmt(r.peer.bound ?? null)} in ${fmt(r.peer.seconds)} s, ${r.peer.hardViolations ?? '–'} hard violations${r.peer.message ? ` (${r.peer.message})` : ''}`);
         }
         records.push(r);
       }
-  const out = table(records);
+  const out = repeat > 1 ? `${table(records)}\n\n${spreadTable(records)}` : table(records);
   console.log(`Machine: ${machine()}\n\n${out}`);
   const json = opt('json');
   if (json) writeFileSync(json, JSON.stringify({ machine: machine(), date: new Date().toISOString(), records }, null, 2));

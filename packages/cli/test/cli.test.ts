@@ -126,6 +126,14 @@ t.test('pnpm bench refuses an unknown flag and has --help', async (t) => {
   t.match(help.stdout, /--peer cbc +also solve each scenario's exported MIP with CBC/);
 });
 
+t.test('pnpm bench --repeat: a table of each seed’s spread, its worst gap and the most hard violations', async (t) => {
+  const { spreadTable } = (await import(new URL('../../../benchmarks/scenarios/dist/run.js', import.meta.url).href)) as { spreadTable: (records: unknown[]) => string };
+  const rec = (seed: number, cost: number, gap: number | null, hardViolations = 0) => ({ size: 'M', backend: 'highs', strategy: 'auto', timeLimitSeconds: 10, seed, cost, gap, hardViolations });
+  const out = spreadTable([rec(1, 3142.5, 0.0008), rec(1, 6613, 0.5252), rec(1, 3142.5, 0.0008), rec(2, 3767.5, 0), rec(2, 3800, null, 3)]);
+  t.match(out, /\| M \| highs \| 10 \| 1 \| 3 \| 0\.08 \/ 52\.52 \/ 0\.08 \| 0\.08 \| 52\.52 \| 3142\.5 \| 0 \|/, 'seed 1: each gap, the median, the worst');
+  t.match(out, /\| M \| highs \| 10 \| 2 \| 2 \| 0\.00 \/ – \| – \| – \| 3783\.8 \| 3 \|/, 'seed 2: a run without a gap leaves median and worst unknown');
+});
+
 t.test('solve exits 3 when no roster keeps every hard rule, still writing the result; --help lists the exit codes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'flexroster-cli-'));
   const scenario = JSON.parse(readFileSync(exampleScenario, 'utf8'));
