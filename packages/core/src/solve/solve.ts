@@ -4,6 +4,7 @@
  * says whether the roster is optimal, feasible (with the gap where a bound is known) or infeasible, and why.
  */
 import type { LpBackend, LpSolution } from '../lp/backend.js';
+import type { LpModel } from '../lp/model.js';
 import { jslpBackend } from '../lp/jslp.js';
 import { expandProblem, type Problem, type Shift } from '../expand/problem.js';
 import { generateCandidates } from '../shifts/candidates.js';
@@ -188,6 +189,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   else if (remaining < 0.05) backendNote = 'no time left for the backend';
   else {
     solveStart = performance.now();
+    const companion = lpBoundBeside(backend, built.lp, remaining - tuning.backendMarginSeconds - reserveMs / 1000, options.signal);
     lp = await backend.solve(built.lp, {
       // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
       timeLimitSeconds: Math.max(0.05, remaining - tuning.backendMarginSeconds - reserveMs / 1000),
@@ -202,6 +204,11 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     if (lp.bound !== undefined && Number.isFinite(lp.bound)) {
       bound = Math.max(bound, lp.bound);
       bounds.mip = lp.bound;
+    }
+    const relaxed = await companion.settle(lp.status === 'optimal');
+    if (relaxed !== undefined) {
+      bound = Math.max(bound, relaxed);
+      bounds.lp = relaxed;
     }
     if (lp.values && (lp.status === 'optimal' || lp.status === 'feasible')) {
       const shifts = built.decode(lp.values);
@@ -284,6 +291,28 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       },
     };
   }
+}
+
+/**
+ * The LP relaxation on a second worker beside a whole-model MIP, so that a MIP stopped by the limit before
+ * its own bound still has one. Only for backends without a size limit (each solve in its own worker thread).
+ * `settle(true)` stops it when the MIP was proven optimal; otherwise it is waited for (it shares the MIP's
+ * limit) and gives its objective when it was solved to optimality.
+ */
+function lpBoundBeside(backend: LpBackend, model: LpModel, seconds: number, signal: AbortSignal | undefined) {
+  if (backend.maxModelSize !== undefined || seconds < 0.05) return { settle: async () => undefined };
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const running = backend.solve(model, { timeLimitSeconds: seconds, relaxIntegrality: true, signal: stop.signal });
+  return {
+    async settle(mipProven: boolean): Promise<number | undefined> {
+      if (mipProven) stop.abort();
+      const r = await running.catch(() => undefined);
+      signal?.removeEventListener('abort', onAbort);
+      return r?.status === 'optimal' && r.objective !== undefined && Number.isFinite(r.objective) ? r.objective : undefined;
+    },
+  };
 }
 
 /**
