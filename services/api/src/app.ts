@@ -61,6 +61,8 @@ export interface BuildAppOptions {
     readonly graceSeconds?: number;
     /** Heap limit per worker thread in MiB (default: Node's). */
     readonly workerMaxHeapMb?: number;
+    /** The solve worker script (default: the service's own); tests put a stand-in here. */
+    readonly workerUrl?: URL;
   };
   readonly computePool?: {
     /** Compute workers (validation, evaluation, swap checks), started on first use (default 1). */
@@ -163,6 +165,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     maxQueue: options.solvePool?.maxQueue ?? 16,
     ...(options.solvePool?.graceSeconds !== undefined ? { graceSeconds: options.solvePool.graceSeconds } : {}),
     ...(options.solvePool?.workerMaxHeapMb !== undefined ? { workerMaxHeapMb: options.solvePool.workerMaxHeapMb } : {}),
+    ...(options.solvePool?.workerUrl !== undefined ? { workerUrl: options.solvePool.workerUrl } : {}),
   });
   const buildRate = new BuildRate();
   const compute = new ComputePool({

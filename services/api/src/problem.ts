@@ -1,6 +1,6 @@
 /** Problem details (RFC 9457) and the mapping of core input errors onto request paths. */
 import { STATUS_CODES } from 'node:http';
-import { FlexrosterInputError, ScenarioValidationError, type InputIssue, type Scenario } from '@flexroster/core';
+import { FlexrosterInputError, ScenarioValidationError, SolveOptionsError, type InputIssue, type Scenario } from '@flexroster/core';
 import { scenarioGuardIssues } from './guards.js';
 import type { Problem } from './schemas.js';
 
@@ -46,13 +46,19 @@ export interface InputPaths {
   readonly rest: string;
 }
 
+/** What the error is about: its title, the word for it in the detail, and the prefix of its paths. */
+function inputKind(error: FlexrosterInputError, paths: InputPaths): { title: string; what: string; prefix: string } {
+  if (error instanceof ScenarioValidationError) return { title: 'Invalid scenario', what: 'scenario', prefix: paths.scenario };
+  if (error instanceof SolveOptionsError) return { title: 'Invalid solve options', what: 'solve options', prefix: `${paths.rest}/options` };
+  return { title: 'Invalid roster or swap', what: 'roster or swap', prefix: paths.rest };
+}
+
 export function inputProblem(error: FlexrosterInputError, paths: InputPaths): ProblemError {
-  const prefix = error instanceof ScenarioValidationError ? paths.scenario : paths.rest;
-  const what = error instanceof ScenarioValidationError ? 'scenario' : 'roster or swap';
+  const { title, what, prefix } = inputKind(error, paths);
   const errors = error.issues.map((i) => ({ path: `${prefix}${i.path}`, message: i.message }));
-  return new ProblemError(422, `The ${what} is not valid: ${errors.length} problem${errors.length === 1 ? '' : 's'} (see errors)`, {
+  return new ProblemError(422, `The ${what} ${what.endsWith('s') ? 'are' : 'is'} not valid: ${errors.length} problem${errors.length === 1 ? '' : 's'} (see errors)`, {
     type: PROBLEM_TYPES.invalidInput,
-    title: error instanceof ScenarioValidationError ? 'Invalid scenario' : 'Invalid roster or swap',
+    title,
     errors,
   });
 }

@@ -575,11 +575,11 @@ t.test('limits: body size, full queue, job expiry', async (t) => {
 });
 
 t.test('watchdog: a solve that overruns its limit by the grace is terminated, and the pool recovers', async (t) => {
-  // The build forecast would refuse this solve up front (422, see security.test.ts): turned off to reach the watchdog.
-  const strict = await makeApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 1 }, maxFinishedJobs: 1, refuseTooLarge: false });
+  // The core checks its clock, so a stand-in worker stalls the solve of a scenario named "stall" for good.
+  const workerUrl = new URL('./stand-ins/stalling-solve-worker.mjs', import.meta.url);
+  const strict = await makeApp({ solvePool: { size: 1, maxQueue: 2, graceSeconds: 1, workerUrl }, maxFinishedJobs: 1 });
   t.teardown(() => strict.close());
-  // Generating the candidate shifts of 80 agents × 28 days alone takes seconds, far beyond 0.05 s + 1 s.
-  const { res } = await post(strict, '/v1/solve-jobs', { scenario: largeScenario(80, 28), options: { timeLimitSeconds: 0.05 } });
+  const { res } = await post(strict, '/v1/solve-jobs', { scenario: { ...smallScenario(), name: 'stall' }, options: { timeLimitSeconds: 0.05 } });
   const overran = res.headers.location as string;
   const view = await waitForJob(strict, overran, ended);
   t.equal(view.status, 'failed');
@@ -593,6 +593,18 @@ t.test('watchdog: a solve that overruns its limit by the grace is terminated, an
   await waitForJob(strict, second.res.headers.location as string, ended);
   t.equal((await get(strict, overran)).status, 404, 'the oldest finished job was dropped');
   t.equal((await get(strict, '/health')).body.jobs, 1);
+});
+
+t.test('a time limit too short for the scenario ends the job at once with a 422-style error naming the option', async (t) => {
+  // The API's own size forecast is turned off: the core's check inside the worker answers instead.
+  const open = await makeApp({ refuseTooLarge: false });
+  t.teardown(() => open.close());
+  const started = Date.now();
+  const { res } = await post(open, '/v1/solve-jobs', { scenario: largeScenario(80, 28), options: { timeLimitSeconds: 0.05 } });
+  const view = await waitForJob(open, res.headers.location as string, ended);
+  t.equal(view.status, 'failed');
+  t.match(view.error, { title: 'Invalid solve options', errors: [{ path: '/body/options/timeLimitSeconds', message: /give at least \d+ s/ }] });
+  t.ok(Date.now() - started < 10_000, 'no watchdog needed');
 });
 
 t.test('never a 500 for bad input', async (t) => {

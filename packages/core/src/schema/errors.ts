@@ -27,6 +27,14 @@ export class ScenarioValidationError extends FlexrosterInputError {
   }
 }
 
+/** A solve option is invalid, or the time limit is too short for the scenario; paths are relative to the options. */
+export class SolveOptionsError extends FlexrosterInputError {
+  constructor(message: string, issues: readonly InputIssue[]) {
+    super(message, issues);
+    this.name = 'SolveOptionsError';
+  }
+}
+
 /** A roster (or swap) refers to unknown agents, bad times or skills. */
 export class RosterInputError extends FlexrosterInputError {
   constructor(issues: readonly InputIssue[]) {

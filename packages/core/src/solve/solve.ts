@@ -17,7 +17,7 @@ import type { SolveResult, SolveStatus } from '../schema/roster.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
-import { FlexrosterInputError } from '../schema/errors.js';
+import { SolveOptionsError } from '../schema/errors.js';
 import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
 import type { SolveEvent } from './events.js';
 
@@ -76,7 +76,7 @@ function checkSolveOptions(options: SolveOptions): void {
     const allowed: readonly string[] = OPTION_CHOICES[field];
     return value === undefined || allowed.includes(value as string) ? [] : [{ path: `/${field}`, message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})` }];
   });
-  if (issues.length > 0) throw new FlexrosterInputError('invalid solve options', issues);
+  if (issues.length > 0) throw new SolveOptionsError('invalid solve options', issues);
 }
 
 /** The tuning of one solve: `options.tuning` over the defaults, with `heuristicShare` as its shorthand. */
@@ -85,7 +85,7 @@ function solveTuning(options: SolveOptions): Tuning {
   const share: unknown = options.heuristicShare;
   if (share === undefined) return tuning;
   if (typeof share !== 'number' || !(share >= 0 && share <= 1))
-    throw new FlexrosterInputError('invalid solve options', [{ path: '/heuristicShare', message: `must be a number from 0 to 1 (got ${JSON.stringify(share)})` }]);
+    throw new SolveOptionsError('invalid solve options', [{ path: '/heuristicShare', message: `must be a number from 0 to 1 (got ${JSON.stringify(share)})` }]);
   return { ...tuning, heuristicShare: share, decomposeHeuristicShare: share };
 }
 
@@ -327,7 +327,7 @@ function refuseUnbuildable(candidatesMs: number, elapsedSeconds: number, limit: 
 }
 
 function tooLarge(message: string): never {
-  throw new FlexrosterInputError('time limit too short for this scenario', [{ path: '/timeLimitSeconds', message }]);
+  throw new SolveOptionsError('time limit too short for this scenario', [{ path: '/timeLimitSeconds', message }]);
 }
 
 export function relativeGap(cost: number, bound: number): number {

@@ -7,7 +7,7 @@
  * Time shares are fractions: of the whole solve's time (`total`) or of what is left when the step starts
  * (`left`), as each entry says.
  */
-import { FlexrosterInputError, type InputIssue } from '../schema/errors.js';
+import { SolveOptionsError, type InputIssue } from '../schema/errors.js';
 
 interface Entry {
   readonly default: number;
@@ -93,7 +93,7 @@ export const DEFAULT_TUNING: Tuning = Object.freeze(
 export function resolveTuning(overrides: unknown, path = '/tuning'): Tuning {
   if (overrides === undefined) return DEFAULT_TUNING;
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))
-    throw new FlexrosterInputError('invalid solve options', [{ path, message: 'must be an object of tuning values' }]);
+    throw new SolveOptionsError('invalid solve options', [{ path, message: 'must be an object of tuning values' }]);
   const issues: InputIssue[] = [];
   const out: Record<string, number> = { ...DEFAULT_TUNING };
   for (const [name, value] of Object.entries(overrides)) {
@@ -108,6 +108,6 @@ export function resolveTuning(overrides: unknown, path = '/tuning'): Tuning {
     }
     out[name] = value;
   }
-  if (issues.length > 0) throw new FlexrosterInputError('invalid solve options', issues);
+  if (issues.length > 0) throw new SolveOptionsError('invalid solve options', issues);
   return Object.freeze(out as Tuning);
 }

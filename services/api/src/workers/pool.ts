@@ -5,7 +5,7 @@
  * cancel) is terminated and replaced, because a synchronous solver cannot be interrupted any other way.
  */
 import { Worker } from 'node:worker_threads';
-import { FlexrosterInputError, RosterInputError, ScenarioValidationError, type SolveProgress, type SolveResult } from '@flexroster/core';
+import { FlexrosterInputError, RosterInputError, ScenarioValidationError, SolveOptionsError, type SolveProgress, type SolveResult } from '@flexroster/core';
 import type { FromWorker, SerializedError, SolveTask, ToWorker } from './protocol.js';
 
 export interface SolvePoolOptions {
@@ -17,6 +17,8 @@ export interface SolvePoolOptions {
   readonly graceSeconds?: number;
   /** Heap limit of each worker; a solve that exceeds it fails alone instead of taking the server down. */
   readonly workerMaxHeapMb?: number;
+  /** The worker script (default: ./solve-worker.js beside this file); it must speak protocol.ts. */
+  readonly workerUrl?: URL;
 }
 
 export interface SolveHooks {
@@ -101,6 +103,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function reviveError(error: SerializedError): Error {
   if (error.name === 'ScenarioValidationError') return new ScenarioValidationError(error.issues ?? []);
   if (error.name === 'RosterInputError') return new RosterInputError(error.issues ?? []);
+  if (error.name === 'SolveOptionsError') return new SolveOptionsError(error.message.split(':')[0] ?? 'invalid solve options', error.issues ?? []);
   if (error.name === 'FlexrosterInputError') return new FlexrosterInputError(error.message.split(':')[0] ?? 'invalid input', error.issues ?? []);
   const revived = new Error(error.message);
   revived.name = error.name;
@@ -270,7 +273,7 @@ export class SolvePool {
 
   private spawn(slot: Slot): Worker {
     slot.ready = false;
-    const worker = new Worker(new URL('./solve-worker.js', import.meta.url), {
+    const worker = new Worker(this.options.workerUrl ?? new URL('./solve-worker.js', import.meta.url), {
       // The worker is compiled JS: do not hand it the parent's loaders (a test runner's TypeScript hook, for one).
       execArgv: [],
       ...(this.options.workerMaxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerMaxHeapMb } } : {}),
