@@ -10,7 +10,7 @@ export * from './schema/scenario.js';
 export * from './schema/roster.js';
 export * from './schema/errors.js';
 export { validateScenario, parseScenario, schemaIssues, type SchemaError, type ValidationReport, type ValidationWarning } from './validate/validate.js';
-export { solve, relativeGap, DEFAULT_TIME_LIMIT_SECONDS, type SolveOptions, type SolveProgress } from './solve/solve.js';
+export { solve, relativeGap, DEFAULT_TIME_LIMIT_SECONDS, type SolveOptions, type SolveProgress, type SolveIncumbent } from './solve/solve.js';
 export type { SolveEvent, SolveStep } from './solve/events.js';
 export { TUNING, DEFAULT_TUNING, resolveTuning, type Tuning, type TuningName, type TuningOverrides } from './solve/tuning.js';
 export { evaluate, evaluateScenario } from './evaluate/api.js';

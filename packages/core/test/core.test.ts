@@ -551,3 +551,17 @@ t.test('lowerBound: null when no bound is known, a number when one is; gap only 
   t.type(proved.lowerBound, 'number', 'a proven bound');
   t.equal(typeof proved.gap, 'number');
 });
+
+t.test('onIncumbent: each improved roster, copied when reported, costing what it says', async (t) => {
+  for (const strategy of ['direct', 'decompose'] as const) {
+    const s = smallScenario();
+    const seen: { cost: number; roster: () => Roster }[] = [];
+    const r = await solve(s, { timeLimitSeconds: 2, backend: jslpBackend(), strategy, onIncumbent: (inc) => seen.push(inc) });
+    t.ok(seen.length > 0, `${strategy}: at least one incumbent`);
+    // Built only now, after the solve went on changing its roster: each is still the roster of its moment.
+    const costs = seen.map((inc) => evaluate(s, inc.roster()).costs.total);
+    t.same(costs.map((c) => Math.round(c * 1e6)), seen.map((inc) => Math.round(inc.cost * 1e6)), `${strategy}: each roster costs its reported cost`);
+    t.ok(costs.every((c, i) => i === 0 || c <= costs[i - 1]! + 1e-9), `${strategy}: never worse than the one before`);
+    t.ok(r.cost <= costs.at(-1)! + 1e-9, `${strategy}: the result is no worse than the last incumbent`);
+  }
+});

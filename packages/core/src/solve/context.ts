@@ -23,7 +23,8 @@ export interface DecomposeOptions {
   /** Thresholds and time shares (solve/tuning.ts; default DEFAULT_TUNING). */
   readonly tuning?: Tuning;
   readonly signal?: AbortSignal;
-  readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined) => void;
+  /** `shifts()` copies the standing roster (call it within the callback); given with a cost only. */
+  readonly onImprove?: (phase: 'heuristic' | 'relaxation' | 'lns', cost: number | undefined, bound: number | undefined, shifts?: () => Shift[][]) => void;
   /** Each step as it ends, in words (see `SolveEvent`); messages are only made when this is given. */
   readonly onEvent?: (event: SolveEvent) => void;
   /** Which LP relaxation gives the bound: per agent, over agent classes, or (`auto`) classes when the per-agent one would not finish in time, both when it is one LP with demand per interval. */
@@ -173,7 +174,9 @@ export class SolveContext {
 
   /** Tells the caller the standing roster (when it keeps every rule) and bound. */
   report(phase: 'heuristic' | 'relaxation' | 'lns'): void {
-    this.options.onImprove?.(phase, this.main.inf === 0 ? this.main.cost : undefined, this.#bound);
+    const main = this.main;
+    if (main.inf === 0) this.options.onImprove?.(phase, main.cost, this.#bound, () => main.search.shifts());
+    else this.options.onImprove?.(phase, undefined, this.#bound);
   }
 
   /** The incumbent keeps every hard rule and is within the MIP gap of the bound: nothing left to gain. */
@@ -238,7 +241,7 @@ export class SolveContext {
       const better = inf < before.inf - 1e-9 || cost < before.cost - 1e-9;
       target.cost = cost;
       target.inf = inf;
-      if (better && inf === 0 && target === this.#main) this.options.onImprove?.('lns', cost, this.#bound);
+      if (better && inf === 0 && target === this.#main) this.options.onImprove?.('lns', cost, this.#bound, () => target.search.shifts());
       return better;
     }
     restore();

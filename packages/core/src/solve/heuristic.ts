@@ -38,7 +38,8 @@ export interface HeuristicOptions {
   readonly signal?: AbortSignal;
   /** Start from these shifts (per agent) instead of an empty roster. */
   readonly initial?: readonly (readonly Shift[])[];
-  readonly onImprove?: (cost: number, infeasibility: number) => void;
+  /** After each pass and each kept improvement; `shifts()` copies the roster as it stands (call it within the callback). */
+  readonly onImprove?: (cost: number, infeasibility: number, shifts: () => Shift[][]) => void;
 }
 
 export interface HeuristicResult {
@@ -282,7 +283,7 @@ export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicRe
     }
     return xs;
   };
-  const report = () => options.onImprove?.(search.totalCost(), search.totalInfeasibility());
+  const report = () => options.onImprove?.(search.totalCost(), search.totalInfeasibility(), () => search.shifts());
   // Construction: cover demand first, then repair what contracts still need.
   let passes = 0;
   if (!options.initial) {

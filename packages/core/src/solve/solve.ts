@@ -13,7 +13,7 @@ import { runHeuristic } from './heuristic.js';
 import { buildRosterModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
-import type { SolveResult, SolveStatus } from '../schema/roster.js';
+import type { Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
@@ -47,6 +47,13 @@ export interface SolveOptions {
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: SolveProgress) => void;
+  /**
+   * Each time the best roster keeping every hard rule improves (heuristic, decomposition windows; a MIP's
+   * rosters only arrive with the result). The roster's shifts are copied when this is called, so `roster()`
+   * may be called at any time later, and only when wanted: improvements can come thousands a second, and
+   * building the roster costs more than the copy.
+   */
+  readonly onIncumbent?: (incumbent: SolveIncumbent) => void;
   /** Each step of a decomposition as it ends, in words (solve/events.ts): for logs, never needed for the result. */
   readonly onEvent?: (event: SolveEvent) => void;
   /**
@@ -63,6 +70,12 @@ export interface SolveOptions {
    * both side by side when the per-agent one is a single LP with demand per interval (see solve/route.ts).
    */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
+}
+
+export interface SolveIncumbent {
+  /** The cost of the roster, as `bestCost` in progress. */
+  readonly cost: number;
+  readonly roster: () => Roster;
 }
 
 export const DEFAULT_TIME_LIMIT_SECONDS = 30;
@@ -115,6 +128,15 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       elapsedSeconds: elapsed(),
     });
 
+  const onIncumbent = options.onIncumbent;
+  const incumbent = onIncumbent
+    ? (cost: number | undefined, shifts: (() => Shift[][]) | undefined) => {
+        if (cost === undefined || !shifts) return;
+        const copy = shifts();
+        onIncumbent({ cost, roster: () => shiftsToRoster(p, copy) });
+      }
+    : undefined;
+
   const backend = options.backend ?? jslpBackend();
   // The model is built first: whether the backend will take it decides how long the heuristic may run.
   const built = buildRosterModel(q, deadline, (done, of) =>
@@ -150,7 +172,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      onImprove: (phase, cost, bound) => {
+      onImprove: (phase, cost, bound, shifts) => {
+        incumbent?.(cost, shifts);
         if (cost !== undefined) lastCost = cost;
         if (bound !== undefined) lastBound = Math.max(bound, coverageBound);
         progress(phase === 'heuristic' ? 'heuristic' : 'backend', lastCost, lastBound ?? (coverageBound > 0 ? coverageBound : undefined));
@@ -175,7 +198,11 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     deadline: Math.min(deadline - reserveMs, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
-    onImprove: (cost, inf) => (inf === 0 ? progress('heuristic', cost) : undefined),
+    onImprove: (cost, inf, shifts) => {
+      if (inf > 0) return;
+      incumbent?.(cost, shifts);
+      progress('heuristic', cost);
+    },
   });
   let best: { shifts: Shift[][]; source: string } = { shifts: heuristic.shifts, source: 'heuristic' };
   let bestEval = evaluateShifts(q, best.shifts);
