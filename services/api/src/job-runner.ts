@@ -4,14 +4,19 @@
  * by an API without threads, or handed back after a crash). Runs on PostgreSQL and on PGlite alike.
  *
  * Contract: a claimed job's lease is renewed every `leaseSeconds / 3`; progress is written at most once a
- * second; a cancel set by any API process arrives by NOTIFY, and by polling the flag every `cancelPollMs` (default 1 s) should a notification be missed. While the database cannot be
- * reached the runner takes no new jobs; its running jobs' leases then run out and others retry them.
+ * second; a job's best roster (checkpoint) at most every 5 s; a cancel set by any API process arrives by
+ * NOTIFY, and by polling the flag every `cancelPollMs` (default 1 s) should a notification be missed.
+ *
+ * Losing the database: a failing claim, sweep or lease renewal stops the claim loop at once. The running
+ * solves go on while their leases, as last renewed, still hold (a blip costs nothing); once a lease has run
+ * out the solve is cancelled and its job left to the others, who retry it (one attempt counted). Meanwhile
+ * the runner probes the database with backoff (RECONNECT_BACKOFF_MS) and, once it answers, takes jobs again.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
 import { describeError } from './jobs.js';
-import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveProgress, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
+import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveCheckpoint, saveProgress, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 
 export interface RunnerOptions {
@@ -23,9 +28,13 @@ export interface RunnerOptions {
   /** Jobs this runner may start now (default: the pool's idle threads). */
   readonly capacity?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** The database was lost (`lost`, with the error), solves were abandoned, or it answers again (`back`). */
+  readonly onConnection?: (event: { state: 'lost' | 'abandoned' | 'back'; detail: string }) => void;
 }
 
 const PROGRESS_WRITE_MS = 1000;
+/** First and longest wait between probes of a lost database: quick to see a blip end, gentle on a long outage. */
+export const RECONNECT_BACKOFF_MS = { first: 500, max: 30_000 } as const;
 
 export const runnerId = (role: string) => `${role}:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -38,8 +47,12 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
-  private healthy = true;
   private lastSweep = 0;
+  /** Per running job, until when (Date.now() ms) its lease surely holds: its claim's or last renewal's start plus the lease. */
+  private readonly heldUntil = new Map<string, number>();
+  /** Set while the database cannot be reached: the pending probe and the wait before the next one. */
+  private lost: { timer: NodeJS.Timeout; backoffMs: number } | undefined;
+  private readonly onCancel = (id: string) => this.cancels.get(id)?.();
 
   constructor(
     private readonly store: Store,
@@ -55,10 +68,7 @@ export class JobRunner {
   }
 
   start(): void {
-    this.store.listen(CANCEL_CHANNEL, (id) => this.cancels.get(id)?.()).then(
-      (stop) => (this.stopped ? void stop() : (this.unlisten = stop)),
-      (error: unknown) => this.options.onError?.(error),
-    );
+    this.listen();
     this.heartbeat = setInterval(() => void this.renew(), (this.options.leaseSeconds * 1000) / 3);
     this.heartbeat.unref();
     this.schedule(0);
@@ -68,18 +78,29 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.lost) clearTimeout(this.lost.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.unlisten?.().catch(() => undefined);
     const ids = [...this.running.keys()];
     this.running.clear();
+    this.heldUntil.clear();
     if (ids.length > 0)
       await this.store
         .query("UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0) WHERE lease_owner = $1 AND status = 'running'", [this.owner])
         .catch((error: unknown) => this.options.onError?.(error));
   }
 
+  private listen(): void {
+    this.store.listen(CANCEL_CHANNEL, this.onCancel).then(
+      (stop) => (this.stopped ? void stop() : (this.unlisten = stop)),
+      (error: unknown) => this.options.onError?.(error),
+    );
+  }
+
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped || this.lost) return;
+    // One claim loop: a tick still in flight across a loss and its end must not start a second.
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), ms);
     this.timer.unref();
   }
@@ -97,27 +118,98 @@ export class JobRunner {
         this.lastSweep = Date.now();
         await sweepAbandoned(this.store, this.options.ttlSeconds);
       }
-      if (this.healthy && this.capacity() > 0) {
+      if (this.capacity() > 0) {
+        const claimedAt = Date.now();
         const row = await claimJob(this.store, this.owner, this.options.leaseSeconds);
         if (row && !this.stopped) {
+          this.heldUntil.set(row.id, claimedAt + this.options.leaseSeconds * 1000);
           this.run(row);
           took = true;
         }
       }
     } catch (error) {
-      this.options.onError?.(error);
+      this.lose(error);
+      return;
     }
     this.schedule(took ? 0 : (this.options.pollMs ?? 250));
   }
 
-  private async renew(): Promise<void> {
+  /** Renews every lease held here; true when the database answered. */
+  private async renew(): Promise<boolean> {
+    if (this.lost) return false;
+    const startedAt = Date.now();
     try {
-      await renewLeases(this.store, this.owner, this.options.leaseSeconds);
-      this.healthy = true;
+      await renewLeases(this.store, this.owner, this.options.leaseSeconds, [...this.heldUntil.keys()]);
     } catch (error) {
-      this.healthy = false;
+      this.lose(error);
+      return false;
+    }
+    for (const id of this.heldUntil.keys()) this.heldUntil.set(id, startedAt + this.options.leaseSeconds * 1000);
+    return true;
+  }
+
+  /** The database failed a claim, sweep or renewal: stop taking jobs and probe until it answers. */
+  private lose(error: unknown): void {
+    this.options.onError?.(error);
+    if (this.lost || this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.options.onConnection?.({ state: 'lost', detail: error instanceof Error ? error.message : String(error) });
+    this.lost = { timer: this.probeLater(RECONNECT_BACKOFF_MS.first), backoffMs: RECONNECT_BACKOFF_MS.first };
+  }
+
+  private probeLater(ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => void this.probe(), Math.min(ms, this.nextLeaseEnd()));
+    timer.unref();
+    return timer;
+  }
+
+  /** Milliseconds until the first lease held here runs out (a lost runner's moment to give its job up). */
+  private nextLeaseEnd(): number {
+    return Math.max(0, Math.min(Infinity, ...this.heldUntil.values()) - Date.now());
+  }
+
+  /** While lost: gives up the solves whose lease ran out, then tries the database again. */
+  private async probe(): Promise<void> {
+    const lost = this.lost;
+    if (!lost || this.stopped) return;
+    this.abandonExpired();
+    const startedAt = Date.now();
+    let ok = true;
+    try {
+      await renewLeases(this.store, this.owner, this.options.leaseSeconds, [...this.heldUntil.keys()]);
+    } catch (error) {
+      ok = false;
       this.options.onError?.(error);
     }
+    if (this.stopped) return;
+    if (!ok) {
+      lost.backoffMs = Math.min(RECONNECT_BACKOFF_MS.max, lost.backoffMs * 2);
+      lost.timer = this.probeLater(lost.backoffMs);
+      return;
+    }
+    for (const id of this.heldUntil.keys()) this.heldUntil.set(id, startedAt + this.options.leaseSeconds * 1000);
+    this.lost = undefined;
+    this.options.onConnection?.({ state: 'back', detail: `${this.running.size} solves kept` });
+    // A new connection for LISTEN, should the old one have died with the database.
+    this.listen();
+    this.schedule(0);
+  }
+
+  /**
+   * Cancels the solves whose lease ran out while the database was lost: their jobs are others' to retry now,
+   * and nothing of them is written from here (as after stop()).
+   */
+  private abandonExpired(): void {
+    const now = Date.now();
+    const gone = [...this.heldUntil].filter(([, until]) => until <= now).map(([id]) => id);
+    for (const id of gone) {
+      const handle = this.running.get(id);
+      this.heldUntil.delete(id);
+      this.running.delete(id);
+      this.cancels.delete(id);
+      handle?.cancel();
+    }
+    if (gone.length > 0) this.options.onConnection?.({ state: 'abandoned', detail: `${gone.length} solves cancelled: their leases ran out while the database was lost` });
   }
 
   private run(row: JobRow & { scenario?: unknown }): void {
@@ -129,6 +221,8 @@ export class JobRunner {
         lastWrite = Date.now();
         saveProgress(this.store, id, this.owner, progress).catch((error: unknown) => this.options.onError?.(error));
       },
+      // Already throttled by the solve worker (CHECKPOINT_INTERVAL_MS).
+      onCheckpoint: (checkpoint) => saveCheckpoint(this.store, id, this.owner, checkpoint).catch((error: unknown) => this.options.onError?.(error)),
     });
     this.running.set(id, handle);
     let cancelled = false;
@@ -140,6 +234,7 @@ export class JobRunner {
     this.cancels.set(id, cancel);
     // A cancel asked before the LISTEN, or a missed NOTIFY, is still seen by polling the flag.
     const poll = setInterval(() => {
+      if (this.lost) return;
       cancelRequested(this.store, id).then(
         (yes) => yes && cancel(),
         (error: unknown) => this.options.onError?.(error),
@@ -152,6 +247,7 @@ export class JobRunner {
       // A job handed back by stop() is no longer ours to finish.
       if (this.running.get(id) !== handle) return;
       this.running.delete(id);
+      this.heldUntil.delete(id);
       this.store.tx((db) => finishJob(db, id, this.owner, { status, ttlSeconds: this.options.ttlSeconds, ...extra })).catch((error: unknown) => this.options.onError?.(error));
     };
     handle.result.then(

@@ -8,9 +8,9 @@ import { EventEmitter } from 'node:events';
 import { FlexrosterInputError, relativeGap, type SolveProgress, type SolveResult } from '@flexroster/core';
 import { PoolClosedError, SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
 import type { SolveTask } from './workers/protocol.js';
-import type { JobProgress, JobStatus, JobView } from './schemas.js';
+import type { JobCheckpoint, JobProgress, JobStatus, JobView } from './schemas.js';
 import { inputProblem } from './problem.js';
-import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, renewLeases, requestCancel, rowView, saveProgress, type JobRow } from './store/solve-jobs.js';
+import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, renewLeases, requestCancel, rowView, saveCheckpoint, saveProgress, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 
 export interface JobStoreOptions {
@@ -46,6 +46,8 @@ export interface Job {
   progress: SolveProgress | undefined;
   result?: SolveResult;
   error?: JobView['error'];
+  /** The best roster so far while it runs (shown until a result supersedes it). */
+  checkpoint?: JobCheckpoint;
   /** Resolves when the job reaches done, failed or cancelled. */
   readonly finished: Promise<void>;
 }
@@ -149,6 +151,11 @@ export class JobStore {
           const snapshot = job.progress;
           this.write(job, (store) => saveProgress(store, id, durable.owner, snapshot));
         }
+      },
+      onCheckpoint: (checkpoint) => {
+        job.checkpoint = { cost: checkpoint.cost, roster: checkpoint.roster, savedAt: new Date().toISOString() };
+        const durable = this.options.durable;
+        if (durable) this.write(job, (store) => saveCheckpoint(store, id, durable.owner, checkpoint));
       },
     });
     this.jobs.set(id, job);
@@ -283,6 +290,7 @@ export class JobStore {
       progress,
       ...(result ? { result } : {}),
       ...(job.error ? { error: job.error } : {}),
+      ...(job.checkpoint && !result ? { checkpoint: job.checkpoint } : {}),
     };
   }
 

@@ -116,6 +116,18 @@ export const JobErrorSchema = Type.Object({
   errors: Type.Optional(Type.Array(IssueSchema)),
 });
 
+export const JobCheckpointSchema = Type.Object(
+  {
+    cost: Type.Number({ description: 'Cost of the checkpointed roster' }),
+    roster: Roster,
+    savedAt: Type.String({ description: 'ISO 8601 instant it was saved' }),
+  },
+  {
+    description:
+      'The best roster keeping every hard rule saved while the job ran (at most every few seconds; the cheapest over all its attempts). Shown while the job runs and when it failed (the error says so); never with a result, which supersedes it.',
+  },
+);
+
 export const JobViewSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: JobStatusSchema,
@@ -130,7 +142,9 @@ export const JobViewSchema = Type.Object({
   progress: JobProgressSchema,
   result: Type.Optional(SolveResult),
   error: Type.Optional(JobErrorSchema),
+  checkpoint: Type.Optional(JobCheckpointSchema),
 });
+export type JobCheckpoint = Static<typeof JobCheckpointSchema>;
 export type JobView = Static<typeof JobViewSchema>;
 
 export const JobParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The job id from POST /v1/solve-jobs' }) });

@@ -258,4 +258,13 @@ CREATE TABLE schedule_versions (
 INSERT INTO schedule_versions (schedule_id, version, tenant_id, roster, created_at) SELECT id, version, tenant_id, roster, updated_at FROM schedules;
 `,
   },
+  {
+    id: 8,
+    name: 'solve-job-checkpoint',
+    // A running job's best roster so far ({cost, roster}), kept across attempts and after a failure.
+    sql: `
+ALTER TABLE solve_jobs ADD COLUMN checkpoint jsonb;
+ALTER TABLE solve_jobs ADD COLUMN checkpoint_at timestamptz;
+`,
+  },
 ];

@@ -6,7 +6,7 @@
  */
 import type { SolveResult } from '@flexroster/core';
 import type { JobProgress, JobStatus, JobView } from '../schemas.js';
-import type { SolveTask } from '../workers/protocol.js';
+import type { SolveCheckpoint, SolveTask } from '../workers/protocol.js';
 import { iso, jsonb, type Db, type Store } from './store.js';
 import { emit } from './outbox.js';
 
@@ -24,6 +24,9 @@ export interface JobRow {
   readonly progress: Partial<JobProgress> | null;
   readonly result: SolveResult | null;
   readonly error: JobView['error'] | null;
+  /** The best roster so far, kept across attempts (see `saveCheckpoint`). */
+  readonly checkpoint: SolveCheckpoint | null;
+  readonly checkpoint_at: unknown;
   readonly lease_owner: string | null;
   readonly runner: string | null;
   readonly created_at: unknown;
@@ -33,7 +36,7 @@ export interface JobRow {
 }
 
 /** Every column but the scenario, which only the runner needs. */
-const VIEW_COLUMNS = 'id, seq, tenant_id, key_id, task, status, attempts, max_attempts, cancel_requested, progress, result, error, lease_owner, runner, created_at, started_at, finished_at, expires_at';
+const VIEW_COLUMNS = 'id, seq, tenant_id, key_id, task, status, attempts, max_attempts, cancel_requested, progress, result, error, checkpoint, checkpoint_at, lease_owner, runner, created_at, started_at, finished_at, expires_at';
 
 export interface NewJob {
   readonly id: string;
@@ -82,6 +85,18 @@ export async function saveProgress(db: Db, id: string, owner: string, progress: 
   await db.query('UPDATE solve_jobs SET progress = $3::jsonb, progress_at = now() WHERE id = $1 AND lease_owner = $2', [id, owner, jsonb(progress)]);
 }
 
+/**
+ * Keeps `checkpoint` as the job's best roster, while `owner` holds it and unless an earlier attempt saved
+ * one as cheap: a retry starts its search afresh, and its first rosters are usually worse.
+ */
+export async function saveCheckpoint(db: Db, id: string, owner: string, checkpoint: SolveCheckpoint): Promise<void> {
+  await db.query(
+    `UPDATE solve_jobs SET checkpoint = $3::jsonb, checkpoint_at = now()
+     WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND (checkpoint IS NULL OR (checkpoint->>'cost')::float8 > $4::float8)`,
+    [id, owner, jsonb({ cost: checkpoint.cost, roster: checkpoint.roster }), checkpoint.cost],
+  );
+}
+
 /** Ends the job (only while `owner` still holds it, so a runner whose lease was taken over writes nothing). */
 export async function finishJob(
   db: Db,
@@ -91,7 +106,8 @@ export async function finishJob(
 ): Promise<boolean> {
   const rows = await db.query<{ tenant_id: string }>(
     `UPDATE solve_jobs SET status = $3, result = $4::jsonb, error = $5::jsonb, finished_at = now(), expires_at = now() + $6 * interval '1 second',
-       lease_owner = NULL, lease_until = NULL
+       lease_owner = NULL, lease_until = NULL, checkpoint = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint END,
+       checkpoint_at = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint_at END
      WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING tenant_id`,
     [id, owner, end.status, jsonb(end.result ?? null), jsonb(end.error ?? null), end.ttlSeconds],
   );
@@ -106,9 +122,18 @@ export async function finishJob(
   return rows.length > 0;
 }
 
-/** Renews the lease of every open job `owner` holds. */
-export async function renewLeases(db: Db, owner: string, leaseSeconds: number): Promise<void> {
-  await db.query("UPDATE solve_jobs SET lease_until = now() + $2 * interval '1 second' WHERE lease_owner = $1 AND status IN ('queued', 'running')", [owner, leaseSeconds]);
+/**
+ * Renews the lease of every open job `owner` holds, or only of `ids` (a runner that gave some up while the
+ * database was lost leaves theirs to run out, for the sweep).
+ */
+export async function renewLeases(db: Db, owner: string, leaseSeconds: number, ids?: readonly string[]): Promise<void> {
+  if (ids === undefined)
+    await db.query("UPDATE solve_jobs SET lease_until = now() + $2 * interval '1 second' WHERE lease_owner = $1 AND status IN ('queued', 'running')", [owner, leaseSeconds]);
+  else
+    await db.query(
+      "UPDATE solve_jobs SET lease_until = now() + $2 * interval '1 second' WHERE lease_owner = $1 AND status IN ('queued', 'running') AND id IN (SELECT jsonb_array_elements_text($3::jsonb))",
+      [owner, leaseSeconds, jsonb(ids)],
+    );
 }
 
 /** Asks for a cancel. A queued job nobody holds ends at once; otherwise its runner sees the flag. Returns false when the job already ended. */
@@ -139,13 +164,16 @@ export async function sweepAbandoned(store: Store, ttlSeconds: number, all = fal
     [ttlSeconds],
   );
   await store.tx(async (tx) => {
-    const failed = await tx.query<{ id: string; tenant_id: string; error: unknown }>(
+    const failed = await tx.query<{ id: string; tenant_id: string; error: unknown; checkpoint_cost: number | null }>(
       `UPDATE solve_jobs SET status = 'failed', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL,
-         error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made')
-       WHERE ${lost} AND status = 'running' AND attempts >= max_attempts RETURNING id, tenant_id, error`,
+         error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made'
+           || CASE WHEN checkpoint IS NULL THEN '; no roster keeping every hard rule was checkpointed before'
+              ELSE '; the best roster checkpointed before (cost ' || (checkpoint->>'cost') || ') is kept in checkpoint' END)
+       WHERE ${lost} AND status = 'running' AND attempts >= max_attempts RETURNING id, tenant_id, error, (checkpoint->>'cost')::float8 AS checkpoint_cost`,
       [ttlSeconds],
     );
-    for (const f of failed) await emit(tx, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error });
+    for (const f of failed)
+      await emit(tx, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error, ...(f.checkpoint_cost !== null ? { checkpoint: { cost: f.checkpoint_cost } } : {}) });
   });
   await db.query(`UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE ${lost}`);
 }
@@ -197,5 +225,6 @@ export function rowView(row: JobRow, queuePosition?: number): JobView {
     progress,
     ...(result ? { result } : {}),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.checkpoint && !result ? { checkpoint: { cost: row.checkpoint.cost, roster: row.checkpoint.roster, savedAt: iso(row.checkpoint_at)! } } : {}),
   };
 }

@@ -121,6 +121,28 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   let listener: Promise<import('pg').PoolClient> | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  /**
+   * The LISTEN connection. A lost one ends the listening (the listeners' polling still sees every change)
+   * until the next listen(), which connects again and listens on every known channel anew.
+   */
+  const connectListener = (): Promise<import('pg').PoolClient> => {
+    const connecting = (async () => {
+      const client = await pool.connect();
+      client.on('notification', (message: { channel: string; payload?: string }) => {
+        for (const fn of handlers.get(message.channel) ?? []) fn(message.payload ?? '');
+      });
+      client.on('error', () => {
+        if (listener === connecting) listener = undefined;
+        client.release(true);
+      });
+      for (const known of handlers.keys()) await client.query(`LISTEN ${known}`);
+      return client;
+    })();
+    connecting.catch(() => {
+      if (listener === connecting) listener = undefined;
+    });
+    return connecting;
+  };
   return {
     kind: 'postgres',
     async query<T>(sql: string, params: readonly unknown[] = []) {
@@ -152,15 +174,7 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
     async listen(channel, onMessage) {
       if (!CHANNEL.test(channel)) throw new Error(`not a valid channel name: ${channel}`);
       // One connection carries every listener of this store.
-      listener ??= (async () => {
-        const client = await pool.connect();
-        client.on('notification', (message: { channel: string; payload?: string }) => {
-          for (const fn of handlers.get(message.channel) ?? []) fn(message.payload ?? '');
-        });
-        // A lost connection ends the listening; the listeners' polling still sees every change.
-        client.on('error', () => undefined);
-        return client;
-      })();
+      listener ??= connectListener();
       const client = await listener;
       let set = handlers.get(channel);
       if (!set) {

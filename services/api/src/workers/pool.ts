@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FlexrosterInputError, RosterInputError, ScenarioValidationError, SolveOptionsError, type SolveProgress, type SolveResult } from '@flexroster/core';
-import type { FromWorker, SerializedError, SolveTask, ToWorker } from './protocol.js';
+import type { FromWorker, SerializedError, SolveCheckpoint, SolveTask, ToWorker } from './protocol.js';
 
 export interface SolvePoolOptions {
   /** Solves that run at the same time, one worker thread each. */
@@ -25,6 +25,8 @@ export interface SolveHooks {
   /** The solve left the queue and started on a worker. */
   readonly onStart?: () => void;
   readonly onProgress?: (progress: SolveProgress) => void;
+  /** The best roster so far, at most every few seconds (jobs: their row keeps it should the runner die). */
+  readonly onCheckpoint?: (checkpoint: SolveCheckpoint) => void;
 }
 
 /**
@@ -267,7 +269,7 @@ export class SolvePool {
       } catch {
         // A failing listener must not stop the solve.
       }
-      worker.postMessage({ type: 'solve', jobId: task.id, scenario: task.scenario, task: { ...task.task, timeLimitSeconds: seconds }, cancelFlag: task.cancelFlag } satisfies ToWorker);
+      worker.postMessage({ type: 'solve', jobId: task.id, scenario: task.scenario, task: { ...task.task, timeLimitSeconds: seconds }, cancelFlag: task.cancelFlag, checkpoint: task.hooks.onCheckpoint !== undefined } satisfies ToWorker);
     }
   }
 
@@ -295,9 +297,10 @@ export class SolvePool {
     }
     const task = slot.current;
     if (slot.worker !== worker || !task || task.id !== message.jobId) return;
-    if (message.type === 'progress') {
+    if (message.type === 'progress' || message.type === 'checkpoint') {
       try {
-        task.hooks.onProgress?.(message.progress);
+        if (message.type === 'progress') task.hooks.onProgress?.(message.progress);
+        else task.hooks.onCheckpoint?.(message.checkpoint);
       } catch {
         // A failing listener must not stop the solve.
       }

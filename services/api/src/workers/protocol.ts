@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, Problem, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 
@@ -22,8 +22,16 @@ export type ToWorker =
        * message would only be read after it finished; a shared flag is seen at its next check.
        */
       readonly cancelFlag: SharedArrayBuffer;
+      /** Post 'checkpoint' messages (a job's solve; a synchronous solve needs none). */
+      readonly checkpoint?: boolean;
     }
   | { readonly type: 'cancel'; readonly jobId: string };
+
+/** A solve's best roster keeping every hard rule so far, and its cost. */
+export interface SolveCheckpoint {
+  readonly cost: number;
+  readonly roster: Roster;
+}
 
 /** An error crossing the thread boundary: class name, message, and the input issues of core input errors. */
 export interface SerializedError {
@@ -36,6 +44,8 @@ export type FromWorker =
   /** Modules loaded: the worker takes solves from now on (start-up does not count against a time limit). */
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: SolveProgress }
+  /** The best roster so far, at most every CHECKPOINT_INTERVAL_MS (solve-worker.ts). */
+  | { readonly type: 'checkpoint'; readonly jobId: string; readonly checkpoint: SolveCheckpoint }
   | { readonly type: 'result'; readonly jobId: string; readonly result: SolveResult }
   | { readonly type: 'error'; readonly jobId: string; readonly error: SerializedError };
 

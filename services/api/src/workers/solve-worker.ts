@@ -4,12 +4,18 @@
  * solve, which then returns the best roster found so far.
  */
 import { parentPort } from 'node:worker_threads';
-import { FlexrosterInputError, solve, type SolveProgress } from '@flexroster/core';
+import { FlexrosterInputError, solve, type SolveIncumbent, type SolveProgress } from '@flexroster/core';
 import { getBackend } from '../backends.js';
 import type { FromWorker, SerializedError, ToWorker } from './protocol.js';
 
 /** The heuristic reports every improvement, often thousands a second; the API needs a few a second. */
 const PROGRESS_INTERVAL_MS = 200;
+/**
+ * A job's best roster goes to its row at most this often: a runner that dies loses at most these seconds
+ * of search, and a roster of thousands of assignments (tens of kB of jsonb) is not rewritten on each of
+ * the heuristic's improvements. The first roster is posted at once.
+ */
+const CHECKPOINT_INTERVAL_MS = 5000;
 
 const port = parentPort;
 if (!port) throw new Error('solve-worker.js must run in a worker thread');
@@ -59,12 +65,14 @@ async function runSolve(message: Extract<ToWorker, { type: 'solve' }>): Promise<
     if (performance.now() - lastPost >= PROGRESS_INTERVAL_MS) flush();
     else flushTimer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
   };
+  const checkpoints = message.checkpoint ? checkpointer(jobId) : undefined;
   try {
     const result = await solve(message.scenario, {
       timeLimitSeconds: task.timeLimitSeconds,
       backend: getBackend(task.backend),
       signal: cancellableSignal(controller, flag),
       onProgress,
+      ...(checkpoints ? { onIncumbent: checkpoints.onIncumbent } : {}),
       ...(task.heuristicShare !== undefined ? { heuristicShare: task.heuristicShare } : {}),
       ...(task.seed !== undefined ? { seed: task.seed } : {}),
     });
@@ -75,8 +83,40 @@ async function runSolve(message: Extract<ToWorker, { type: 'solve' }>): Promise<
     if (flushTimer) clearTimeout(flushTimer);
     post({ type: 'error', jobId, error: serializeError(error) });
   } finally {
+    // The result (or the error) supersedes a checkpoint still waiting.
+    checkpoints?.stop();
     controllers.delete(jobId);
   }
+}
+
+/**
+ * Posts the newest incumbent at most every CHECKPOINT_INTERVAL_MS; one held back is posted when the
+ * interval is over (a timer: it fires once the solver awaits its backend, as after the heuristic).
+ */
+function checkpointer(jobId: string): { onIncumbent: (incumbent: SolveIncumbent) => void; stop: () => void } {
+  let last = -Infinity;
+  let pending: SolveIncumbent | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!pending) return;
+    const { cost, roster } = pending;
+    pending = undefined;
+    last = performance.now();
+    post({ type: 'checkpoint', jobId, checkpoint: { cost, roster: roster() } });
+  };
+  return {
+    onIncumbent: (incumbent) => {
+      pending = incumbent;
+      const wait = last + CHECKPOINT_INTERVAL_MS - performance.now();
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    stop: () => {
+      if (timer) clearTimeout(timer);
+      pending = undefined;
+    },
+  };
 }
 
 port.on('message', (message: ToWorker) => {
