@@ -203,6 +203,135 @@ t.test('PostgreSQL: an API without solve threads, two worker processes', async (
   });
 });
 
+/**
+ * A TCP proxy in front of the PostgreSQL server, which the test cuts (every connection dropped, new ones
+ * refused) and restores on the same port: a worker behind it loses its database as on a network fault.
+ */
+async function tcpProxy(url: string): Promise<{ url: string; cut: () => Promise<void>; restore: () => Promise<void> }> {
+  const { createServer, connect } = await import('node:net');
+  const target = new URL(url);
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', end).on('close', end);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  await listen(0);
+  const port = (server.address() as { port: number }).port;
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(port);
+  return {
+    url: proxied.toString(),
+    cut: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+    restore: () => listen(port),
+  };
+}
+
+t.test('checkpoints, and a worker that loses its database (PostgreSQL)', async (t) => {
+  const { schema, store } = await pgSchema(t);
+  const app = await buildApp({ store, adminKey: ADMIN, limits: { requestsPerMinute: 100_000, concurrentSolves: 100 }, jobQueue: { enqueueOnly: true, leaseSeconds: 2 }, heuristicShare: 0.9 });
+  t.teardown(() => app.close());
+  const auth = await integrationKey(app);
+  const proxy = await tcpProxy(PG_URL);
+  t.teardown(() => proxy.cut());
+  const env = { DB_SCHEMA: schema, LEASE_SECONDS: '2' };
+  // Alone at first, so it takes every job; two solve threads.
+  const behind = await startWorker({ ...env, DATABASE_URL: proxy.url, WORKERS: '2' });
+  t.teardown(() => stopWorker(behind));
+  const post = async (scenario: unknown, options: Json) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/solve-jobs', headers: auth, payload: { scenario, options } });
+    t.equal(res.statusCode, 202, res.body);
+    return (res.json() as Json).id as string;
+  };
+  const view = async (id: string) => (await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}`, headers: auth })).json() as Json;
+  const stored = async (id: string) => (await store.query<Json>('SELECT status, attempts, runner, checkpoint, result FROM solve_jobs WHERE id = $1', [id]))[0]!;
+  const logged = (w: WorkerProcess, msg: string) => until(msg, async () => (w.logs.join('').includes(`"msg":"${msg}"`) ? true : undefined), 30_000);
+
+  t.test('the best roster is checkpointed while the job runs; the result supersedes it', async (t) => {
+    const id = await post(largeScenario(40, 14), { timeLimitSeconds: 8 });
+    const first = await until('a checkpoint', async () => {
+      const r = await stored(id);
+      return r.checkpoint ? r : undefined;
+    });
+    t.equal(first.status, 'running', 'written before the end');
+    t.ok(first.checkpoint.roster.assignments.length > 0, 'a whole roster');
+    const running = await view(id);
+    t.equal(running.status, 'running');
+    t.ok(running.checkpoint.cost <= first.checkpoint.cost + 1e-9, 'the view shows the best roster so far');
+    t.ok(running.checkpoint.roster.assignments.length > 0);
+    t.ok(Date.parse(running.checkpoint.savedAt) > 0, 'with the time it was saved');
+    const evaluated = await app.inject({ method: 'POST', url: '/v1/evaluate', headers: auth, payload: { scenario: largeScenario(40, 14), roster: running.checkpoint.roster } });
+    t.equal(evaluated.statusCode, 200, 'the checkpoint is a roster the API evaluates');
+    t.ok(Math.abs((evaluated.json() as Json).costs.total - running.checkpoint.cost) < 1e-6, 'the roster costs what the checkpoint says');
+    const done = await until('done', async () => {
+      const v = await view(id);
+      return ENDED.has(v.status) ? v : undefined;
+    });
+    t.equal(done.status, 'done');
+    t.ok(done.result.cost <= first.checkpoint.cost + 1e-9, 'the result is no worse than a checkpoint');
+    t.notOk('checkpoint' in done, 'a result supersedes the checkpoint');
+    t.equal((await stored(id)).checkpoint, null, 'and the row drops it');
+  });
+
+  t.test('a worker that loses its database: stops taking jobs, gives its solves up, others retry, it comes back', async (t) => {
+    const retried = await post(largeScenario(40, 14), { timeLimitSeconds: 30 });
+    const lastTry = await post(largeScenario(40, 14), { timeLimitSeconds: 30 });
+    await until('both running here, checkpointed', async () => {
+      const rows = await Promise.all([retried, lastTry].map(stored));
+      return rows.every((r) => r.status === 'running' && r.runner === behind.owner && r.checkpoint) ? true : undefined;
+    });
+    // The second is on its last attempt: when its runner is lost it fails, keeping its checkpoint.
+    await store.query('UPDATE solve_jobs SET max_attempts = 1 WHERE id = $1', [lastTry]);
+    await proxy.cut();
+    await logged(behind, 'database lost');
+    await logged(behind, 'solves abandoned');
+    const other = await startWorker({ ...env, DATABASE_URL: PG_URL, WORKERS: '1' });
+    t.teardown(() => stopWorker(other));
+    const again = await until('retried by the other worker', async () => {
+      const r = await stored(retried);
+      return r.status === 'running' && r.attempts === 2 ? r : undefined;
+    });
+    t.equal(again.runner, other.owner, 'the other worker took it again (one attempt counted)');
+    const failed = await until('failed out of attempts', async () => {
+      const v = await view(lastTry);
+      return v.status === 'failed' ? v : undefined;
+    });
+    t.match(failed.error.detail, /on each of 1 attempts.*best roster checkpointed before \(cost [\d.]+\) is kept in checkpoint/);
+    t.notOk(failed.result, 'no result: it never finished');
+    t.ok(failed.checkpoint.roster.assignments.length > 0, 'the failed job keeps its best checkpointed roster');
+    t.ok(Date.parse(failed.checkpoint.savedAt) > 0);
+    t.equal(behind.child.exitCode, null, 'the worker stays up');
+
+    await proxy.restore();
+    await logged(behind, 'database back');
+    t.equal((await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${retried}`, headers: auth })).statusCode, 200);
+    const small = [];
+    for (let i = 0; i < 4; i++) small.push(await post(smallScenario(), { timeLimitSeconds: 1, backend: 'javascript-lp-solver' }));
+    const rows = await until('the small jobs', async () => {
+      const all = await Promise.all(small.map(stored));
+      return all.every((r) => ENDED.has(r.status)) ? all : undefined;
+    });
+    t.same(rows.map((r) => r.status), small.map(() => 'done'));
+    t.ok(rows.some((r) => r.runner === behind.owner), 'the worker takes jobs again');
+    t.ok(rows.every((r) => r.attempts === 1), 'each ran once');
+  });
+});
+
 t.test('a job survives an API restart', async (t) => {
   const run = async (t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>) => {
     const start = () => startServerProcess({ ...env, FLEXROSTER_ADMIN_KEY: ADMIN, LEASE_SECONDS: '2' }, 60_000);
