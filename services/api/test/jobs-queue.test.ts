@@ -298,6 +298,7 @@ t.test('checkpoints, and a worker that loses its database (PostgreSQL)', async (
     // The second is on its last attempt: when its runner is lost it fails, keeping its checkpoint.
     await store.query('UPDATE solve_jobs SET max_attempts = 1 WHERE id = $1', [lastTry]);
     await proxy.cut();
+    const firstAttempt = (await stored(retried)).checkpoint;
     await logged(behind, 'database lost');
     await logged(behind, 'solves abandoned');
     const other = await startWorker({ ...env, DATABASE_URL: PG_URL, WORKERS: '1' });
@@ -307,6 +308,8 @@ t.test('checkpoints, and a worker that loses its database (PostgreSQL)', async (
       return r.status === 'running' && r.attempts === 2 ? r : undefined;
     });
     t.equal(again.runner, other.owner, 'the other worker took it again (one attempt counted)');
+    const retrying = await view(retried);
+    t.ok(retrying.checkpoint.cost <= firstAttempt.cost + 1e-9, 'the retry shows the earlier attempt\'s checkpoint until it saves a cheaper one');
     const failed = await until('failed out of attempts', async () => {
       const v = await view(lastTry);
       return v.status === 'failed' ? v : undefined;
