@@ -298,11 +298,11 @@ t.test('re-plan after a demand surge: never worse than the base, costs recompute
 
 t.test('with a huge change cost a re-plan returns the base', async (t) => {
   const base = await publishedRoster();
-  for (const [day, factor] of [[1, 2], [4, 0], [6, 3]] as const) {
+  for (const [day, factor, strategy] of [[1, 2, 'direct'], [4, 0, 'direct'], [6, 3, 'decompose']] as const) {
     const s = surged(day, factor);
     const huge = 1e6;
-    const r = await solve(s, { timeLimitSeconds: 2, seed: day, base: { roster: base, changeCost: { perShiftMoved: huge, perShiftAddedOrRemoved: huge, perAgentTouched: huge } } });
-    t.same(r.changes, [], `demand × ${factor} on day ${day}: no change`);
+    const r = await solve(s, { timeLimitSeconds: 2, seed: day, strategy, base: { roster: base, changeCost: { perShiftMoved: huge, perShiftAddedOrRemoved: huge, perAgentTouched: huge } } });
+    t.same(r.changes, [], `demand × ${factor} on day ${day} (${strategy}): no change`);
     t.same(new Set(r.roster.assignments.map(keyOf)), new Set(base.assignments.map(keyOf)));
     t.equal(r.evaluation.costs.byRule['stability'], 0);
   }
@@ -378,6 +378,8 @@ t.test('a bad base is refused before any solve, naming its path', async (t) => {
   t.same(await paths({ ...ok, frozenBefore: 'tomorrow' }), ['/base/frozenBefore']);
   t.same(await paths({ ...ok, changeCost: { ...changeCost, perShiftMoved: -1 } }), ['/base/changeCost/perShiftMoved'], 'a negative price');
   t.same(await paths({ roster: base }), ['/base'], 'changeCost is required');
+  t.same(await paths({ ...ok, changeCost: { ...changeCost, perAgentTouched: Infinity } }), ['/base/changeCost/perAgentTouched'], 'an infinite price (a huge one keeps the base)');
+  t.same(await paths({ ...ok, roster: { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-23')] } }), ['/base/roster/assignments/1'], 'the same shift twice');
   // A frozen base shift that the absence now breaks cannot stay and cannot change: refused, naming it.
   const a2Tue = base.assignments.findIndex((x) => x.agentId === 'a2' && x.start.startsWith('2026-03-24'));
   if (a2Tue >= 0) t.same(await paths({ roster: base, changeCost, frozenBefore: '2026-03-26T00:00Z' }), [`/base/roster/assignments/${a2Tue}`]);

@@ -29,8 +29,17 @@ export function locateBase(p: Problem, input: unknown): StabilityBase {
       if (s && (s.day < 0 || s.day >= p.days)) issues.push({ path: `${path}/${i}/start`, message: `${as.start} is outside the horizon (${p.startDate}, ${p.days} days)` });
       return s;
     });
+  for (const [field, price] of Object.entries(base.changeCost))
+    if (!Number.isFinite(price)) issues.push({ path: `/base/changeCost/${field}`, message: 'must be finite (a price far above any coverage cost keeps the base)' });
   const roster = locate(base.roster.assignments, '/base/roster/assignments');
   const pinned = locate(base.pinned ?? [], '/base/pinned');
+  const seen = new Set<string>();
+  roster.forEach((s, i) => {
+    if (!s) return;
+    const key = `${s.agent}|${shiftKey(s)}`;
+    if (seen.has(key)) issues.push({ path: `/base/roster/assignments/${i}`, message: 'the same shift twice' });
+    seen.add(key);
+  });
   const frozenBefore = base.frozenBefore === undefined ? undefined : parseDateTime(base.frozenBefore, p.zone);
   if (base.frozenBefore !== undefined && frozenBefore === undefined) issues.push({ path: '/base/frozenBefore', message: `not a valid instant: ${base.frozenBefore}` });
   (base.onlyAgents ?? []).forEach((id, i) => (p.agentById.has(id) ? undefined : issues.push({ path: `/base/onlyAgents/${i}`, message: `unknown agent ${id}` })));
