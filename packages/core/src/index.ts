@@ -15,6 +15,7 @@ export type { SolveEvent, SolveStep } from './solve/events.js';
 export { TUNING, DEFAULT_TUNING, resolveTuning, type Tuning, type TuningName, type TuningOverrides } from './solve/tuning.js';
 export { evaluate, evaluateScenario } from './evaluate/api.js';
 export { rosterChanges, changesBetween, type RosterChange } from './evaluate/changes.js';
+export { stabilityRule, shiftChanges, changePrice, STABILITY, type StabilityBase, type ChangeCost } from './rules/stability.js';
 export { expandProblem, makeShift, type Problem, type Shift, type AgentContext } from './expand/problem.js';
 export { generateCandidates } from './shifts/candidates.js';
 export { buildRosterModel } from './model/build.js';

@@ -227,3 +227,193 @@ t.test('rosterChanges: moves, additions and removals between two rosters, per ag
     t.match((e as InstanceType<typeof RosterInputError>).issues, [{ path: '/b/assignments/0/agentId' }], 'names the roster and the field');
   }
 });
+
+// ---- Minimal-change solve: SolveOptions.base, the stability rule, result.changes ----
+
+const changeCost = { perShiftMoved: 50, perShiftAddedOrRemoved: 80, perAgentTouched: 100 };
+const keyOf = (a: { agentId: string; start: string; end: string; skill: string }) => `${a.agentId}|${Date.parse(a.start)}|${Date.parse(a.end)}|${a.skill}`;
+/** A published roster of the small scenario, solved once and shared by the tests below. */
+let published: Roster | undefined;
+async function publishedRoster(): Promise<Roster> {
+  published ??= (await solve(smallScenario(), { timeLimitSeconds: 3, seed: 7 })).roster;
+  return published;
+}
+/** The stability cost recomputed by hand from a change list. */
+const priced = (changes: readonly { agentId: string; before: unknown; after: unknown }[], c = changeCost) =>
+  changes.reduce((sum, x) => sum + (x.before && x.after ? c.perShiftMoved : c.perShiftAddedOrRemoved), 0) + new Set(changes.map((x) => x.agentId)).size * c.perAgentTouched;
+
+t.test('re-plan after an absence: the hole is handled with few changes, and nothing else moves', async (t) => {
+  const { rosterChanges } = await import('@flexroster/core');
+  const base = await publishedRoster();
+  const s = clone(smallScenario());
+  const a1Wed = base.assignments.find((x) => x.agentId === 'a1' && x.start.startsWith('2026-03-25'));
+  // a1 falls ill on the afternoon of a day it works (or Wednesday, when it does not).
+  const date = (a1Wed ?? base.assignments.find((x) => x.agentId === 'a1')!).start.slice(0, 10);
+  s.agents[0]!.leave = [{ start: `${date}T12:00`, end: `${date}T23:00`, type: 'sick' }];
+  const frozenBefore = `${date}T00:00:00Z`;
+  const replan = await solve(s, { timeLimitSeconds: 4, seed: 3, base: { roster: base, changeCost, frozenBefore } });
+  t.same(replan.evaluation.violations, [], 'every hard rule holds, the absence included');
+  t.same(replan.changes, rosterChanges(s, base, replan.roster), 'result.changes is the evaluator’s list');
+  t.ok(replan.changes!.length <= 3, `few changes (${JSON.stringify(replan.changes)})`);
+  t.ok(replan.changes!.some((c) => c.agentId === 'a1' && c.before?.start.startsWith(date)), 'a1’s shift on the day of the absence is gone');
+  t.ok(replan.changes!.every((c) => Date.parse((c.before ?? c.after)!.start) >= Date.parse(frozenBefore)), 'nothing before frozenBefore');
+  const scratch = await solve(s, { timeLimitSeconds: 4, seed: 3 });
+  const fromScratch = rosterChanges(s, base, scratch.roster);
+  t.ok(replan.changes!.length <= fromScratch.length, `no more changes than a solve from scratch (${replan.changes!.length} vs ${fromScratch.length})`);
+  t.equal(replan.evaluation.costs.byRule['stability'], priced(replan.changes!), 'the reported stability cost is the recomputed one');
+});
+
+/** The small scenario with one day's demand raised, so a re-plan has a reason to change something. */
+function surged(day: number, factor: number): Scenario {
+  const s = clone(smallScenario());
+  s.demand![day]!.required = s.demand![day]!.required.map((v) => Math.round(v * factor));
+  return s;
+}
+
+t.test('re-plan after a demand surge: never worse than the base, costs recomputed, and onlyAgents honoured', async (t) => {
+  const { rosterChanges } = await import('@flexroster/core');
+  const base = await publishedRoster();
+  const s = surged(3, 2);
+  const opts = { roster: base, changeCost: { perShiftMoved: 5, perShiftAddedOrRemoved: 8, perAgentTouched: 10 } };
+  const baseCost = evaluate(s, base, { base: opts }).costs.total;
+  t.equal(evaluate(s, base, { base: opts }).costs.byRule['stability'], 0, 'the base costs nothing against itself');
+  const r = await solve(s, { timeLimitSeconds: 4, seed: 5, base: opts });
+  t.same(r.evaluation.violations, []);
+  t.ok(r.cost <= baseCost + 1e-9, `never worse than the base in the priced objective (${r.cost} vs ${baseCost})`);
+  const again = evaluate(s, r.roster, { base: opts });
+  t.equal(again.costs.total, r.cost, 'the evaluator prices the result as the solve did');
+  t.equal(r.evaluation.costs.byRule['stability'], priced(r.changes!, opts.changeCost), 'the stability cost is the sum of its changes');
+  t.equal(again.costs.byRule['stability'], r.evaluation.costs.byRule['stability']);
+  if (r.stats.backendStatus === 'optimal' && r.status === 'optimal') t.ok(Math.abs(r.stats.backendObjective! - r.cost) < 1e-6, 'the model’s objective is the checked cost');
+
+  // Only a2 may change: a1 and a3 keep the base exactly.
+  const only = await solve(s, { timeLimitSeconds: 3, seed: 5, base: { ...opts, onlyAgents: ['a2'] } });
+  t.same(only.evaluation.violations, []);
+  t.ok(only.changes!.every((c) => c.agentId === 'a2'), `only a2 changes (${JSON.stringify(only.changes)})`);
+  t.same(rosterChanges(s, base, only.roster).filter((c) => c.agentId !== 'a2'), []);
+  // A roster that changes a kept agent is a hard violation in the evaluator.
+  const moved = { assignments: base.assignments.filter((x) => x !== base.assignments.find((y) => y.agentId === 'a1')) };
+  t.match(evaluate(s, moved, { base: { ...opts, onlyAgents: ['a2'] } }).violations, [{ rule: 'stability', agentId: 'a1' }]);
+});
+
+t.test('with a huge change cost a re-plan returns the base', async (t) => {
+  const base = await publishedRoster();
+  for (const [day, factor, strategy] of [[1, 2, 'direct'], [4, 0, 'direct'], [6, 3, 'decompose']] as const) {
+    const s = surged(day, factor);
+    const huge = 1e6;
+    const r = await solve(s, { timeLimitSeconds: 2, seed: day, strategy, base: { roster: base, changeCost: { perShiftMoved: huge, perShiftAddedOrRemoved: huge, perAgentTouched: huge } } });
+    t.same(r.changes, [], `demand × ${factor} on day ${day} (${strategy}): no change`);
+    t.same(new Set(r.roster.assignments.map(keyOf)), new Set(base.assignments.map(keyOf)));
+    t.equal(r.evaluation.costs.byRule['stability'], 0);
+  }
+});
+
+t.test('property: a re-plan never changes anything before frozenBefore, nor any pinned shift', async (t) => {
+  const { SolveOptionsError } = await import('@flexroster/core');
+  const base = await publishedRoster();
+  const fc = (await import('fast-check')).default;
+  let solved = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 6 }), // surge day
+      fc.integer({ min: 0, max: 3 }), // surge factor
+      fc.integer({ min: 0, max: 7 * 24 - 1 }), // frozenBefore, hours after the horizon's start
+      fc.subarray(base.assignments.map((_, i) => i), { maxLength: 3 }), // pinned base shifts
+      fc.option(fc.record({ agent: fc.constantFrom('a1', 'a2', 'a3'), day: fc.integer({ min: 0, max: 6 }), hour: fc.integer({ min: 7, max: 14 }) }), { nil: undefined }), // a pinned new shift
+      async (day, factor, frozenHours, pinnedIdx, extra) => {
+        const s = surged(day, factor);
+        const frozenBefore = new Date(Date.parse('2026-03-23T00:00:00Z') + frozenHours * 3_600_000).toISOString();
+        const pinned = pinnedIdx.map((i) => base.assignments[i]!);
+        if (extra) {
+          const date = `2026-03-${23 + extra.day}`;
+          pinned.push(shift(extra.agent, date, `${String(extra.hour).padStart(2, '0')}:00`, `${String(extra.hour + 8).padStart(2, '0')}:00`));
+        }
+        let r;
+        try {
+          r = await solve(s, { timeLimitSeconds: 2, seed: day + 1, base: { roster: base, changeCost: { perShiftMoved: 1, perShiftAddedOrRemoved: 2, perAgentTouched: 1 }, frozenBefore, pinned } });
+        } catch (e) {
+          // Only a pinned shift may be refused (it breaks a hard rule, or changes what is frozen), and by its path.
+          if (!(e instanceof SolveOptionsError)) throw e;
+          t.ok(e.issues.every((x) => x.path.startsWith('/base/pinned/')), `refused at ${JSON.stringify(e.issues)}`);
+          return true;
+        }
+        solved++;
+        const has = new Set(r.roster.assignments.map(keyOf));
+        const had = new Set(base.assignments.map(keyOf));
+        const cut = Date.parse(frozenBefore);
+        for (const a of base.assignments) if (Date.parse(a.start) < cut && !has.has(keyOf(a))) return false;
+        for (const a of r.roster.assignments) if (Date.parse(a.start) < cut && !had.has(keyOf(a))) return false;
+        for (const a of pinned) if (!has.has(keyOf(a))) return false;
+        return r.evaluation.violations.length === 0 || r.status === 'infeasible';
+      },
+    ),
+    { numRuns: 8, seed: 19 },
+  );
+  t.ok(solved > 0, `${solved} of 8 re-plans solved`);
+});
+
+t.test('a bad base is refused before any solve, naming its path', async (t) => {
+  const { SolveOptionsError } = await import('@flexroster/core');
+  const base = await publishedRoster();
+  const s = clone(smallScenario());
+  s.agents[1]!.leave = [{ start: '2026-03-24T00:00', end: '2026-03-25T00:00' }];
+  const paths = async (b: unknown) => {
+    try {
+      await solve(s, { timeLimitSeconds: 2, base: b as never });
+    } catch (e) {
+      if (e instanceof SolveOptionsError) return e.issues.map((x) => x.path);
+      throw e;
+    }
+    return [];
+  };
+  const ok = { roster: { assignments: [] }, changeCost };
+  t.same(await paths({ ...ok, roster: { assignments: [shift('zz', '2026-03-23')] } }), ['/base/roster/assignments/0/agentId'], 'a base roster for another agent');
+  t.same(await paths({ ...ok, roster: { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-04-02')] } }), ['/base/roster/assignments/1/start'], 'a base roster for other dates');
+  t.same(await paths({ ...ok, pinned: [shift('a2', '2026-03-24')] }), ['/base/pinned/0'], 'a pinned shift on leave');
+  t.same(await paths({ ...ok, pinned: [shift('a1', '2026-03-23', '14:00', '22:00'), shift('a1', '2026-03-24', '07:00', '15:00')] }), ['/base/pinned/1'], 'two pinned shifts 9 h apart break the rest rule');
+  t.same(await paths({ ...ok, pinned: [shift('a1', '2026-03-23', '03:00', '11:00')] }), ['/base/pinned/0'], 'a pinned shift no template allows');
+  t.same(await paths({ ...ok, onlyAgents: ['a1'], pinned: [shift('a3', '2026-03-23')] }), ['/base/pinned/0'], 'a pinned shift for an agent who keeps the base');
+  t.same(await paths({ ...ok, frozenBefore: '2026-03-25T00:00Z', pinned: [shift('a1', '2026-03-23')] }), ['/base/pinned/0'], 'a pinned shift that would change the frozen past');
+  t.same(await paths({ ...ok, onlyAgents: ['a1', 'nobody'] }), ['/base/onlyAgents/1']);
+  t.same(await paths({ ...ok, frozenBefore: 'tomorrow' }), ['/base/frozenBefore']);
+  t.same(await paths({ ...ok, changeCost: { ...changeCost, perShiftMoved: -1 } }), ['/base/changeCost/perShiftMoved'], 'a negative price');
+  t.same(await paths({ roster: base }), ['/base'], 'changeCost is required');
+  t.same(await paths({ ...ok, changeCost: { ...changeCost, perAgentTouched: Infinity } }), ['/base/changeCost/perAgentTouched'], 'an infinite price (a huge one keeps the base)');
+  t.same(await paths({ ...ok, roster: { assignments: [shift('a1', '2026-03-23'), shift('a1', '2026-03-23')] } }), ['/base/roster/assignments/1'], 'the same shift twice');
+  // A frozen base shift that the absence now breaks cannot stay and cannot change: refused, naming it.
+  const a2Tue = base.assignments.findIndex((x) => x.agentId === 'a2' && x.start.startsWith('2026-03-24'));
+  if (a2Tue >= 0) t.same(await paths({ roster: base, changeCost, frozenBefore: '2026-03-26T00:00Z' }), [`/base/roster/assignments/${a2Tue}`]);
+  else t.same(await paths({ roster: { assignments: [...base.assignments, shift('a2', '2026-03-24')] }, changeCost, frozenBefore: '2026-03-26T00:00Z' }), [`/base/roster/assignments/${base.assignments.length}`]);
+  // The evaluator refuses the same base the same way.
+  t.throws(() => evaluate(s, base, { base: { ...ok, onlyAgents: ['nobody'] } }), SolveOptionsError);
+});
+
+t.test('the model prices change exactly: a re-plan’s optimum is the cheapest roster found by enumeration', async (t) => {
+  // One agent, three days, eight starts a day: 9³ rosters, each evaluated against the base.
+  const dates = ['2026-03-23', '2026-03-24', '2026-03-25'];
+  const s = clone(smallScenario());
+  s.horizon.days = 3;
+  s.agents = s.agents.slice(0, 1);
+  s.contracts[0]!.hoursPerWeek = { min: 0, max: 40 };
+  s.demand = s.demand!.slice(0, 3);
+  s.demand[1]!.required = s.demand[1]!.required.map((_, h) => (h >= 14 && h < 22 ? 2 : 0)); // Tuesday's work moves to the evening
+  const base: Roster = { assignments: [shift('a1', dates[0]!, '09:00', '17:00'), shift('a1', dates[1]!, '08:00', '16:00')] };
+  const options: Roster[] = [];
+  const perDay = dates.map((d) => [null, ...Array.from({ length: 8 }, (_, k) => shift('a1', d, `${String(7 + k).padStart(2, '0')}:00`, `${String(15 + k).padStart(2, '0')}:00`))]);
+  for (const x of perDay[0]!) for (const y of perDay[1]!) for (const z of perDay[2]!) options.push({ assignments: [x, y, z].filter((a) => a !== null) });
+  const seen = new Set<string>();
+  for (const changeCost of [
+    { perShiftMoved: 5, perShiftAddedOrRemoved: 8, perAgentTouched: 10 }, // a move is cheaper than two unpaired changes
+    { perShiftMoved: 700, perShiftAddedOrRemoved: 40, perAgentTouched: 0 }, // a move is dearer than a removal and an addition
+    { perShiftMoved: 0, perShiftAddedOrRemoved: 0, perAgentTouched: 250 }, // only touching the agent costs
+  ]) {
+    const b = { roster: base, changeCost };
+    const cheapest = Math.min(...options.map((r) => evaluate(s, r, { base: b })).filter((e) => e.violations.length === 0).map((e) => e.costs.total));
+    const r = await solve(s, { timeLimitSeconds: 3, base: b });
+    t.equal(r.stats.backendStatus, 'optimal', `${JSON.stringify(changeCost)}: proven optimal`);
+    t.ok(Math.abs(r.cost - cheapest) < 1e-6, `the solve’s cost ${r.cost} is the enumerated minimum ${cheapest}`);
+    t.ok(Math.abs(r.stats.backendObjective! - r.cost) < 1e-6, `the model’s objective ${r.stats.backendObjective} is the checked cost`);
+    seen.add(JSON.stringify(r.changes));
+  }
+  t.ok(seen.size > 1, `the prices lead to different re-plans (${[...seen].join(' | ')})`);
+});

@@ -10,6 +10,7 @@ import { RosterInputError } from '../schema/errors.js';
 import { schemaIssues } from '../validate/validate.js';
 import { evaluateScenario } from './api.js';
 import { rosterToShifts, shiftToAssignment } from './roster.js';
+import { shiftChanges } from '../rules/stability.js';
 
 export interface RosterChange {
   readonly agentId: string;
@@ -31,23 +32,13 @@ export function rosterChanges(scenario: unknown, a: unknown, b: unknown): Roster
   return changesBetween(p, shifts[0]!, shifts[1]!);
 }
 
-/** The same on located shifts, per agent. */
+/** The same on located shifts, per agent (the pairing is the stability rule's, so prices and lists agree). */
 export function changesBetween(p: Problem, before: readonly (readonly Shift[])[], after: readonly (readonly Shift[])[]): RosterChange[] {
-  const out: RosterChange[] = [];
-  p.agents.forEach((ag, ai) => {
-    const key = (s: Shift) => `${s.start}|${s.end}|${s.skill}`;
-    const had = new Set((before[ai] ?? []).map(key));
-    const has = new Set((after[ai] ?? []).map(key));
-    const removed = (before[ai] ?? []).filter((s) => !has.has(key(s))).sort((x, y) => x.start - y.start);
-    const added = (after[ai] ?? []).filter((s) => !had.has(key(s))).sort((x, y) => x.start - y.start);
-    const mine: { at: number; change: RosterChange }[] = [];
-    for (const r of removed) {
-      const j = added.findIndex((s) => s.day === r.day);
-      const moved = j >= 0 ? added.splice(j, 1)[0]! : undefined;
-      mine.push({ at: r.start, change: { agentId: ag.id, before: shiftToAssignment(p, r), after: moved ? shiftToAssignment(p, moved) : null } });
-    }
-    for (const s of added) mine.push({ at: s.start, change: { agentId: ag.id, before: null, after: shiftToAssignment(p, s) } });
-    out.push(...mine.sort((x, y) => x.at - y.at).map((m) => m.change));
-  });
-  return out;
+  return p.agents.flatMap((ag, ai) =>
+    shiftChanges(before[ai] ?? [], after[ai] ?? []).map((c) => ({
+      agentId: ag.id,
+      before: c.before ? shiftToAssignment(p, c.before) : null,
+      after: c.after ? shiftToAssignment(p, c.after) : null,
+    })),
+  );
 }

@@ -3,6 +3,7 @@
  * real time, requirements per interval and skill, per-agent contexts (zone, contract, leave), and shifts
  * located in both the site's and the agent's local time.
  */
+import type { StabilityBase } from '../rules/stability.js';
 import type { Agent, Contract, PersonalRule, Scenario, ShiftTemplate } from '../schema/scenario.js';
 import { DEFAULT_MIN_REST_HOURS, DEFAULT_WEIGHTS } from '../schema/scenario.js';
 import { erlangRequirement } from '../demand/erlang.js';
@@ -102,6 +103,8 @@ export interface Problem {
   readonly weights: { understaffedPerAgentHour: number; overstaffedPerAgentHour: number; shiftUnderPerAgent: number; shiftOverPerAgent: number };
   /** Days before the horizon whose work `scenario.history` gives for every agent (days -historyDays … -1); 0 without history. */
   readonly historyDays: number;
+  /** The base roster of a minimal-change solve (`SolveOptions.base`, solve/base.ts); undefined otherwise. */
+  readonly stability?: StabilityBase;
 }
 
 export function weekOfDay(p: Problem, day: number): number {

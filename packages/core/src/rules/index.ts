@@ -19,6 +19,7 @@ import { maxLateShiftsRule } from './personal/max-late-shifts.js';
 import { maxWorkingDaysRule } from './personal/max-working-days.js';
 import { preferredDayOffRule } from './personal/preferred-day-off.js';
 import { shiftRequestRule } from './personal/shift-request.js';
+import { stabilityRule } from './stability.js';
 
 export const RULES: readonly RuleModule[] = [
   coverageRule,
@@ -43,6 +44,7 @@ export const RULES: readonly RuleModule[] = [
   maxWorkingDaysRule,
   preferredDayOffRule,
   shiftRequestRule,
+  stabilityRule,
 ];
 
 /** Rules that judge one agent at a time (everything but coverage). */

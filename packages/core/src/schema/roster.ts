@@ -68,6 +68,32 @@ export const Evaluation = Type.Object({
   ),
 });
 
+/** What a minimal-change solve starts from (`SolveOptions.base`): the published roster and the price of departing from it. */
+export const ReplanBase = Type.Object(
+  {
+    roster: Roster,
+    changeCost: Type.Object(
+      {
+        perShiftMoved: Type.Number({ minimum: 0, description: 'A shift replaced by another of the same agent on the same agent-local day' }),
+        perShiftAddedOrRemoved: Type.Number({ minimum: 0, description: 'A shift added, or removed, with no same-day counterpart' }),
+        perAgentTouched: Type.Number({ minimum: 0, description: 'Each agent with at least one change' }),
+      },
+      { additionalProperties: false },
+    ),
+    frozenBefore: Type.Optional(DateTime), // hard: nothing that starts before this instant changes
+    pinned: Type.Optional(Type.Array(Assignment, { description: 'Hard: these shifts are in the roster' })),
+    onlyAgents: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Only these agents may change; every other keeps the base exactly' })),
+  },
+  { additionalProperties: false },
+);
+
+/** One change between two rosters: a move (both set), an addition (before null) or a removal (after null). */
+export const RosterChangeSchema = Type.Object({
+  agentId: Type.String(),
+  before: Type.Union([Assignment, Type.Null()]),
+  after: Type.Union([Assignment, Type.Null()]),
+});
+
 export const SolveStatus = Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('infeasible')]);
 
 export const SolveStats = Type.Object({
@@ -114,6 +140,7 @@ export const SolveResult = Type.Object({
     }),
   ),
   roster: Roster,
+  changes: Type.Optional(Type.Array(RosterChangeSchema, { description: 'With `options.base`: the changes from the base roster, per agent, then start' })),
   evaluation: Evaluation,
   warnings: Type.Array(Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() })),
   stats: SolveStats,
@@ -121,6 +148,7 @@ export const SolveResult = Type.Object({
 
 export type Assignment = Static<typeof Assignment>;
 export type Roster = Static<typeof Roster>;
+export type ReplanBase = Static<typeof ReplanBase>;
 export type Finding = Static<typeof Finding>;
 export type CoverageRow = Static<typeof CoverageRow>;
 export type ShiftCoverageRow = Static<typeof ShiftCoverageRow>;

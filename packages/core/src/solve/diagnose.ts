@@ -23,7 +23,8 @@ export function diagnoseAgents(p: Problem): Diagnosis {
   const unreachableMinimum = new Set<number>();
   p.agents.forEach((a, ai) => {
     const path = `/agents/${ai}`;
-    if (a.candidates.length === 0) {
+    // An agent kept to an empty base (a re-plan outside `onlyAgents`) has no candidates by design.
+    if (a.candidates.length === 0 && !p.stability?.kept.has(ai)) {
       warnings.push({ code: 'no-candidate-shifts', path, message: `${a.id} has no shift that passes skills, templates, leave, start window and personal needs` });
     }
     for (const b of hoursBounds(p, a)) {

@@ -13,7 +13,9 @@ import { runHeuristic } from './heuristic.js';
 import { buildRosterModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
-import type { Roster, SolveResult, SolveStatus } from '../schema/roster.js';
+import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
+import { locateBase, withBase } from './base.js';
+import { changesBetween } from '../evaluate/changes.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
@@ -70,6 +72,13 @@ export interface SolveOptions {
    * both side by side when the per-agent one is a single LP with demand per interval (see solve/route.ts).
    */
   readonly relaxation?: 'auto' | 'agents' | 'classes';
+  /**
+   * A minimal-change solve (re-plan): the published roster, the price of each change against it (the
+   * `stability` rule), and what may not change (hard): anything starting before `frozenBefore`, the `pinned`
+   * shifts, every agent outside `onlyAgents`. The search starts from the base, and the result lists `changes`.
+   * A bad base is refused before solving (SolveOptionsError at `/base/...`). See solve/base.ts.
+   */
+  readonly base?: ReplanBase;
 }
 
 export interface SolveIncumbent {
@@ -111,9 +120,11 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   const deadline = t0 + limit * 1000;
   const scenario = parseScenario(input);
   const warnings = [...validateScenario(scenario).warnings];
-  const p = expandProblem(scenario);
+  const expanded = expandProblem(scenario);
+  const base = options.base !== undefined ? locateBase(expanded, options.base) : undefined;
   const candidatesStart = performance.now();
-  const candidateShifts = generateCandidates(p);
+  const candidateShifts = generateCandidates(expanded);
+  const p = base ? withBase(expanded, base) : expanded;
   refuseUnbuildable(performance.now() - candidatesStart, elapsed(), limit, candidateShifts, tuning);
   const diagnosis = diagnoseAgents(p);
   warnings.push(...diagnosis.warnings);
@@ -169,7 +180,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       // Small models' builds are mostly fixed costs, which say little about the machine.
       machineSlowness: variables >= tuning.directMipMaxColumns ? Math.min(tuning.machineSlownessMax, Math.max(1, buildSeconds / (variables * tuning.buildSecondsPerColumn))) : 1,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
-      ...(options.relaxation ? { relaxation: options.relaxation } : {}),
+      // Classes would share one agent's prices of change among agents with different bases.
+      ...(base && (options.relaxation ?? 'auto') === 'auto' ? { relaxation: 'agents' as const } : options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       onImprove: (phase, cost, bound, shifts) => {
@@ -198,6 +210,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     deadline: Math.min(deadline - reserveMs, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
+    // A re-plan starts from the base, so it ends no worse than the base (where the base keeps every hard rule).
+    ...(q.stability ? { initial: q.stability.initial } : {}),
     onImprove: (cost, inf, shifts) => {
       if (inf > 0) return;
       incumbent?.(cost, shifts);
@@ -301,6 +315,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       ...(lowerBound !== null && Object.keys(bounds).length > 0 ? { bounds } : {}),
       ...(q !== p ? { infeasibleAgents: [...diagnosis.unreachableMinimum].map((ai) => p.agents[ai]!.id) } : {}),
       roster: shiftsToRoster(p, best.shifts),
+      ...(p.stability ? { changes: changesBetween(p, p.stability.shifts, best.shifts) } : {}),
       evaluation: bestEval,
       warnings,
       stats: {

@@ -18,6 +18,7 @@ export async function startRoster(ctx: SolveContext, relaxation: Promise<LpSolut
     deadline: Math.min(ctx.deadline, ctx.start + Math.max(0.05, ctx.total * ctx.tuning.decomposeHeuristicShare) * 1000),
     seed: ctx.seed,
     signal: heuristicStop.signal,
+    ...(ctx.p.stability ? { initial: ctx.p.stability.initial } : {}),
     onImprove: (cost, inf, shifts) => (inf === 0 ? ctx.options.onImprove?.('heuristic', cost, undefined, shifts) : undefined),
   });
   ctx.main = incumbent(new RosterSearch(ctx.p, heuristic.shifts));
