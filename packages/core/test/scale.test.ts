@@ -311,6 +311,9 @@ t.test('a per-agent relaxation that does not finish in time: the class LP gives 
   t.match(loneStory, /class LP beside the per-agent LP \(\d+ classes, \d+ columns\): \d/, loneStory);
   t.match(loneStory, /per-agent LP over the class plan's shifts: \d[^;]* over \d+ shift columns/, loneStory);
   t.match(loneStory, /restricted MIP over \d+ of \d+ shifts: (optimal|feasible)/, loneStory);
+  // Beside that MIP the plan is rounded on the main thread; a rounded roster once kept is never lost.
+  t.match(loneStory, /rounded per-agent plan: (\d|infeasible)/, loneStory);
+  for (const kept of loneStory.matchAll(/rounded per-agent plan[^:;]*: ([\d.]+) \(kept\)/g)) t.ok(lone.cost <= Number(kept[1]) + 1e-6, `cost ${lone.cost} ≤ the kept rounding ${kept[1]}`);
   t.notMatch(loneStory, /unfinished at 85 %/, 'no second class LP late in the limit');
   t.ok(weekBuilt.lp.variables.length > 20_000 && weekBuilt.lp.variables.length <= 60_000, `${weekBuilt.lp.variables.length} columns`);
   const weekClassLp = await highs.solve(classAggregation(weekP, weekBuilt).model, { timeLimitSeconds: 30, relaxIntegrality: true });

@@ -3,7 +3,8 @@
  * - `relaxByClasses`: the bound on the class route (the per-agent relaxation would not finish in time); its
  *   plan (`ctx.classPlan`) is followed later (follow-plan-phase.ts).
  * - `startClassChain`: beside a lone per-agent LP of an interval-demand model, the class LP's bound, then the
- *   per-agent LP over its plan's shifts, then the restricted MIP over that LP's shifts and the roster's; it
+ *   per-agent LP over its plan's shifts, that plan rounded (rounding.ts), then the restricted MIP over that LP's
+ *   shifts and the roster's; it
  *   stops once the per-agent LP is in, whose own restricted MIP and reduced-cost fixing take over.
  * - `lateClassBound`: a per-agent relaxation still running after `lateRelaxationShare` of the time gets the
  *   class LP's bound beside it.
@@ -18,6 +19,7 @@ import { classAggregation } from '../class-bound.js';
 import { round2, type SolveContext } from '../context.js';
 import { agentPlanNote, agentPlanOverClassPlan } from './follow-plan-phase.js';
 import { restrictedMip } from './restricted-mip.js';
+import { roundRelaxation, tryRounded } from './rounding.js';
 
 export interface ClassLp {
   readonly aggregation: AgentAggregation;
@@ -73,7 +75,12 @@ async function classChain(ctx: SolveContext, classLp: Promise<ClassLp>): Promise
   if (!agentLp.values || ctx.relaxationDone || ctx.closeEnough() || ctx.stopped()) return;
   // All of what is left (where the per-agent LP comes in time, its own restricted MIP runs beside this one),
   // less the re-planning's share while the roster breaks a rule: it keeps every rule, should this MIP not.
-  await restrictedMip(ctx, { values: agentLp.values, timeLimit: ctx.main.inf > 0 ? ctx.left() * ctx.tuning.chainRestrictedShareWhileBroken : ctx.left() - 0.1 });
+  const mip = restrictedMip(ctx, { values: agentLp.values, timeLimit: ctx.main.inf > 0 ? ctx.left() * ctx.tuning.chainRestrictedShareWhileBroken : ctx.left() - 0.1 });
+  // Meanwhile this thread rounds the nearly integral plan: a roster near its objective at once, kept should the
+  // MIP (in a worker) not finish in what is left on a slow or busy machine. Rounded first, the MIP lost the
+  // heuristic roster's shifts from its columns and did worse on a quiet machine.
+  await tryRounded(ctx, roundRelaxation(ctx, agentLp.values), 'rounded per-agent plan');
+  await mip;
 }
 
 /** Starts the class LP for the bound, beside a per-agent relaxation still running late (no wait for it). */

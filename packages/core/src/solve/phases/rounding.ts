@@ -15,10 +15,19 @@ import { runHeuristicYielding } from './start-roster.js';
 import { repairAgents } from './repair.js';
 
 export async function roundingPhase(ctx: SolveContext): Promise<void> {
-  const { p, built, main } = ctx;
+  const { p, built } = ctx;
   const values = ctx.relaxation?.values;
   const rounded = ctx.followed ? undefined : values ? roundRelaxation(ctx, values) : ctx.classPlan ? disaggregate(p, built, ctx.classPlan.aggregation, ctx.classPlan.values) : undefined;
-  if (!rounded || ctx.stopped()) return;
+  if (rounded) await tryRounded(ctx, rounded, 'rounded relaxation');
+}
+
+/**
+ * A rounded plan made to keep the rules by the local search (at most `roundingRepairShare` of the whole), taken
+ * if it beats the incumbent; if it still breaks a rule but is cheaper, its broken agents are re-planned alone.
+ */
+export async function tryRounded(ctx: SolveContext, rounded: Shift[][], what: string): Promise<void> {
+  const { p, main } = ctx;
+  if (ctx.stopped()) return;
   const repaired = await runHeuristicYielding(p, {
     deadline: Math.min(ctx.deadline, performance.now() + Math.max(0.05, ctx.total * ctx.tuning.roundingRepairShare) * 1000),
     seed: ctx.seed + 1,
@@ -29,8 +38,8 @@ export async function roundingPhase(ctx: SolveContext): Promise<void> {
   repaired.shifts.forEach((sh, ai) => changes.set(ai, sh));
   const before = main.cost;
   const took = ctx.tryShifts(changes);
-  ctx.note('rounding', `rounded relaxation: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
-  ctx.trace?.('rounding', `rounded ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
+  ctx.note('rounding', `${what}: ${repaired.infeasibility === 0 ? repaired.cost : 'infeasible'}${took ? ' (kept)' : ''}`);
+  ctx.trace?.('rounding', `${what} ${repaired.cost} inf ${repaired.infeasibility}: ${before} → ${main.cost}`);
   if (repaired.infeasibility > 0 && repaired.cost < main.cost && !ctx.stopped()) {
     // The local search could not make the rounded roster keep every rule, but it is cheaper than the
     // incumbent (on year-long instances many times cheaper, as its coverage follows the relaxation):
@@ -40,8 +49,8 @@ export async function roundingPhase(ctx: SolveContext): Promise<void> {
     const all = new Map<number, Shift[]>();
     rounding.search.state.forEach((st, ai) => all.set(ai, st.shifts));
     const kept = rounding.inf === 0 && ctx.tryShifts(all);
-    ctx.note('rounding', `rounded relaxation with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
-    ctx.trace?.('rounding', `rounded + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
+    ctx.note('rounding', `${what} with its agents re-planned: ${rounding.inf === 0 ? rounding.cost : 'still breaking hard rules'}${kept ? ' (kept)' : ''}`);
+    ctx.trace?.('rounding', `${what} + agent repair ${rounding.cost} inf ${rounding.inf} → ${main.cost}`);
   }
 }
 
