@@ -23,6 +23,8 @@ function facts(columns: number, weeks: number, totalSeconds: number, more: Parti
     presolveSwitch: true,
     relaxationSeconds: predictedRelaxationSeconds(columns, weeks) * slowness,
     totalSeconds,
+    agents: Math.round(columns / 350),
+    classes: Math.max(1, Math.round(columns / 3500)),
     ...more,
   };
 }
@@ -60,9 +62,11 @@ const shiftRoute: Partial<Route> = { waitForRelaxation: false, lateClassBound: f
 const table: [string, RouteFacts, { relaxation?: 'auto' | 'agents' | 'classes' }, Partial<Route>][] = [
   ['S-like: lone LP, class chain beside it, neighbours in the restricted MIP', S, {}, { ...chain, restrictedNeighbours: true }],
   ['M-like: lone LP, class chain beside it', M, {}, chain],
-  ['M-like on a machine 4× slower at 10 s: still the lone LP (forecast 12 s ≤ 2 × 10 s), improved beside it (12 s > 45 % of 10 s)', facts(36_942, 1, 10, {}, 4), {}, { ...chain, improveWhileRelaxing: true }],
+  ['M-like on a machine 2× slower at 10 s: still the lone LP (forecast 6 s ≤ 10 s), improved beside it (6 s > 45 % of 10 s)', facts(36_942, 1, 10, {}, 2), {}, { ...chain, improveWhileRelaxing: true }],
+  ['M-like on a machine 4× slower at 10 s: the forecast 12 s exceeds the time, class route', facts(36_942, 1, 10, {}, 4), {}, classRoute],
   ['M-like at 5 s: the forecast 3 s is more than 45 % of the time, so the roster is improved beside the LP', facts(36_942, 1, 5), {}, { ...chain, improveWhileRelaxing: true }],
-  ['M-like on a machine 4× slower at 5 s: the forecast exceeds twice the time, class route', facts(36_942, 1, 5, {}, 4), {}, classRoute],
+  ['M-like on a machine 2× slower at 5 s: the forecast 6 s exceeds the time, class route', facts(36_942, 1, 5, {}, 2), {}, classRoute],
+  ['a hopeless lone LP whose classes barely aggregate (12 classes of 16 agents): the per-agent route with the chain, improved beside it', facts(53_640, 4, 7, { agents: 16, classes: 12 }, 2), {}, { ...chain, improveWhileRelaxing: true }],
   ['L-like: weekly LPs, waited for, class bound if late', L, {}, { bound: 'agents-split' }],
   ['L-like on a machine 2× slower: the weekly LPs would take more than 40 % of the time, class route', facts(157_000, 2, 60, {}, 2), {}, classRoute],
   ['XL-like: class route, huge windows, no symmetry search', XL, {}, { ...classRoute, windows: 'huge', symmetrySearch: false }],
@@ -101,6 +105,8 @@ t.test('routeFacts: measured on the model and the backend', async (t) => {
   const big = routeFacts(p, built, { name: 'x', solve: async () => ({ status: 'error', seconds: 0 }), presolveSwitch: true }, 10, DEFAULT_TUNING, 2);
   t.match(big, { columns: built.lp.variables.length, rows: built.lp.rows.length, weeks: 1, intervalDemand: true, backendTakesWhole: true, sizeLimited: false, presolveSwitch: true, totalSeconds: 10 });
   t.equal(big.relaxationSeconds, 2 * predictedRelaxationSeconds(built.lp.variables.length, 1), 'the slowness scales an interval-demand forecast');
+  t.equal(big.agents, 6);
+  t.ok(big.classes >= 1 && big.classes <= 6, `${big.classes} classes of 6 agents`);
   const small = routeFacts(p, built, { name: 'y', solve: async () => ({ status: 'error', seconds: 0 }), maxModelSize: size - 1 }, 10, DEFAULT_TUNING);
   t.match(small, { backendTakesWhole: false, sizeLimited: true, presolveSwitch: false });
 });

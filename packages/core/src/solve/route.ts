@@ -3,6 +3,7 @@
  * size and shape, what the backend takes, the relaxation's forecast and the time. Pure: `chooseRoute` reads
  * only its arguments (tested as a table in test/route.test.ts); `routeFacts` gathers the facts from a model.
  */
+import { agentClasses } from './class-bound.js';
 import type { LpBackend } from '../lp/backend.js';
 import type { Problem } from '../expand/problem.js';
 import type { BuiltModel } from '../model/build.js';
@@ -25,6 +26,9 @@ export interface RouteFacts {
   readonly relaxationSeconds: number;
   /** Seconds the decomposition has in all. */
   readonly totalSeconds: number;
+  /** Agents, and the classes the class LP aggregates them into (class-bound.ts `agentClasses`). */
+  readonly agents: number;
+  readonly classes: number;
 }
 
 export interface RouteOptions {
@@ -96,6 +100,8 @@ export function routeFacts(p: Problem, built: BuiltModel, backend: LpBackend, to
     presolveSwitch: backend.presolveSwitch === true,
     relaxationSeconds: predictedRelaxationSeconds(lp.variables.length, p.weeks.length, tuning) * (intervalDemand ? Math.max(1, machineSlowness) : 1),
     totalSeconds,
+    agents: p.agents.length,
+    classes: new Set(agentClasses(p)).size,
   };
 }
 
@@ -108,7 +114,11 @@ export function chooseRoute(facts: RouteFacts, tuning: Tuning = DEFAULT_TUNING, 
   const loneIntervalLp = intervalDemand && loneLp;
   // A split relaxation that would take most of the time leaves the roster none: the class route instead.
   const tooSlow = intervalDemand && !loneIntervalLp && relaxationSeconds > tuning.slowRelaxationShare * totalSeconds;
-  const classRoute = relaxation === 'classes' || (relaxation !== 'agents' && (relaxationSeconds > tuning.hopelessRelaxationFactor * totalSeconds || tooSlow));
+  // A relaxation that cannot finish goes the class route, where classes make the LP smaller: a class LP nearly
+  // as large as the per-agent one would not finish either, and the per-agent route repairs the roster first.
+  const aggregates = facts.classes <= tuning.classRouteMaxClassShare * facts.agents;
+  const hopeless = relaxationSeconds > tuning.hopelessRelaxationFactor * totalSeconds && aggregates;
+  const classRoute = relaxation === 'classes' || (relaxation !== 'agents' && (hopeless || tooSlow));
   const classChainBeside = backendTakesWhole && !classRoute && loneIntervalLp && relaxation === 'auto';
   const bound = !backendTakesWhole ? 'none' : classRoute ? 'classes' : loneLp ? 'agents' : 'agents-split';
   const waitForRelaxation = intervalDemand && !classRoute;

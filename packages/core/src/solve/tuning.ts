@@ -38,7 +38,8 @@ export const TUNING = {
   buildSecondsPerColumn: positive(9e-6, "the model build's seconds per column on the reference machine: the build measures this machine's slowness"),
   machineSlownessMax: positive(4, 'the measured slowness is capped at this factor'),
   slowRelaxationShare: share(0.4, 'a split per-agent relaxation forecast to take more than this share of total goes the class route'),
-  hopelessRelaxationFactor: positive(2, 'a per-agent relaxation forecast to take more than this many times total goes the class route'),
+  hopelessRelaxationFactor: positive(1, 'a per-agent relaxation forecast (on this machine) to take more than this many times total goes the class route: one that cannot finish only takes a core from the roster'),
+  classRouteMaxClassShare: share(0.5, 'that class route only where the agent classes are at most this share of the agents (else its LP is barely smaller)'),
   improveBesideRelaxationShare: share(0.45, 'a per-agent relaxation forecast to take more than this share of total has windows (and local repair) improve the roster beside it instead of a wait'),
   lateRelaxationShare: share(0.85, 'a per-agent relaxation still running after this share of total gets the class LP bound beside it'),
   // Time shares of the phases.
