@@ -40,6 +40,7 @@ import keys from './plugins/keys.js';
 import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
 import leaveRequests from './plugins/leave-requests.js';
+import replan from './plugins/replan.js';
 import extensions from './plugins/extensions.js';
 import webhooks from './plugins/webhooks.js';
 import { DEFAULT_BACKOFF_SECONDS, WebhookDispatcher } from './store/outbox.js';
@@ -264,6 +265,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(schedules, workflow);
     await scope.register(swapRequests, workflow);
     await scope.register(leaveRequests, workflow);
+    await scope.register(replan, workflow);
     await scope.register(extensions, workflow);
     await scope.register(pageData, workflow);
     await scope.register(webhooks, workflow);

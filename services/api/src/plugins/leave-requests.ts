@@ -84,20 +84,21 @@ function withLeave(scenario: Scenario, leave: LeaveSpec): Scenario {
 
 /**
  * What approving the leave would do to the schedule: the impact, and the roster and scenario afterwards.
- * Validates the times in the agent's zone (422 at creation; 409 when the schedule changed under it).
+ * Validates the times in the agent's zone (422 at creation, naming paths under `at`; 409 when the schedule
+ * changed under it).
  */
-export function leaveImpact(problems: ProblemCache, row: ScheduleRow, leave: LeaveSpec, when: 'create' | 'later'): { impact: LeaveImpact; roster: Roster; scenario: Scenario } {
+export function leaveImpact(problems: ProblemCache, row: ScheduleRow, leave: LeaveSpec, when: 'create' | 'later', at = '/body'): { impact: LeaveImpact; roster: Roster; scenario: Scenario } {
   const base = problems.get(row.scenario);
   const agent = base.agentById.get(leave.agentId);
   const fail = (status: number, path: string, message: string) => new ProblemError(when === 'create' ? status : 409, message, { errors: [{ path, message }] });
-  if (!agent) throw fail(422, '/body/agentId', `Schedule ${row.id} has no agent ${leave.agentId}`);
+  if (!agent) throw fail(422, `${at}/agentId`, `Schedule ${row.id} has no agent ${leave.agentId}`);
   const start = time.parseDateTime(leave.start, agent.zone);
   const end = time.parseDateTime(leave.end, agent.zone);
-  if (start === undefined) throw fail(422, '/body/start', `not a valid time in ${agent.zone}: ${leave.start}`);
-  if (end === undefined) throw fail(422, '/body/end', `not a valid time in ${agent.zone}: ${leave.end}`);
-  if (end <= start) throw fail(422, '/body/end', `leave ends (${leave.end}) before or when it starts (${leave.start})`);
-  if (end - start > 366 * 24 * time.HOUR_MS) throw fail(422, '/body/end', 'leave is at most 366 days long');
-  if (agent.leave.some((l) => l.start < end && start < l.end)) throw fail(422, '/body', `${leave.agentId} already has leave overlapping ${leave.start} to ${leave.end}`);
+  if (start === undefined) throw fail(422, `${at}/start`, `not a valid time in ${agent.zone}: ${leave.start}`);
+  if (end === undefined) throw fail(422, `${at}/end`, `not a valid time in ${agent.zone}: ${leave.end}`);
+  if (end <= start) throw fail(422, `${at}/end`, `leave ends (${leave.end}) before or when it starts (${leave.start})`);
+  if (end - start > 366 * 24 * time.HOUR_MS) throw fail(422, `${at}/end`, 'leave is at most 366 days long');
+  if (agent.leave.some((l) => l.start < end && start < l.end)) throw fail(422, at, `${leave.agentId} already has leave overlapping ${leave.start} to ${leave.end}`);
 
   const scenario = withLeave(row.scenario, leave);
   const { p, byAgent } = locate(problems, scenario, row.roster, when);

@@ -267,4 +267,31 @@ ALTER TABLE solve_jobs ADD COLUMN checkpoint jsonb;
 ALTER TABLE solve_jobs ADD COLUMN checkpoint_at timestamptz;
 `,
   },
+  {
+    id: 9,
+    name: 'replan-proposals',
+    // A minimal-change re-plan of a schedule, kept as a draft until applied as the schedule's next version:
+    // the scenario with the event in it (what apply stores) and the re-planned roster.
+    sql: `
+CREATE TABLE replan_proposals (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  base_version integer NOT NULL,
+  event jsonb NOT NULL,
+  scenario jsonb NOT NULL,
+  roster jsonb NOT NULL,
+  changes jsonb NOT NULL,
+  before jsonb NOT NULL,
+  after jsonb NOT NULL,
+  solve jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('draft', 'applied')),
+  applied_version integer,
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX replan_proposals_schedule ON replan_proposals (tenant_id, schedule_id, created_at);
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, Problem, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 
@@ -9,6 +9,8 @@ export interface SolveTask {
   /** Share of the limit the heuristic may use (core default 0.2); tests raise it to keep a solve busy. */
   readonly heuristicShare?: number;
   readonly seed?: number;
+  /** A minimal-change solve against this base (core `SolveOptions.base`): the re-plan of a stored schedule. */
+  readonly base?: ReplanBase;
 }
 
 export type ToWorker =

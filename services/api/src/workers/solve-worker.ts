@@ -75,6 +75,7 @@ async function runSolve(message: Extract<ToWorker, { type: 'solve' }>): Promise<
       ...(checkpoints ? { onIncumbent: checkpoints.onIncumbent } : {}),
       ...(task.heuristicShare !== undefined ? { heuristicShare: task.heuristicShare } : {}),
       ...(task.seed !== undefined ? { seed: task.seed } : {}),
+      ...(task.base !== undefined ? { base: task.base } : {}),
     });
     if (flushTimer) clearTimeout(flushTimer);
     flush();
