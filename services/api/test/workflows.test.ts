@@ -298,6 +298,104 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(view.body.shifts[0].startLocal, '2026-03-30T08:00:00+01:00');
     });
 
+    t.test('replan: an absence is re-planned with few changes as a draft proposal; apply makes it the next version once', async (t) => {
+      const s = await createSchedule(w);
+      const url = `/v1/schedules/${s.id}/replan`;
+      const frozenBefore = '2026-03-24T12:00';
+      const absence = { kind: 'absence', agentId: 'a1', start: '2026-03-25T08:00', end: '2026-03-25T16:00' };
+      const made = await call(app, 'POST', url, keys.planner, { event: absence, options: { timeLimitSeconds: 2, frozenBefore } });
+      t.equal(made.status, 201, JSON.stringify(made.body));
+      const p = made.body;
+      t.equal(p.status, 'draft');
+      t.equal(p.baseVersion, s.version);
+      t.equal(made.res.headers.location, `/v1/schedules/${s.id}/proposals/${p.id}`);
+      t.ok(p.changes.length > 0 && p.changes.length <= 3, `a few changes: ${JSON.stringify(p.changes)}`);
+      const touched = new Set(p.changes.map((c: Json) => c.agentId));
+      t.ok(touched.size <= 2, 'at most the absent agent and one colleague touched');
+      // London keeps UTC until 29 March: a local time is that instant in UTC (the solve writes instants with Z).
+      const at = (x: string) => Date.parse(x.endsWith('Z') ? x : `${x}Z`);
+      for (const c of p.changes) for (const a of [c.before, c.after]) if (a) t.ok(at(a.start) >= at(frozenBefore), `nothing before frozenBefore changes: ${a.agentId} ${a.start}`);
+      t.notOk(p.roster.assignments.some((a: Json) => a.agentId === 'a1' && at(a.start) < at(absence.end) && at(absence.start) < at(a.end)), 'a1 works nothing in the absence');
+      const early = (r: Json) => r.assignments.filter((a: Json) => at(a.start) < at(frozenBefore)).map((a: Json) => `${a.agentId} ${at(a.start)} ${at(a.end)}`).sort();
+      t.same(early(p.roster), early(smallRoster()), 'the frozen part is the published one');
+      t.ok(p.before.understaffedHours > p.after.understaffedHours, `the hole is covered: ${p.before.understaffedHours} → ${p.after.understaffedHours}`);
+      t.ok(p.after.changeCost > 0, 'the changes are priced');
+      t.equal(p.after.violations, 0);
+      const got = await call(app, 'GET', `/v1/schedules/${s.id}/proposals/${p.id}`, keys.planner);
+      t.equal(got.status, 200);
+      t.same(got.body, p);
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.version, s.version, 'nothing applied yet');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/${p.id}`, keys.plannerB)).status, 404, 'other tenant');
+      t.equal((await call(app, 'POST', url, keys.plannerB, { event: absence })).status, 404, 'other tenant cannot re-plan');
+      t.equal((await call(app, 'POST', url, keys.a1, { event: absence })).status, 403, 'planners only');
+      const apply = `/v1/schedules/${s.id}/proposals/${p.id}/apply`;
+      t.equal((await call(app, 'POST', apply, keys.planner)).status, 428, 'If-Match required');
+      t.equal((await call(app, 'POST', apply, keys.planner, undefined, { 'if-match': `"${s.version + 5}"` })).status, 409, 'stale If-Match');
+      t.equal((await call(app, 'POST', apply, keys.plannerB, undefined, { 'if-match': `"${s.version}"` })).status, 404, 'other tenant cannot apply');
+      // Two applies at once: exactly one makes the next version.
+      const both = await Promise.all([1, 2].map(() => call(app, 'POST', apply, keys.planner, undefined, { 'if-match': `"${s.version}"` })));
+      t.same(both.map((r) => r.status).sort(), [200, 409], JSON.stringify(both.map((r) => r.body)));
+      const ok = both.find((r) => r.status === 200)!;
+      t.equal(ok.body.status, 'applied');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.res.headers.etag, `"${s.version + 1}"`);
+      const after = await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner);
+      t.equal(after.body.version, s.version + 1);
+      t.same(after.body.roster, p.roster, 'the next version is the proposal’s roster');
+      t.ok(after.body.scenario.agents.find((a: Json) => a.id === 'a1').leave.some((l: Json) => l.start === absence.start && l.end === absence.end), 'the absence is in the scenario');
+      t.equal((await call(app, 'POST', apply, keys.planner, undefined, { 'if-match': `"${s.version + 1}"` })).status, 409, 'applied twice');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/${p.id}`, keys.planner)).body.appliedVersion, s.version + 1);
+      const changes = await call(app, 'GET', `/v1/schedules/${s.id}/changes?from=${s.version}`, keys.planner);
+      t.same(changes.body.changes, p.changes, 'the version’s changes are the proposal’s');
+      const log = await call(app, 'GET', `/v1/audit?entityId=${s.id}`, keys.planner);
+      t.ok(log.body.some((e: Json) => e.action === 'schedule.replan.apply' && e.after.version === s.version + 1), 'audited');
+    });
+
+    t.test('replan: a proposal of a schedule that moved on is not applied; bad events and options name their path', async (t) => {
+      const s = await createSchedule(w);
+      const url = `/v1/schedules/${s.id}/replan`;
+      const p = await call(app, 'POST', url, keys.planner, { event: { kind: 'none' }, options: { timeLimitSeconds: 2 } });
+      t.equal(p.status, 201, JSON.stringify(p.body));
+      const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }, { 'if-match': `"${s.version}"` });
+      t.equal(put.status, 200);
+      const stale = await call(app, 'POST', `/v1/schedules/${s.id}/proposals/${p.body.id}/apply`, keys.planner, undefined, { 'if-match': `"${s.version + 1}"` });
+      t.equal(stale.status, 409, 'made from an earlier version');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/${p.body.id}`, keys.planner)).body.status, 'draft');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/nope`, keys.planner)).status, 404);
+      const cases: [string, Json, number, string][] = [
+        ['unknown agent', { event: { kind: 'absence', agentId: 'zz', start: '2026-03-25T08:00', end: '2026-03-25T16:00' } }, 422, '/body/event/agentId'],
+        ['end before start', { event: { kind: 'absence', agentId: 'a1', start: '2026-03-25T16:00', end: '2026-03-25T08:00' } }, 422, '/body/event/end'],
+        ['end at start', { event: { kind: 'absence', agentId: 'a1', start: '2026-03-25T08:00', end: '2026-03-25T08:00' } }, 422, '/body/event/end'],
+        ['unknown skill in demand', { event: { kind: 'demand', demand: [{ skill: 'chat', start: '2026-03-24T00:00', required: [1, 1] }] } }, 422, '/body/event/demand/0'],
+        ['unknown agent in onlyAgents', { event: { kind: 'none' }, options: { timeLimitSeconds: 2, onlyAgents: ['a1', 'zz'] } }, 422, '/body/options/onlyAgents/1'],
+        ['a negative change price', { event: { kind: 'none' }, options: { changeCost: { perShiftMoved: -1, perShiftAddedOrRemoved: 1, perAgentTouched: 1 } } }, 400, '/body/options/changeCost/perShiftMoved'],
+        ['a time limit beyond the synchronous one', { event: { kind: 'none' }, options: { timeLimitSeconds: 3600 } }, 400, '/body/options/timeLimitSeconds'],
+        ['an unknown event', { event: { kind: 'storm' } }, 400, '/body/event'],
+      ];
+      for (const [what, body, status, path] of cases) {
+        const r = await call(app, 'POST', url, keys.planner, body);
+        t.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
+        t.match(String(r.res.headers['content-type']), /^application\/problem\+json/, what);
+        t.ok((r.body.errors ?? []).some((e: Json) => String(e.path).startsWith(path)), `${what} names ${path}: ${JSON.stringify(r.body.errors)}`);
+      }
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.version, s.version + 1, 'no bad request changed the schedule');
+    });
+
+    t.test('replan: a demand surge is covered by the re-plan', async (t) => {
+      const s = await createSchedule(w);
+      const surge = { skill: 'voice', start: '2026-03-24T00:00', required: Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 3 : h >= 18 && h < 22 ? 1 : 0)) };
+      const r = await call(app, 'POST', `/v1/schedules/${s.id}/replan`, keys.planner, { event: { kind: 'demand', demand: [surge] }, options: { timeLimitSeconds: 2 } });
+      t.equal(r.status, 201, JSON.stringify(r.body));
+      t.ok(r.body.before.understaffedHours > 0, 'the surge leaves a gap in the published roster');
+      t.ok(r.body.after.understaffedHours < r.body.before.understaffedHours, `less understaffed: ${r.body.before.understaffedHours} → ${r.body.after.understaffedHours}`);
+      t.ok(r.body.changes.length > 0);
+      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/proposals/${r.body.id}/apply`, keys.planner, undefined, { 'if-match': `"${s.version}"` });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      const demand = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.scenario.demand as Json[];
+      t.same(demand.filter((d) => d.start === surge.start), [surge], 'the surge replaced that day’s demand');
+      t.equal(demand.length, weekScenario().demand!.length);
+    });
+
     // PGlite is one process per data directory, so for it the SIGKILL test below restarts on the same directory.
     if (backend.name !== 'pglite')
     t.test('restart on the same database: every acknowledged change is there', async (t) => {
