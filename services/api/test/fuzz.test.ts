@@ -443,6 +443,12 @@ async function nulInEveryField(t: Test, w: World) {
     ['POST', `/v1/schedules/${s.id}/leave-requests`, keys.a2, { agentId: 'a2', start: '2026-03-24T12:00', end: '2026-03-24T13:00', type: 'medical' }],
     ['POST', `/v1/schedules/${s.id}/extension-requests`, keys.a2, { agentId: 'a2', shift: a2Day2, extendMinutes: 30, at: 'end' }],
     ['PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }],
+    [
+      'POST',
+      `/v1/schedules/${s.id}/replan`,
+      keys.planner,
+      { event: { kind: 'absence', agentId: 'a1', start: '2026-03-25T08:00', end: '2026-03-25T16:00', type: 'sick' }, options: { timeLimitSeconds: 1, frozenBefore: '2026-03-24T00:00', onlyAgents: ['a1', 'a2'] } },
+    ],
   ];
   let requests = 0;
   const wrong: string[] = [];
