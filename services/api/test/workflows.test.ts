@@ -356,6 +356,12 @@ function suite(backendFactory: () => Promise<Backend>) {
       const url = `/v1/schedules/${s.id}/replan`;
       const p = await call(app, 'POST', url, keys.planner, { event: { kind: 'none' }, options: { timeLimitSeconds: 2 } });
       t.equal(p.status, 201, JSON.stringify(p.body));
+      const replay = await call(app, 'POST', url, keys.planner, { event: { kind: 'none' }, options: { timeLimitSeconds: 2 } }, { 'idempotency-key': 'replan-1' });
+      const again = await call(app, 'POST', url, keys.planner, { event: { kind: 'none' }, options: { timeLimitSeconds: 2 } }, { 'idempotency-key': 'replan-1' });
+      t.equal(again.res.headers['idempotent-replayed'], 'true');
+      t.equal(again.body.id, replay.body.id, 'a retry with the Idempotency-Key answers the same proposal');
+      const stored = await store.query('SELECT id FROM replan_proposals WHERE schedule_id = $1', [s.id]);
+      t.equal(stored.length, 2, 'and stores no other');
       const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }, { 'if-match': `"${s.version}"` });
       t.equal(put.status, 200);
       const stale = await call(app, 'POST', `/v1/schedules/${s.id}/proposals/${p.body.id}/apply`, keys.planner, undefined, { 'if-match': `"${s.version + 1}"` });
