@@ -368,6 +368,12 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(stale.status, 409, 'made from an earlier version');
       t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/${p.body.id}`, keys.planner)).body.status, 'draft');
       t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals/nope`, keys.planner)).status, 404);
+      const list = await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner);
+      t.equal(list.status, 200);
+      t.same(list.body.proposals.map((x: Json) => x.id), [replay.body.id, p.body.id], 'both, newest first');
+      t.match(list.body.proposals[1], { status: 'draft', baseVersion: s.version, changeCount: p.body.changes.length, event: { kind: 'none' } });
+      t.notOk('roster' in list.body.proposals[0], 'no roster in the list');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.plannerB)).status, 404, 'other tenant');
       const cases: [string, Json, number, string][] = [
         ['unknown agent', { event: { kind: 'absence', agentId: 'zz', start: '2026-03-25T08:00', end: '2026-03-25T16:00' } }, 422, '/body/event/agentId'],
         ['end before start', { event: { kind: 'absence', agentId: 'a1', start: '2026-03-25T16:00', end: '2026-03-25T08:00' } }, 422, '/body/event/end'],

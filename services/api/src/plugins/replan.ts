@@ -12,7 +12,7 @@ import { BackendNameSchema } from '../schemas.js';
 import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
 import { audit, mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, staleVersion, writeSchedule, type ScheduleRow } from '../store/schedules.js';
-import { insertProposal, loadProposal, markApplied, proposalView, alreadyApplied, type Standing } from '../store/proposals.js';
+import { insertProposal, listProposals, loadProposal, markApplied, proposalSummary, proposalView, alreadyApplied, type Standing } from '../store/proposals.js';
 import type { WorkflowContext } from '../store/context.js';
 import type { ProblemCache } from '../problem-cache.js';
 import { leaveImpact } from './leave-requests.js';
@@ -182,6 +182,15 @@ const replan: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) 
         },
         prepare,
       );
+    },
+  );
+
+  app.get(
+    '/v1/schedules/:id/proposals',
+    { config: { roles: ['planner'] }, schema: { summary: "A schedule's re-plan proposals, newest first (without their rosters)", tags: ['schedules'], params: Params } },
+    async (request) => {
+      const row = await loadSchedule(store, request.principal!, request.params.id);
+      return { proposals: (await listProposals(store, row)).map(proposalSummary) };
     },
   );
 

@@ -75,6 +75,12 @@ export async function loadProposal(db: Db, schedule: ScheduleRow, id: string): P
   return toRow(r);
 }
 
+/** This schedule's proposals, newest first (the schedule already looked up within the caller's tenant). */
+export async function listProposals(db: Db, schedule: ScheduleRow): Promise<ProposalRow[]> {
+  const rows = await db.query(`SELECT ${COLUMNS} FROM replan_proposals WHERE tenant_id = $1 AND schedule_id = $2 ORDER BY created_at DESC, id`, [schedule.tenantId, schedule.id]);
+  return rows.map(toRow);
+}
+
 /** Marks a draft applied as `version`; 409 when it was applied meanwhile (a concurrent apply). */
 export async function markApplied(db: Db, p: ProposalRow, version: number): Promise<ProposalRow> {
   const [r] = await db.query(
@@ -90,6 +96,12 @@ export const alreadyApplied = (p: ProposalRow) =>
     type: 'urn:flexroster:problem:proposal-applied',
     title: 'Proposal already applied',
   });
+
+/** A proposal in a list: what it did and how it stands, without its roster and changes. */
+export const proposalSummary = (p: ProposalRow) => {
+  const { roster: _roster, changes, ...rest } = proposalView(p);
+  return { ...rest, changeCount: changes.length };
+};
 
 /** The proposal as the API shows it (the scenario with the event stays internal: apply stores it). */
 export const proposalView = (p: ProposalRow) => ({
