@@ -26,7 +26,8 @@ export const TARGETS = { replanSecondsM: 5, absenceTouchedPct: 5 } as const;
 
 export function machine(): string {
   const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  // The load average shows a machine shared with other work, which stretches the wall times.
+  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`;
 }
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
