@@ -46,7 +46,7 @@ function breakScenario(agents = 2, required?: number[]): Scenario {
     horizon: { startDate: '2026-03-23', days: 1, timeZone: 'Europe/London', intervalMinutes: 15 },
     skills: ['voice'],
     shiftTemplates: [{ id: 'day', earliestStart: '09:00', latestStart: '09:00', lengthsMinutes: [480], ...BREAKS }],
-    contracts: [{ id: 'ft', hoursPerWeek: { max: 40 } }],
+    contracts: [{ id: 'ft', hoursPerHorizon: { max: 10 } }],
     agents: Array.from({ length: agents }, (_, i) => ({ id: `a${i + 1}`, skills: ['voice'], contract: 'ft' })),
     demand: [{ skill: 'voice', start: '2026-03-23T00:00', required: req }],
   };
@@ -134,9 +134,11 @@ t.test('coverage counts work segments only; unpaid breaks are not paid hours', a
 
   // The lunch of BREAKS is unpaid: an 8-hour shift pays 7.5 hours, below a minimum of 8.
   const paid = breakScenario(1);
-  paid.contracts = [{ id: 'ft', hoursPerWeek: { min: 8, max: 40 } }];
+  paid.contracts = [{ id: 'ft', hoursPerHorizon: { min: 8 } }];
   const ev = evaluate(paid, { assignments: [shift('a1')] });
-  t.match(ev.violations.find((v) => v.rule === 'contract-hours')?.message ?? '', /7\.5 h paid/, 'unpaid lunch time is not paid');
+  t.match(ev.violations.find((v) => v.rule === 'contract-hours')?.message ?? '', /7\.5 h paid, below the minimum 8 h/, 'unpaid lunch time is not paid');
+  paid.contracts = [{ id: 'ft', hoursPerHorizon: { min: 7.5 } }];
+  t.same(evaluate(paid, { assignments: [shift('a1')] }).violations, [], '7.5 paid hours reach a minimum of 7.5');
 });
 
 t.test('the breaks rule finds missing, misplaced and crowded breaks', async (t) => {
