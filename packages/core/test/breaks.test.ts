@@ -240,6 +240,9 @@ t.test('greedy placement is no worse than breaks at the earliest offset, and bet
   t.same(checkTiling(earliest), []);
   t.ok(underHours(p, greedy) < underHours(p, earliest), `greedy ${underHours(p, greedy)} < earliest ${underHours(p, earliest)} agent-hours short`);
   t.equal(underHours(p, placeBreaks(p, shifts)), underHours(p, greedy));
+  const again = placeBreaks(p, earliest);
+  t.same(checkTiling(again), [], 'shifts that already carry segments are placed afresh');
+  t.equal(underHours(p, again), underHours(p, greedy), 'their old breaks are not counted twice');
 
   // On random scenarios, the same shifts: the placement the solve uses is never worse than the earliest offsets.
   fc.assert(

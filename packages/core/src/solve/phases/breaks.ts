@@ -36,7 +36,9 @@ export function underHours(p: Problem, byAgent: readonly (readonly Shift[])[]): 
 }
 
 /** Places every break by one rule: `greedy` (cheapest start for coverage) or `earliest` (first feasible offset). */
-export function placeBreaksWith(p: Problem, byAgent: readonly (readonly Shift[])[], mode: 'greedy' | 'earliest'): Shift[][] {
+export function placeBreaksWith(p: Problem, given: readonly (readonly Shift[])[], mode: 'greedy' | 'earliest'): Shift[][] {
+  // Shifts that come with segments (a re-plan's base) are placed afresh: without them, then with new ones.
+  const byAgent = given.map((list) => list.map((s) => (s.segments && applicableBreaks(s.template, s.minutes).length > 0 ? bare(s) : s)));
   const tracker = new CoverageTracker(p);
   for (const list of byAgent) for (const s of list) tracker.apply(s, 1);
   const jobs: { s: Shift; rule: BreakRule; placed: Span[] }[] = [];
@@ -82,6 +84,11 @@ function chooseStart(p: Problem, tracker: CoverageTracker, s: Shift, rule: Break
     }
   }
   return best;
+}
+
+function bare(s: Shift): Shift {
+  const { segments: _, ...rest } = s;
+  return rest;
 }
 
 /** The shift with segments tiling it: its breaks in time order, work on its skill between them. */
