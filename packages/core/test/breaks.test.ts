@@ -20,6 +20,7 @@ import {
   underHours,
   breakProblems,
   validateScenario,
+  checkSwap,
   RosterInputError,
   type Scenario,
   type Roster,
@@ -159,6 +160,15 @@ t.test('the breaks rule finds missing, misplaced and crowded breaks', async (t) 
   t.ok(adjacent.some((m) => /less than 30 min apart/.test(m)), 'back-to-back breaks break the least gap');
   const extra = findings([...good.slice(0, 4), seg('13:30', '14:00', 'work'), seg('14:00', '14:15', 'break'), seg('14:15', '17:00', 'work')]);
   t.ok(extra.some((m) => /no break rule of its template asks for/.test(m)), 'an extra break is a finding');
+});
+
+t.test('a give-away carries the shift\'s breaks', async (t) => {
+  const s = breakScenario(2);
+  const good = [seg('09:00', '10:30', 'work'), seg('10:30', '10:45', 'break'), seg('10:45', '13:00', 'work'), seg('13:00', '13:30', 'lunch'), seg('13:30', '17:00', 'work')];
+  const r = checkSwap(s, { assignments: [shift('a1', good)] }, { kind: 'give-away', fromAgent: 'a1', shift: { start: '2026-03-23T09:00', end: '2026-03-23T17:00' }, toAgent: 'a2' });
+  t.ok(r.allowed, r.reasons.join('; '));
+  t.same(r.violations, []);
+  t.equal(r.coverageDelta.understaffedAgentHours, 0, 'the breaks move with the shift: coverage unchanged');
 });
 
 // Random small scenarios with break rules: random zone, date (DST weekends included), agents, grid and demand.
