@@ -29,3 +29,7 @@ export { checkSwap, swapCandidates } from './swap/api.js';
 export { checkSwapOn, swapCandidatesOn, judgeChanges } from './swap/swap.js';
 export { writeMps, writeLp, streamMps, streamLp, exportNames, safeName, readCbcSolution, cbcSolutionStatus, NAME_MAX, type ExportNames, type CbcSolutionStatus, type TextSink } from './lp/export.js';
 export { exportModel, shiftColumnName, EXPORT_FORMATS, type ExportFormat, type ModelExport } from './model/export.js';
+export { placeBreaks, placeBreaksWith, underHours } from './solve/phases/breaks.js';
+export { breaksRule, breakProblems, BREAKS } from './rules/breaks.js';
+export { applicableBreaks, unpaidBreakMinutes } from './expand/breaks.js';
+export type { ShiftSegment } from './expand/problem.js';

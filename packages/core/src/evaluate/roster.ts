@@ -1,5 +1,5 @@
 /** Rosters ↔ located shifts. */
-import type { Problem, Shift } from '../expand/problem.js';
+import type { Problem, Shift, ShiftSegment } from '../expand/problem.js';
 import { makeShift, templateAllowsStart } from '../expand/problem.js';
 import type { Assignment, Roster } from '../schema/roster.js';
 import { RosterInputError, type InputIssue } from '../schema/errors.js';
@@ -44,7 +44,32 @@ export function assignmentToShift(p: Problem, as: Assignment, path: string, issu
     return undefined;
   }
   const template = as.template !== undefined ? p.templates.get(as.template) : inferTemplate(p, start, end, as.skill);
-  return makeShift(p, a, start, end, as.skill, template);
+  const shift = makeShift(p, a, start, end, as.skill, template);
+  if (as.segments === undefined) return shift;
+  const segments = locateSegments(p, a.zone, as, start, end, path, issues);
+  return segments ? { ...shift, segments } : undefined;
+}
+
+/** The segments of an assignment as instants; they must tile start … end in order, without gaps or overlaps. */
+function locateSegments(p: Problem, zone: string, as: Assignment, start: number, end: number, path: string, issues: InputIssue[]): ShiftSegment[] | undefined {
+  const out: ShiftSegment[] = [];
+  const before = issues.length;
+  let at = start;
+  (as.segments ?? []).forEach((g, j) => {
+    const gp = `${path}/segments/${j}`;
+    const s0 = parseDateTime(g.start, zone);
+    const s1 = parseDateTime(g.end, zone);
+    if (s0 === undefined) issues.push({ path: `${gp}/start`, message: `not a valid date-time: ${g.start}` });
+    if (s1 === undefined) issues.push({ path: `${gp}/end`, message: `not a valid date-time: ${g.end}` });
+    if (g.skill !== undefined && !p.skillIndex.has(g.skill)) issues.push({ path: `${gp}/skill`, message: `unknown skill ${g.skill}` });
+    if (s0 === undefined || s1 === undefined) return;
+    if (s0 !== at) issues.push({ path: `${gp}/start`, message: j === 0 ? 'the first segment must start when the shift starts' : 'must start where the previous segment ends (segments tile the shift)' });
+    if (s1 <= s0) issues.push({ path: `${gp}/end`, message: 'must be after start' });
+    out.push({ start: s0, end: s1, kind: g.kind, skill: g.kind === 'work' ? (g.skill ?? as.skill) : as.skill });
+    at = s1;
+  });
+  if (issues.length === before && at !== end) issues.push({ path: `${path}/segments/${out.length - 1}/end`, message: 'the last segment must end when the shift ends' });
+  return issues.length === before ? out : undefined;
 }
 
 /** The first template whose start window, length and skills fit; undefined when none does. */
@@ -64,6 +89,16 @@ export function shiftToAssignment(p: Problem, s: Shift): Assignment {
     end: isoInZone(s.end, a.zone),
     skill: s.skill,
     ...(s.template ? { template: s.template.id } : {}),
+    ...(s.segments
+      ? {
+          segments: s.segments.map((g) => ({
+            start: isoInZone(g.start, a.zone),
+            end: isoInZone(g.end, a.zone),
+            kind: g.kind,
+            ...(g.kind === 'work' ? { skill: g.skill } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { StabilityBase } from '../rules/stability.js';
 import type { Agent, Contract, PersonalRule, Scenario, ShiftTemplate } from '../schema/scenario.js';
 import { DEFAULT_MIN_REST_HOURS, DEFAULT_WEIGHTS } from '../schema/scenario.js';
+import { unpaidBreakMinutes } from './breaks.js';
 import { erlangRequirement } from '../demand/erlang.js';
 import { paidHoursPerLeaveDay, paidLeaveMinutes } from './paid-leave.js';
 import { HOUR_MS, MINUTE_MS, addDaysToDate, daysBetweenDates, localParts, minutesOfTime, parseDateTime, startOfLocalDay, weekdayIndex } from '../time/zone.js';
@@ -30,6 +31,19 @@ export interface Shift {
   /** Agent-local weekday of `day`, 0 = Monday. */
   readonly weekday: number;
   readonly minutes: number;
+  /** Paid minutes: the length less the unpaid breaks its template's rules give a shift this long. */
+  readonly paidMinutes: number;
+  /** What the shift holds (work on a skill, breaks), tiling it; undefined means one work segment on `skill`. */
+  readonly segments?: readonly ShiftSegment[];
+}
+
+/** A located piece of a shift (instants). */
+export interface ShiftSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: 'work' | 'break' | 'lunch';
+  /** The skill of a work segment (the shift's skill for breaks, unused). */
+  readonly skill: string;
 }
 
 export interface LeaveSpan {
@@ -251,6 +265,7 @@ export function makeShift(p: Problem, a: AgentContext, start: number, end: numbe
   const endParts = localParts(end, a.zone);
   const localEnd = daysBetweenDates(local.date, endParts.date) * 1440 + endParts.minutes;
   const siteDay = daysBetweenDates(p.startDate, localParts(start, p.zone).date);
+  const minutes = Math.round((end - start) / MINUTE_MS);
   return {
     agent: a.index,
     start,
@@ -264,7 +279,8 @@ export function makeShift(p: Problem, a: AgentContext, start: number, end: numbe
     localStart: local.minutes,
     localEnd,
     weekday: local.weekday,
-    minutes: Math.round((end - start) / MINUTE_MS),
+    minutes,
+    paidMinutes: minutes - unpaidBreakMinutes(template, minutes),
   };
 }
 

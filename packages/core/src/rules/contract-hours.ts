@@ -59,7 +59,7 @@ export const contractHoursRule: RuleModule = {
     p.agents.forEach((a, ai) => {
       for (const b of hoursBounds(p, a)) {
         const cands = a.candidates.map((_, i) => i).filter((i) => inBound(b, a.candidates[i]!));
-        const e = m.shiftsExpr(ai, cands, (i) => a.candidates[i]!.minutes / 60);
+        const e = m.shiftsExpr(ai, cands, (i) => a.candidates[i]!.paidMinutes / 60);
         m.lp.addRow(`${CONTRACT_HOURS}:${a.id}:${b.label}`, e.indices, e.coefficients, (b.minMinutes - b.paidLeaveMinutes) / 60 - 1e-9, (b.maxMinutes - b.paidLeaveMinutes) / 60 + 1e-9);
       }
     });
@@ -67,7 +67,7 @@ export const contractHoursRule: RuleModule = {
   checkAgent(p, a, shifts) {
     const out: RuleFinding[] = [];
     for (const b of hoursBounds(p, a)) {
-      const worked = shifts.filter((s) => inBound(b, s)).reduce((sum, s) => sum + s.minutes, 0);
+      const worked = shifts.filter((s) => inBound(b, s)).reduce((sum, s) => sum + s.paidMinutes, 0);
       const paid = worked + b.paidLeaveMinutes;
       const date = b.week === undefined ? undefined : dateOfDay(p, p.weeks[b.week]!.firstDay);
       if (paid < b.minMinutes - 1e-6)

@@ -15,14 +15,24 @@ const SLACK_COEFFICIENTS = [1, -1];
 
 /** The intervals a shift overlaps, with the share of each it covers. */
 export function shiftIntervals(p: Problem, s: Shift): { first: number; shares: number[] } {
-  const first = Math.max(0, Math.floor((s.start - p.gridStart) / p.intervalMs));
-  const last = Math.min(p.intervalCount, Math.ceil((s.end - p.gridStart) / p.intervalMs));
+  return spanIntervals(p, s.start, s.end);
+}
+
+/** The intervals a span of time overlaps, with the share of each it covers. */
+export function spanIntervals(p: Problem, start: number, end: number): { first: number; shares: number[] } {
+  const first = Math.max(0, Math.floor((start - p.gridStart) / p.intervalMs));
+  const last = Math.min(p.intervalCount, Math.ceil((end - p.gridStart) / p.intervalMs));
   const shares: number[] = [];
   for (let t = first; t < last; t++) {
     const from = p.gridStart + t * p.intervalMs;
-    shares.push((Math.min(s.end, from + p.intervalMs) - Math.max(s.start, from)) / p.intervalMs);
+    shares.push((Math.min(end, from + p.intervalMs) - Math.max(start, from)) / p.intervalMs);
   }
   return { first, shares };
+}
+
+/** Where a shift is on the phones: its work segments, or the whole shift on its skill when it has none. */
+export function workPieces(s: Shift): readonly { start: number; end: number; skill: string }[] {
+  return s.segments ? s.segments.filter((g) => g.kind === 'work') : [s];
 }
 
 /** Cost of one (skill, interval) cell with `scheduled` agents against `required`. */
@@ -41,19 +51,31 @@ export class CoverageTracker {
     this.defined = p.demandDefined;
   }
 
+  /** Counts (sign 1) or uncounts (sign -1) a shift: only its work segments. */
   apply(s: Shift, sign: 1 | -1): void {
-    const k = this.p.skillIndex.get(s.skill);
+    for (const w of workPieces(s)) this.applySpan(w.skill, w.start, w.end, sign);
+  }
+
+  applySpan(skill: string, start: number, end: number, sign: 1 | -1): void {
+    const k = this.p.skillIndex.get(skill);
     if (k === undefined) return;
-    const { first, shares } = shiftIntervals(this.p, s);
+    const { first, shares } = spanIntervals(this.p, start, end);
     const row = this.scheduled[k]!;
     for (let i = 0; i < shares.length; i++) row[first + i]! += sign * shares[i]!;
   }
 
   /** Change in coverage cost if `s` were added (sign 1) or removed (sign -1). */
   delta(s: Shift, sign: 1 | -1): number {
-    const k = this.p.skillIndex.get(s.skill);
+    if (!s.segments) return this.deltaSpan(s.skill, s.start, s.end, sign);
+    // Pieces of one shift never overlap, so their deltas add up.
+    return workPieces(s).reduce((d, w) => d + this.deltaSpan(w.skill, w.start, w.end, sign), 0);
+  }
+
+  /** Change in coverage cost if one agent were added to (sign 1) or removed from (sign -1) a span on a skill. */
+  deltaSpan(skill: string, start: number, end: number, sign: 1 | -1): number {
+    const k = this.p.skillIndex.get(skill);
     if (k === undefined) return 0;
-    const { first, shares } = shiftIntervals(this.p, s);
+    const { first, shares } = spanIntervals(this.p, start, end);
     const row = this.scheduled[k]!;
     const req = this.p.requirement[k]!;
     const def = this.defined[k]!;
@@ -65,6 +87,15 @@ export class CoverageTracker {
       d += cellCost(this.p, req[t]!, now + sign * shares[i]!) - cellCost(this.p, req[t]!, now);
     }
     return d;
+  }
+
+  /** Agent-hours short over the judged cells. */
+  underHours(): number {
+    let u = 0;
+    this.p.skills.forEach((_, k) => {
+      for (let t = 0; t < this.p.intervalCount; t++) if (this.defined[k]![t]) u += Math.max(0, this.p.requirement[k]![t]! - this.scheduled[k]![t]!);
+    });
+    return u * this.p.intervalHours;
   }
 
   total(): number {

@@ -20,6 +20,7 @@ import { maxWorkingDaysRule } from './personal/max-working-days.js';
 import { preferredDayOffRule } from './personal/preferred-day-off.js';
 import { shiftRequestRule } from './personal/shift-request.js';
 import { stabilityRule } from './stability.js';
+import { breaksRule } from './breaks.js';
 
 export const RULES: readonly RuleModule[] = [
   coverageRule,
@@ -28,6 +29,7 @@ export const RULES: readonly RuleModule[] = [
   shiftTemplatesRule,
   leaveRule,
   dailyShiftsRule,
+  breaksRule,
   contractHoursRule,
   overtimeRule,
   restRule,

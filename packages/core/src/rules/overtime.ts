@@ -23,7 +23,7 @@ export function overtimeWeeks(p: Problem, a: AgentContext, shifts: readonly Shif
   const out: OvertimeWeek[] = [];
   for (const b of hoursBounds(p, a)) {
     if (b.week === undefined || b.regularMaxMinutes === Infinity) continue;
-    const paid = shifts.reduce((sum, s) => sum + (s.week === b.week ? s.minutes : 0), 0) + b.paidLeaveMinutes;
+    const paid = shifts.reduce((sum, s) => sum + (s.week === b.week ? s.paidMinutes : 0), 0) + b.paidLeaveMinutes;
     const hours = (paid - b.regularMaxMinutes) / 60;
     if (hours > 1e-9) out.push({ week: b.week, hours, cost: hours * band.costPerHour });
   }
@@ -41,7 +41,7 @@ export const overtimeRule: RuleModule = {
       for (const b of hoursBounds(p, a)) {
         if (b.week === undefined || b.regularMaxMinutes === Infinity || b.maxMinutes <= b.regularMaxMinutes) continue;
         const cands = a.candidates.map((_, i) => i).filter((i) => a.candidates[i]!.week === b.week);
-        const e = m.shiftsExpr(ai, cands, (i) => a.candidates[i]!.minutes / 60);
+        const e = m.shiftsExpr(ai, cands, (i) => a.candidates[i]!.paidMinutes / 60);
         const slack = m.slack(`${OVERTIME}[${a.id}#${m.weekName(b.week)}]`, band.costPerHour, (b.maxMinutes - b.regularMaxMinutes) / 60);
         m.lp.addRow(`${OVERTIME}:${a.id}:${m.weekName(b.week)}`, [...e.indices, slack], [...e.coefficients, -1], -Infinity, (b.regularMaxMinutes - b.paidLeaveMinutes) / 60 + 1e-9);
       }

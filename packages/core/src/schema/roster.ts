@@ -2,6 +2,17 @@
 import { Type, type Static } from 'typebox';
 import { DateTime } from './scenario.js';
 
+/** A piece of a shift: work on a skill, or a break or lunch off the phones. */
+export const Segment = Type.Object(
+  {
+    start: DateTime,
+    end: DateTime,
+    kind: Type.Union([Type.Literal('work'), Type.Literal('break'), Type.Literal('lunch')]),
+    skill: Type.Optional(Type.String({ minLength: 1, description: 'The skill worked (work segments; default: the assignment\'s skill)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const Assignment = Type.Object(
   {
     agentId: Type.String({ minLength: 1 }),
@@ -9,6 +20,9 @@ export const Assignment = Type.Object(
     end: DateTime,
     skill: Type.String({ minLength: 1 }),
     template: Type.Optional(Type.String({ description: 'The shift template it came from; inferred when omitted' })),
+    segments: Type.Optional(
+      Type.Array(Segment, { minItems: 1, description: 'What the shift holds, in order, tiling start to end without gaps; omitted: one work segment on `skill`' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -147,6 +161,7 @@ export const SolveResult = Type.Object({
 });
 
 export type Assignment = Static<typeof Assignment>;
+export type Segment = Static<typeof Segment>;
 export type Roster = Static<typeof Roster>;
 export type ReplanBase = Static<typeof ReplanBase>;
 export type Finding = Static<typeof Finding>;

@@ -31,6 +31,19 @@ export const Horizon = Type.Object(
   { additionalProperties: false },
 );
 
+/** A break or lunch inside a shift: its length and the window (elapsed minutes after the shift start) its start falls in. */
+export const BreakRule = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('break'), Type.Literal('lunch')]),
+    minutes: Type.Integer({ minimum: 1, maximum: 720, description: 'Length of the break' }),
+    earliestAfterStartMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Earliest start, in elapsed minutes after the shift start' }),
+    latestAfterStartMinutes: Type.Integer({ minimum: 0, maximum: 1440, description: 'Latest start, in elapsed minutes after the shift start' }),
+    paid: Type.Boolean({ description: 'Unpaid break time does not count toward contract hours' }),
+    minShiftMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Applies only to shifts at least this long (default: every length)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ShiftTemplate = Type.Object(
   {
     id: Id,
@@ -43,6 +56,8 @@ export const ShiftTemplate = Type.Object(
     skills: Type.Optional(Type.Array(Id, { description: 'Skills this shift may serve (default: all)' })),
     weekdays: Type.Optional(Type.Array(Weekday, { description: 'Weekdays (site time) on which it may start (default: all)' })),
     notFollowedBy: Type.Optional(Type.Array(Id, { description: 'Templates the same agent may not work on the next day' })),
+    breaks: Type.Optional(Type.Array(BreakRule, { description: 'Breaks and lunches every shift of this template takes (placed by the solve, judged by the `breaks` rule)' })),
+    minGapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Least work between two breaks of a shift (default 0)' })),
   },
   { additionalProperties: false },
 );
@@ -214,6 +229,7 @@ export const Scenario = Type.Object(
 export type Scenario = Static<typeof Scenario>;
 export type Horizon = Static<typeof Horizon>;
 export type ShiftTemplate = Static<typeof ShiftTemplate>;
+export type BreakRule = Static<typeof BreakRule>;
 export type Contract = Static<typeof Contract>;
 export type Agent = Static<typeof Agent>;
 export type Leave = Static<typeof Leave>;

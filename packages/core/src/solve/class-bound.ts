@@ -87,7 +87,7 @@ export function disaggregate(p: Problem, built: BuiltModel, aggregation: AgentAg
       blocking[e.agent] = then;
       roster[e.agent] = tried;
       busy[e.agent]!.add(e.shift.day);
-      weekMinutes[e.agent]!.set(e.shift.week, (weekMinutes[e.agent]!.get(e.shift.week) ?? 0) + e.shift.minutes);
+      weekMinutes[e.agent]!.set(e.shift.week, (weekMinutes[e.agent]!.get(e.shift.week) ?? 0) + e.shift.paidMinutes);
     }
   }
   return roster;

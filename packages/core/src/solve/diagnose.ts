@@ -31,7 +31,7 @@ export function diagnoseAgents(p: Problem): Diagnosis {
       if (b.minMinutes <= b.paidLeaveMinutes) continue;
       // Most hours reachable: the longest candidate on each day, on as many days as allowed.
       const perDay = new Map<number, number>();
-      for (const s of a.candidates) if (b.week === undefined || s.week === b.week) perDay.set(s.day, Math.max(perDay.get(s.day) ?? 0, s.minutes));
+      for (const s of a.candidates) if (b.week === undefined || s.week === b.week) perDay.set(s.day, Math.max(perDay.get(s.day) ?? 0, s.paidMinutes));
       const lengths = [...perDay.values()].sort((x, y) => y - x);
       const maxDays = b.week !== undefined && a.contract.maxDaysPerWeek !== undefined ? a.contract.maxDaysPerWeek : lengths.length;
       const reachable = lengths.slice(0, maxDays).reduce((x, y) => x + y, 0) * (a.agent.microShifts ? 2 : 1) + b.paidLeaveMinutes;

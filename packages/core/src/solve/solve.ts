@@ -13,6 +13,7 @@ import { runHeuristic } from './heuristic.js';
 import { buildRosterModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
+import { placeBreaks } from './phases/breaks.js';
 import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { locateBase, withBase } from './base.js';
 import { changesBetween } from '../evaluate/changes.js';
@@ -264,10 +265,14 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
+    // Second stage: breaks and lunches placed in the shifts (the same shifts when no template has break rules);
+    // every status, cost and evaluation below is of the roster with them.
+    const shifts = placeBreaks(p, r.shifts);
+    const placed = shifts !== r.shifts;
     // The status reads the roster against the problem solved; the answer's evaluation is the scenario's own.
-    const solvedEval = r.ev;
-    const bestEval = q === p ? r.ev : evaluateShifts(p, r.shifts);
-    const best = { shifts: r.shifts, source: r.source };
+    const solvedEval = placed ? evaluateShifts(q, shifts) : r.ev;
+    const bestEval = q === p ? solvedEval : evaluateShifts(p, shifts);
+    const best = { shifts, source: r.source };
     const backendNote = r.note;
     const solveSeconds = (performance.now() - r.solveStart) / 1000;
     const cost = bestEval.costs.total;
@@ -296,6 +301,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       reason = `feasible roster from ${best.source === 'heuristic' ? 'the heuristic' : best.source}; ${bound > 0 ? `gap ${round((gap ?? 0) * 100, 2)} % to the lower bound ${round(bound)} (${describeBounds(bounds)})` : 'no useful lower bound is known, so the gap is unknown'}`;
       if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
       if (backendNote) reason += `; ${backendNote}`;
+    }
+    if (placed && status === 'optimal') {
+      status = 'feasible'; // proven for the shifts; the breaks placed afterwards are not part of the proof
+      reason = `feasible: ${reason}, for the shifts before their breaks were placed by the greedy second stage`;
     }
     if (q !== p && feasible) {
       // Only the agents diagnosed before solving break a rule: say so, and what the roster is for everyone else.

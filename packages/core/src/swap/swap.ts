@@ -33,9 +33,10 @@ function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: s
   return { agent: a.index, shift };
 }
 
-/** The same shift (times and skill) worked by another agent, located in that agent's time zone. */
+/** The same shift (times, skill and segments: its breaks go with it) worked by another agent, located in that agent's time zone. */
 export function reassign(p: Problem, s: Shift, toAgent: number): Shift {
-  return makeShift(p, p.agents[toAgent]!, s.start, s.end, s.skill, s.template);
+  const moved = makeShift(p, p.agents[toAgent]!, s.start, s.end, s.skill, s.template);
+  return s.segments ? { ...moved, segments: s.segments } : moved;
 }
 
 interface Change {

@@ -129,6 +129,7 @@ export function validateScenario(input: unknown): ValidationReport {
     const step = t.startStepMinutes ?? h.intervalMinutes;
     const span = (minutesOfTime(t.latestStart) - minutesOfTime(t.earliestStart) + 1440) % 1440;
     if (span % step !== 0) warn('start-window-step', `${p}/latestStart`, `latestStart is not reachable from earliestStart in steps of ${step} min; the last start is earlier`);
+    breakRuleIssues(t, p).forEach((e) => errors.push(e));
   });
   s.contracts.forEach((c, i) => {
     const p = `/contracts/${i}`;
@@ -240,6 +241,25 @@ export function validateScenario(input: unknown): ValidationReport {
   errors.push(...historyIssues(s));
   void daysBetweenDates;
   return { valid: errors.length === 0, errors, warnings };
+}
+
+/** A break window must be ordered and fit every shift length it applies to (latest start + length within the shift). */
+function breakRuleIssues(t: ScenarioValue['shiftTemplates'][number], path: string): InputIssue[] {
+  const out: InputIssue[] = [];
+  t.breaks?.forEach((b, j) => {
+    const bp = `${path}/breaks/${j}`;
+    if (b.earliestAfterStartMinutes > b.latestAfterStartMinutes)
+      out.push({ path: `${bp}/earliestAfterStartMinutes`, message: `the window opens (${b.earliestAfterStartMinutes} min) after it closes (${b.latestAfterStartMinutes} min)` });
+    const lengths = t.lengthsMinutes.filter((l) => l >= (b.minShiftMinutes ?? 0));
+    if (lengths.length === 0) out.push({ path: `${bp}/minShiftMinutes`, message: `no length of template ${t.id} is at least ${b.minShiftMinutes} min, so this ${b.kind} applies to no shift` });
+    const short = lengths.filter((l) => b.latestAfterStartMinutes + b.minutes > l);
+    if (short.length > 0)
+      out.push({
+        path: `${bp}/latestAfterStartMinutes`,
+        message: `a ${b.minutes}-min ${b.kind} starting ${b.latestAfterStartMinutes} min after the start ends after a shift of ${short.join(', ')} min it applies to`,
+      });
+  });
+  return out;
 }
 
 /** Validates and returns the typed scenario, or throws `ScenarioValidationError` naming every problem. */
