@@ -7,9 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { evaluate, solve } from '@flexroster/core';
-import { backendByName, parseFlags, UsageError } from '@flexroster/cli';
+import { backendByName, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
 import { generateScenario, SIZES, type SizeName } from '@flexroster/bench-scenarios';
 import { absenceEvent, demandEvent } from './events.js';
 import { runEvent, type ChangeCost } from './measure.js';
@@ -88,12 +87,4 @@ async function main(argv: string[]): Promise<void> {
   writeFileSync(json, `${JSON.stringify([...earlier, report], null, 2)}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`${e.message}\n${HELP}`);
-    process.exitCode = 2;
-  }
-}
+await runAsProgram(import.meta.url, main, HELP);

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, solve, type SolveResult } from '@flexroster/core';
-import { backendByName, parseFlags, UsageError } from '@flexroster/cli';
+import { backendByName, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
 import { runCbc, type PeerResult } from '@flexroster/bench-peer';
 import { generateScenario, SIZES, type SizeName } from './generate.js';
 
@@ -247,12 +247,4 @@ async function peerRun(task: ChildTask, done: Map<string, Omit<PeerResult, 'rost
   return result;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`${e.message}\n${HELP}`);
-    process.exitCode = 2;
-  }
-}
+await runAsProgram(import.meta.url, main, HELP);

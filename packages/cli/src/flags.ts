@@ -3,8 +3,25 @@
  * usage error naming the closest one it does know, so a misspelt flag is never silently ignored.
  */
 
+import { fileURLToPath } from 'node:url';
+
 /** A usage error: the caller prints the message and the usage text, and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * Runs `main` when the module at `moduleUrl` (its `import.meta.url`) is the program node was started with; a
+ * UsageError prints its message and `usage` to stderr and exits 2, any other error is thrown.
+ */
+export async function runAsProgram(moduleUrl: string, main: (argv: string[]) => Promise<void>, usage: string): Promise<void> {
+  if (!process.argv[1] || fileURLToPath(moduleUrl) !== process.argv[1]) return;
+  try {
+    await main(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${usage}`);
+    process.exitCode = 2;
+  }
+}
 
 export interface ParsedFlags {
   readonly positional: string[];
