@@ -3,9 +3,9 @@
  * - `relaxByClasses`: the bound on the class route (the per-agent relaxation would not finish in time); its
  *   plan (`ctx.classPlan`) is followed later (follow-plan-phase.ts).
  * - `startClassChain`: beside a lone per-agent LP of an interval-demand model, the class LP's bound, then the
- *   per-agent LP over its plan's shifts, that plan rounded (rounding.ts), then the restricted MIP over that LP's
- *   shifts and the roster's; it
- *   stops once the per-agent LP is in, whose own restricted MIP and reduced-cost fixing take over.
+ *   per-agent LP over its plan's shifts, then the restricted MIP over that LP's shifts and the roster's with that
+ *   plan rounded beside it (rounding.ts); it stops once the per-agent LP is in, whose own restricted MIP and
+ *   reduced-cost fixing take over.
  * - `lateClassBound`: a per-agent relaxation still running after `lateRelaxationShare` of the time gets the
  *   class LP's bound beside it.
  *
