@@ -62,8 +62,9 @@ export async function followPlanPhase(ctx: SolveContext, classPlan: ClassPlan): 
 }
 
 /** What the per-agent LP over the class plan's shifts came to, since `started` (a `performance.now()` value). */
-export function agentPlanNote(agentLp: { status: string; objective?: number; columns: number }, started: number): string {
-  return `per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns in ${round2((performance.now() - started) / 1000)} s`;
+export function agentPlanNote(agentLp: { status: string; objective?: number; columns: number; droppedRows?: number }, started: number): string {
+  const dropped = agentLp.droppedRows ? `, week by week with ${agentLp.droppedRows} linking rows dropped` : '';
+  return `per-agent LP over the class plan's shifts: ${agentLp.objective !== undefined ? round2(agentLp.objective) : agentLp.status} over ${agentLp.columns} shift columns${dropped} in ${round2((performance.now() - started) / 1000)} s (rows only its closed shifts reach not counted: no bound)`;
 }
 
 /**
@@ -75,8 +76,11 @@ export function agentPlanNote(agentLp: { status: string; objective?: number; col
  * value over the class's agents who have the shift), so a slow machine still gets the per-agent plan of the
  * weeks it could solve. Without values when no week (or the one LP of a model of one week) is solved in time,
  * or the class plan's shifts cannot keep some agent's rows; `status` then says which.
+ *
+ * Its objective counts the model's constant (cells no shift can cover) and the rows its shifts reach; rows only
+ * closed shifts reach, and the rows linking weeks it drops, are not counted, so it may fall below the relaxation.
  */
-export async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: ClassPlan, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number }> {
+export async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, classPlan: ClassPlan, index: ColumnIndex, decision: Uint8Array, backend: LpBackend, timeLimitSeconds: number, signal: AbortSignal): Promise<{ status: string; values?: Float64Array; objective?: number; columns: number; droppedRows?: number }> {
   const deadline = performance.now() + timeLimitSeconds * 1000;
   const { classColumn, members } = classPlan.aggregation;
   const free: number[] = [];
@@ -93,7 +97,7 @@ export async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, clas
     const r = await backend.solve(sub.model, { timeLimitSeconds, relaxIntegrality: true, signal });
     if (!weekSolved(r)) return { status: r.message ?? r.status, columns: free.length };
     sub.columns.forEach((j, k) => (values[j] = r.values![k]!));
-    return { status: r.status, values, objective: r.objective!, columns: free.length };
+    return { status: r.status, values, objective: r.objective! + built.lp.objectiveOffset, columns: free.length };
   }
   const parts = await solveWeeks(split, backend, deadline, signal);
   const solved = parts.map(weekSolved);
@@ -110,6 +114,6 @@ export async function agentPlanOverClassPlan(p: Problem, built: BuiltModel, clas
     }),
   );
   return count === parts.length
-    ? { status: 'optimal', values, objective: split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), columns: free.length }
-    : { status: `${count} of ${parts.length} weeks solved in time, the others follow the class plan's shares`, values, columns: free.length };
+    ? { status: 'optimal', values, objective: built.lp.objectiveOffset + split.constant + parts.reduce((sum, r) => sum + r.objective!, 0), columns: free.length, droppedRows: split.droppedRows }
+    : { status: `${count} of ${parts.length} weeks solved in time, the others follow the class plan's shares`, values, columns: free.length, droppedRows: split.droppedRows };
 }
