@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildRosterModel, expandProblem, generateCandidates, parseScenario, DEFAULT_TUNING, type LpBackend, type LpSolution } from '@flexroster/core';
+import { buildRosterModel, evaluate, expandProblem, generateCandidates, parseScenario, solve, DEFAULT_TUNING, type LpBackend, type LpSolution } from '@flexroster/core';
 // Relative imports: the solve's internals are not part of the package's API; @flexroster/core does not depend
 // on these packages (they depend on it).
 import { chooseRoute, predictedRelaxationSeconds, routeFacts, type Route, type RouteFacts } from '../dist/solve/route.js';
@@ -190,4 +190,46 @@ t.test('reduced-cost fixing alone: from the relaxation and a roster that keeps e
   t.ok(await priceAndFix(ctx), 'proved');
   t.match(ctx.proof, /^reduced-cost fixing left \d+ of \d+ shifts able to beat [\d.]+, and highs solved the MIP over them$/);
   t.ok(ctx.bound! > relaxation.objective! && ctx.main.cost - ctx.bound! <= 1e-4 * ctx.main.cost + 1e-6, `bound raised to ${ctx.bound}, within the gap of the roster's ${ctx.main.cost}`);
+});
+
+t.test('direct route: the relaxation beside the whole MIP is rounded and its restricted MIP solved while the MIP runs; the cheaper roster is kept', async (t) => {
+  const highs = highsBackend();
+  // A MIP that finds nothing within its limit (as on a busy machine): only the heuristic and the rounding remain.
+  const noMip: LpBackend = {
+    name: 'no-mip',
+    solve: async (model, options): Promise<LpSolution> => (options.relaxIntegrality ? highs.solve(model, options) : { status: 'no-solution', seconds: 0, message: 'found nothing' }),
+  };
+  const scenario = generateScenario({ agents: 12, days: 7 }, 3);
+  const r = await solve(scenario, { timeLimitSeconds: 20, backend: noMip, strategy: 'direct', heuristicShare: 0.02 });
+  const story = r.stats.backendMessage ?? '';
+  t.match(story, /beside the MIP: LP relaxation beside the MIP, rounded: [^;]+; restricted MIP over \d+ of \d+ shifts: \w+/);
+  const rounded = /beside the MIP: .*its roster ([\d.]+)( \(kept\))?/.exec(story);
+  t.ok(rounded, story);
+  const ev = evaluate(scenario, r.roster);
+  t.equal(ev.violations.length, 0, 'every hard rule holds');
+  t.ok(Math.abs(ev.costs.total - r.cost) <= 1e-6, 'cost = evaluator cost');
+  // The heuristic's cost is absent when its short run left a hard rule broken: the rounded roster is then kept.
+  const heuristic = r.stats.heuristicCost ?? Infinity;
+  t.ok(r.cost <= Number(rounded![1]) + 1e-6 && r.cost <= heuristic + 1e-6, `kept the cheaper: ${r.cost} against rounded ${rounded![1]} and heuristic ${heuristic}`);
+  t.equal(rounded![2] !== undefined, Number(rounded![1]) < heuristic - 1e-9, 'kept exactly when cheaper than the heuristic');
+});
+
+t.test('direct route: a backend that does not honour its limit is stopped at the deadline, and the answer says so', async (t) => {
+  // Answers only when aborted: a MIP that checks its clock too seldom on a busy machine.
+  const deaf: LpBackend = {
+    name: 'deaf',
+    solve: (_model, options) =>
+      new Promise<LpSolution>((resolve) => {
+        const give = () => resolve({ status: 'no-solution', seconds: 0, message: 'aborted' });
+        if (options.signal?.aborted) give();
+        options.signal?.addEventListener('abort', give, { once: true });
+      }),
+  };
+  const scenario = generateScenario({ agents: 10, days: 7 }, 1);
+  const t0 = performance.now();
+  const r = await solve(scenario, { timeLimitSeconds: 2, backend: deaf, strategy: 'direct' });
+  const seconds = (performance.now() - t0) / 1000;
+  t.ok(seconds <= 2.2, `ended in ${seconds.toFixed(2)} s of its 2 s`);
+  t.match(r.reason, /deaf: no-solution \(stopped at the time limit \(deaf had not returned by then\)\)/);
+  t.equal(evaluate(scenario, r.roster).violations.length, 0, "the heuristic's roster, every hard rule kept");
 });

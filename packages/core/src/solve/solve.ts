@@ -9,19 +9,23 @@ import { jslpBackend } from '../lp/jslp.js';
 import { expandProblem, type Problem, type Shift } from '../expand/problem.js';
 import { generateCandidates } from '../shifts/candidates.js';
 import { parseScenario, validateScenario } from '../validate/validate.js';
-import { runHeuristic } from './heuristic.js';
-import { buildRosterModel } from '../model/build.js';
+import { RosterSearch, runHeuristic } from './heuristic.js';
+import { buildRosterModel, type BuiltModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
 import { placeBreaks } from './phases/breaks.js';
 import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { locateBase, withBase } from './base.js';
+import type { StabilityBase } from '../rules/stability.js';
 import { changesBetween } from '../evaluate/changes.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
+import { improveBesideMip } from './phases/improve-beside.js';
+import { incumbent as incumbentOf, SolveContext, type DecomposeOptions } from './context.js';
+import { chooseRoute, routeFacts } from './route.js';
 import { SolveOptionsError } from '../schema/errors.js';
-import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
+import { DEFAULT_TUNING, resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
 import type { SolveEvent } from './events.js';
 
 export interface SolveProgress {
@@ -181,8 +185,9 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       // Small models' builds are mostly fixed costs, which say little about the machine.
       machineSlowness: variables >= tuning.directMipMaxColumns ? Math.min(tuning.machineSlownessMax, Math.max(1, buildSeconds / (variables * tuning.buildSecondsPerColumn))) : 1,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
-      // Classes would share one agent's prices of change among agents with different bases.
-      ...(base && (options.relaxation ?? 'auto') === 'auto' ? { relaxation: 'agents' as const } : options.relaxation ? { relaxation: options.relaxation } : {}),
+      // Classes would share one agent's prices of change among agents with different bases (a base priced at
+      // zero, a warm start, changes no cost and leaves the choice to the route).
+      ...(base && pricesChange(base) && (options.relaxation ?? 'auto') === 'auto' ? { relaxation: 'agents' as const } : options.relaxation ? { relaxation: options.relaxation } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       onImprove: (phase, cost, bound, shifts) => {
@@ -225,19 +230,38 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   let lp: LpSolution | undefined;
   let solveStart = performance.now();
   let backendNote: string | undefined;
+  let besideNote: string | undefined;
   const remaining = (deadline - performance.now()) / 1000;
   if (options.signal?.aborted) backendNote = 'cancelled before the backend started';
   else if (!backendTakesIt) backendNote = `model of ${variables} columns × ${rows} rows is beyond ${backend.name}'s limit; roster from the heuristic`;
   else if (remaining < 0.05) backendNote = 'no time left for the backend';
   else {
     solveStart = performance.now();
-    const companion = lpBoundBeside(backend, built.lp, remaining - tuning.backendMarginSeconds - reserveMs / 1000, options.signal);
+    // A backend may check its limit only now and then (on a busy machine, seconds late): it is stopped at the
+    // time kept for finishing at the latest, and answers with the best roster it has streamed.
+    const hardStop = withDeadline(options.signal, remaining * 1000 - reserveMs);
+    const companion = lpBoundBeside(backend, built.lp, remaining - tuning.backendMarginSeconds - reserveMs / 1000, hardStop.signal);
+    // Beside it, the relaxation rounded and its restricted MIP (phases/improve-beside.ts); stopped too once the
+    // MIP is proved, as nothing is left for them to win.
+    const besideStop = new AbortController();
+    const beside = besideContext(q, built, backend, heuristic.shifts, {
+      deadline: performance.now() + remaining * 1000 - reserveMs,
+      seed: (options.seed ?? 1) + 1,
+      tuning,
+      mipRelativeGap: options.mipRelativeGap ?? 1e-4,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onImprove: (_phase, cost, _bound, shifts) => {
+        incumbent?.(cost, shifts);
+        if (cost !== undefined && (heuristic.infeasibility > 0 || cost < heuristic.cost)) progress('backend', cost);
+      },
+    }, AbortSignal.any([hardStop.signal, besideStop.signal]));
+    const improving = improveBesideMip(beside, companion.solved);
     lp = await backend.solve(built.lp, {
       // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
       timeLimitSeconds: Math.max(0.05, remaining - tuning.backendMarginSeconds - reserveMs / 1000),
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: hardStop.signal,
       // The heuristic's roster as a MIP start: the backend begins from it instead of searching for a first roster.
       ...(heuristic.infeasibility === 0 ? { initialSolution: built.encode(heuristic.shifts) } : {}),
       // Report the best roster known, which may still be the heuristic's.
@@ -247,7 +271,11 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       bound = Math.max(bound, lp.bound);
       bounds.mip = lp.bound;
     }
+    if (lp.status === 'optimal') besideStop.abort();
     const relaxed = await companion.settle(lp.status === 'optimal');
+    await improving;
+    hardStop.clear();
+    if (hardStop.timedOut()) lp = { ...lp, message: `stopped at the time limit (${backend.name} had not returned by then)` };
     if (relaxed !== undefined) {
       bound = Math.max(bound, relaxed);
       bounds.lp = relaxed;
@@ -260,8 +288,19 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
         bestEval = ev;
       } else if (ev.violations.length > 0) backendNote = `${backend.name}'s roster broke ${ev.violations.length} hard rules (${ev.violations[0]!.rule}: ${ev.violations[0]!.message}); kept the heuristic roster`;
     }
+    if (beside.notes.length > 0) {
+      const shifts = beside.main.search.shifts();
+      const ev = evaluateShifts(q, shifts);
+      const kept = ev.violations.length === 0 && (bestEval.violations.length > 0 || ev.costs.total < bestEval.costs.total - 1e-9);
+      besideNote = `beside the MIP: ${beside.notes.join('; ')}; its roster ${ev.violations.length === 0 ? round(ev.costs.total, 2) : 'breaks a hard rule'}${kept ? ' (kept)' : ''}`;
+      if (kept) {
+        best = { shifts, source: 'the LP relaxation beside the MIP' };
+        bestEval = ev;
+      }
+    }
   }
-  return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note: backendNote, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
+  const note = [backendNote, besideNote].filter(Boolean).join('; ') || undefined;
+  return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
 
   function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
@@ -344,19 +383,55 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   }
 }
 
+/** Whether a base puts a price on any change (a base priced at zero only gives the search its start). */
+function pricesChange(base: StabilityBase): boolean {
+  return Object.values(base.changeCost).some((price) => price > 0);
+}
+
+/** The context the phases beside a whole-model MIP share: the heuristic's roster as their incumbent. */
+function besideContext(q: Problem, built: BuiltModel, backend: LpBackend, start: Shift[][], options: DecomposeOptions, signal: AbortSignal): SolveContext {
+  const route = chooseRoute(routeFacts(q, built, backend, (options.deadline - performance.now()) / 1000, options.tuning ?? DEFAULT_TUNING));
+  const ctx = new SolveContext(q, built, backend, route, options, signal);
+  ctx.main = incumbentOf(new RosterSearch(q, start));
+  ctx.indexModel();
+  return ctx;
+}
+
+/** `signal`, or this solve's deadline `ms` from now, whichever comes first; `clear` drops the timer; `timedOut` says the deadline came first. */
+function withDeadline(signal: AbortSignal | undefined, ms: number): { signal: AbortSignal; clear: () => void; timedOut: () => boolean } {
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = !stop.signal.aborted;
+    stop.abort();
+  }, Math.max(0, ms));
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) stop.abort();
+  return {
+    signal: stop.signal,
+    clear: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+    timedOut: () => timedOut,
+  };
+}
+
 /**
  * The LP relaxation on a second worker beside a whole-model MIP, so that a MIP stopped by the limit before
  * its own bound still has one. Only for backends without a size limit (each solve in its own worker thread).
  * `settle(true)` stops it when the MIP was proven optimal; otherwise it is waited for (it shares the MIP's
- * limit) and gives its objective when it was solved to optimality.
+ * limit) and gives its objective when it was solved to optimality. `solved` is its answer, for rounding.
  */
 function lpBoundBeside(backend: LpBackend, model: LpModel, seconds: number, signal: AbortSignal | undefined) {
-  if (backend.maxModelSize !== undefined || seconds < 0.05) return { settle: async () => undefined };
+  if (backend.maxModelSize !== undefined || seconds < 0.05) return { solved: Promise.resolve(undefined), settle: async () => undefined };
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const running = backend.solve(model, { timeLimitSeconds: seconds, relaxIntegrality: true, signal: stop.signal });
   return {
+    solved: running.catch(() => undefined),
     async settle(mipProven: boolean): Promise<number | undefined> {
       if (mipProven) stop.abort();
       const r = await running.catch(() => undefined);
