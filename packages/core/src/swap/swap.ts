@@ -10,8 +10,9 @@ import type { ShiftRef, Swap, SwapCandidate, SwapCheck, SwapPolicy } from '../sc
 import { RosterInputError, type InputIssue } from '../schema/errors.js';
 import { agentStanding } from '../evaluate/evaluate.js';
 import { rosterToShifts } from '../evaluate/roster.js';
-import { CoverageTracker } from '../rules/coverage.js';
-import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
+import { COVERAGE, CoverageTracker } from '../rules/coverage.js';
+import { RULES } from '../rules/index.js';
+import { SHIFT_COVERAGE, ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone, parseDateTime } from '../time/zone.js';
 
 function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
@@ -75,6 +76,9 @@ export function judgeChanges(p: Problem, byAgent: readonly (readonly Shift[])[],
       shiftCoverage.apply(s, 1);
     }
   }
+  const across = acrossAgents(p, byAgent, changes);
+  costDelta += across.costDelta;
+  violations.push(...across.violations);
   const afterCoverage = coverage.total() + shiftCoverage.findings().reduce((x, f) => x + f.cost, 0);
   costDelta += afterCoverage - beforeCoverage;
   const coverageDelta = { understaffedAgentHours: round(understaffed(p, coverage) - beforeUnder), overstaffedAgentHours: round(overstaffed(p, coverage) - beforeOver) };
@@ -86,6 +90,28 @@ export function judgeChanges(p: Problem, byAgent: readonly (readonly Shift[])[],
   const allowed = reasons.length === 0;
   if (allowed) reasons.push('every hard rule holds for both agents and coverage does not suffer');
   return { allowed, violations, coverageDelta, costDelta: round(costDelta), reasons };
+}
+
+/**
+ * The rules that judge across agents (activities: a coaching session needs its leader and member together),
+ * other than coverage (tracked above): the hard findings the changed roster has and the roster before had
+ * not, and the change in soft cost.
+ */
+function acrossAgents(p: Problem, byAgent: readonly (readonly Shift[])[], changes: readonly Change[]): { violations: SwapCheck['violations']; costDelta: number } {
+  const rules = RULES.filter((r) => r.checkRoster && r.name !== COVERAGE && r.name !== SHIFT_COVERAGE);
+  if (changes.length === 0 || rules.length === 0) return { violations: [], costDelta: 0 };
+  const after = byAgent.map((list) => [...list]);
+  for (const c of changes) after[c.agent] = [...after[c.agent]!.filter((s) => !c.remove.includes(s)), ...c.add].sort((x, y) => x.start - y.start);
+  const judge = (roster: readonly (readonly Shift[])[]) => rules.flatMap((r) => r.checkRoster!(p, roster));
+  const before = judge(byAgent);
+  const now = judge(after);
+  const known = new Set(before.filter((f) => f.hard).map((f) => `${f.rule}|${f.message}`));
+  const soft = (fs: typeof now) => fs.reduce((x, f) => x + (f.hard ? 0 : f.cost), 0);
+  const fallback = p.agents[changes[0]!.agent]!.id;
+  return {
+    violations: now.filter((f) => f.hard && !known.has(`${f.rule}|${f.message}`)).map((f) => ({ rule: f.rule, agentId: f.agentId ?? fallback, message: f.message })),
+    costDelta: soft(now) - soft(before),
+  };
 }
 
 function understaffed(p: Problem, c: CoverageTracker): number {

@@ -11,6 +11,8 @@ import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
 import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
 import { paidHoursPerLeaveDay, paidLeaveMinutes } from '../expand/paid-leave.js';
 import { historyIssues } from './history.js';
+import { activityIssues, skillDefinitionIssues, teamIssues } from './activities.js';
+import { skillIds } from '../expand/skills.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -104,7 +106,7 @@ export function validateScenario(input: unknown): ValidationReport {
   else if (!isRealDate(addDaysToDate(h.startDate, h.days))) err('/horizon/days', 'the horizon runs past the year 9999');
   if (errors.length > 0) return { valid: false, errors, warnings };
 
-  const dupes = (list: { id: string }[] | string[], path: string, what: string) => {
+  const dupes = (list: readonly ({ id: string } | string)[], path: string, what: string) => {
     const seen = new Set<string>();
     list.forEach((x, i) => {
       const id = typeof x === 'string' ? x : x.id;
@@ -116,7 +118,7 @@ export function validateScenario(input: unknown): ValidationReport {
   dupes(s.shiftTemplates, '/shiftTemplates', 'template');
   dupes(s.contracts, '/contracts', 'contract');
   dupes(s.agents, '/agents', 'agent');
-  const skills = new Set(s.skills);
+  const skills = new Set(skillIds(s));
   const templates = new Set(s.shiftTemplates.map((t) => t.id));
   const contracts = new Map(s.contracts.map((c) => [c.id, c]));
   const lastDate = addDaysToDate(h.startDate, h.days - 1);
@@ -238,7 +240,7 @@ export function validateScenario(input: unknown): ValidationReport {
     if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
     seenRows.add(key);
   });
-  errors.push(...historyIssues(s));
+  errors.push(...historyIssues(s), ...skillDefinitionIssues(s), ...teamIssues(s), ...activityIssues(s));
   void daysBetweenDates;
   return { valid: errors.length === 0, errors, warnings };
 }
