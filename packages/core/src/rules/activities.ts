@@ -66,8 +66,11 @@ export function judgeOccurrences(p: Problem, byAgent: readonly (readonly Shift[]
       const groups = new Map(mine.filter((n) => [...holders].every((i) => n.agents.includes(i))).map((n) => [n.agents.join(','), n.agents]));
       const group = groups.size === 1 ? [...groups.values()][0]! : undefined;
       const missing = group ? group.filter((i) => !holders.has(i)) : [];
+      const leader = activity.kind === 'coaching' ? mine[0]?.agents[0] : undefined;
       const what =
-        activity.kind === 'coaching' && missing.length > 0
+        leader !== undefined && holders.size === 1 && holders.has(leader)
+          ? `${ids(holders)} (the leader) holds it with no member: the member is not on shift, or not off the phones for it then`
+          : activity.kind === 'coaching' && missing.length > 0
           ? `${ids(missing)} (${missing[0] === group![0] ? 'the leader' : 'the member'}) is not with ${ids(holders)}: not on shift, or not off the phones for it then`
           : missing.length > 0
             ? `${ids(missing)} not there (not on shift, or not off the phones for it then)`
@@ -93,6 +96,10 @@ export function unplacedSessions(p: Problem, byAgent: readonly (readonly Shift[]
   if (!staged(byAgent)) return [];
   const { placed } = judgeOccurrences(p, byAgent);
   return [...placed].filter(([n, k]) => k < n.count).map(([need, k]) => ({ need, missing: need.count - k }));
+}
+
+export function unplacedMessage(u: UnplacedSession): string {
+  return `${u.need.label}: ${u.missing} of ${u.need.count} session${u.need.count === 1 ? '' : 's'} not placed`;
 }
 
 /** Whether the roster has been through the second stage: some shift carries segments, or there is no shift. */
@@ -122,7 +129,7 @@ export const activitiesRule: RuleModule = {
     const out: RuleFinding[] = judgeOccurrences(p, byAgent).problems.map((x) => ({ rule: ACTIVITIES, hard: true, cost: 0, message: x.message, date: localParts(x.at, p.zone).date }));
     for (const u of unplacedSessions(p, byAgent)) {
       const agentId = u.need.activity.kind === 'meeting' ? undefined : p.agents[u.need.agents[u.need.agents.length - 1]!]!.id;
-      const message = `${u.need.label}: ${u.missing} of ${u.need.count} session${u.need.count === 1 ? '' : 's'} not placed`;
+      const message = unplacedMessage(u);
       out.push({ rule: ACTIVITIES, ...(agentId !== undefined ? { agentId } : {}), hard: u.need.hard, cost: u.need.hard ? 0 : u.need.weight * u.missing, message });
     }
     return out;

@@ -14,7 +14,7 @@ import { buildRosterModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
 import { placeInsideShifts } from './phases/second-stage.js';
-import { unplacedSessions } from '../rules/activities.js';
+import { unplacedMessage, unplacedSessions } from '../rules/activities.js';
 import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { locateBase, withBase } from './base.js';
 import { changesBetween } from '../evaluate/changes.js';
@@ -354,7 +354,7 @@ function unplacedActivities(p: Problem, shifts: readonly (readonly Shift[])[]): 
     hard: u.need.hard,
     agentIds: u.need.agents.map((i) => p.agents[i]!.id),
     sessions: u.missing,
-    message: `${u.need.label}: ${u.missing} of ${u.need.count} not placed`,
+    message: unplacedMessage(u),
   }));
 }
 

@@ -3,7 +3,7 @@
  * modules as the solver. A swap is allowed when neither agent breaks a hard rule afterwards and
  * under-staffing grows no more than the policy allows.
  */
-import type { Problem, Shift } from '../expand/problem.js';
+import type { Problem, Shift, ShiftSegment } from '../expand/problem.js';
 import { makeShift } from '../expand/problem.js';
 import type { Roster } from '../schema/roster.js';
 import type { ShiftRef, Swap, SwapCandidate, SwapCheck, SwapPolicy } from '../schema/swap.js';
@@ -34,10 +34,26 @@ function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: s
   return { agent: a.index, shift };
 }
 
-/** The same shift (times, skill and segments: its breaks go with it) worked by another agent, located in that agent's time zone. */
+/**
+ * The same shift (times, skill and segments: its breaks go with it) worked by another agent, located in that
+ * agent's time zone. Its activity sessions do not go with it (they are their attendees', not the shift's):
+ * their time becomes work on the shift's skill, and the `activities` rule finds the session left incomplete.
+ */
 export function reassign(p: Problem, s: Shift, toAgent: number): Shift {
   const moved = makeShift(p, p.agents[toAgent]!, s.start, s.end, s.skill, s.template);
-  return s.segments ? { ...moved, segments: s.segments } : moved;
+  return s.segments ? { ...moved, segments: withoutActivities(s.segments, s.skill) } : moved;
+}
+
+function withoutActivities(segments: readonly ShiftSegment[], skill: string): readonly ShiftSegment[] {
+  if (!segments.some((g) => g.kind === 'activity')) return segments;
+  const out: ShiftSegment[] = [];
+  for (const g of segments) {
+    const x: ShiftSegment = g.kind === 'activity' ? { start: g.start, end: g.end, kind: 'work', skill } : g;
+    const prev = out[out.length - 1];
+    if (prev && prev.kind === 'work' && x.kind === 'work' && prev.skill === x.skill) out[out.length - 1] = { ...prev, end: x.end };
+    else out.push(x);
+  }
+  return out;
 }
 
 interface Change {
