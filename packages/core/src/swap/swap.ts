@@ -116,8 +116,10 @@ export function judgeChanges(p: Problem, byAgent: readonly (readonly Shift[])[],
 function acrossAgents(p: Problem, byAgent: readonly (readonly Shift[])[], changes: readonly Change[]): { violations: SwapCheck['violations']; costDelta: number } {
   const rules = RULES.filter((r) => r.checkRoster && r.name !== COVERAGE && r.name !== SHIFT_COVERAGE);
   if (changes.length === 0 || rules.length === 0) return { violations: [], costDelta: 0 };
-  const after = byAgent.map((list) => [...list]);
-  for (const c of changes) after[c.agent] = [...after[c.agent]!.filter((s) => !c.remove.includes(s)), ...c.add].sort((x, y) => x.start - y.start);
+  const changed = new Map<number, Shift[]>();
+  for (const c of changes) changed.set(c.agent, [...(changed.get(c.agent) ?? byAgent[c.agent]!).filter((s) => !c.remove.includes(s)), ...c.add].sort((x, y) => x.start - y.start));
+  // Only the changed agents' lists are new: the candidates search calls this for every agent and shift.
+  const after = byAgent.map((list, ai) => changed.get(ai) ?? list);
   const judge = (roster: readonly (readonly Shift[])[]) => rules.flatMap((r) => r.checkRoster!(p, roster));
   const before = judge(byAgent);
   const now = judge(after);
