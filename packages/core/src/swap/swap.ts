@@ -11,7 +11,7 @@ import { RosterInputError, type InputIssue } from '../schema/errors.js';
 import { agentStanding } from '../evaluate/evaluate.js';
 import { rosterToShifts } from '../evaluate/roster.js';
 import { COVERAGE, CoverageTracker } from '../rules/coverage.js';
-import { RULES } from '../rules/index.js';
+import { RULES, type RuleFinding } from '../rules/index.js';
 import { SHIFT_COVERAGE, ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone, parseDateTime } from '../time/zone.js';
 
@@ -121,7 +121,8 @@ function acrossAgents(p: Problem, byAgent: readonly (readonly Shift[])[], change
   // Only the changed agents' lists are new: the candidates search calls this for every agent and shift.
   const after = byAgent.map((list, ai) => changed.get(ai) ?? list);
   const judge = (roster: readonly (readonly Shift[])[]) => rules.flatMap((r) => r.checkRoster!(p, roster));
-  const before = judge(byAgent);
+  let before = judgedBefore.get(byAgent);
+  if (!before) judgedBefore.set(byAgent, (before = judge(byAgent)));
   const now = judge(after);
   const known = new Set(before.filter((f) => f.hard).map((f) => `${f.rule}|${f.message}`));
   const soft = (fs: typeof now) => fs.reduce((x, f) => x + (f.hard ? 0 : f.cost), 0);
@@ -131,6 +132,9 @@ function acrossAgents(p: Problem, byAgent: readonly (readonly Shift[])[], change
     costDelta: soft(now) - soft(before),
   };
 }
+
+/** The roster before the changes, judged once for the many changes the candidates search tries against it. */
+const judgedBefore = new WeakMap<readonly (readonly Shift[])[], RuleFinding[]>();
 
 function understaffed(p: Problem, c: CoverageTracker): number {
   let h = 0;
