@@ -283,26 +283,54 @@ t.test('a DST weekend: coaching on the spring-forward Sunday, voice stretches in
   t.match(judge('03:15')[0]?.message ?? '', /135 min on voice/, '00:00–03:15 is 135');
 });
 
-t.test('a swap that moves a coaching session is refused, with the reason; one without is allowed', async (t) => {
-  const s: Scenario = {
-    ...teamScenario([{ id: 'c1', kind: 'coaching', team: 't1', perWeek: 1, minutes: 30 }]),
+/** Two days, no breaks, no limits, no demand: rosters written by hand judged by the rules alone. */
+function handScenario(activities: Scenario['activities']): Scenario {
+  return {
+    ...teamScenario(activities),
     horizon: { startDate: '2026-03-23', days: 2, timeZone: 'Europe/London', intervalMinutes: 15 },
     skills: ['voice', 'chat'],
     shiftTemplates: [{ id: 'day', earliestStart: '09:00', latestStart: '09:00', lengthsMinutes: [480] }],
     contracts: [{ id: 'ft', hoursPerHorizon: { max: 16 } }],
     demand: [],
   };
-  const coached = (agentId: string): Roster['assignments'][number] => ({
-    agentId,
-    start: '2026-03-23T09:00',
-    end: '2026-03-23T17:00',
-    skill: 'voice',
-    segments: [
-      { start: '2026-03-23T09:00', end: '2026-03-23T10:30', kind: 'work' },
-      { start: '2026-03-23T10:30', end: '2026-03-23T11:00', kind: 'activity', activityId: 'c1' },
-      { start: '2026-03-23T11:00', end: '2026-03-23T17:00', kind: 'work' },
-    ],
-  });
+}
+
+/** A Monday 09:00–17:00 shift of voice holding `activityId` from `from` to `to`. */
+const coached = (agentId: string, activityId = 'c1', from = '10:30', to = '11:00'): Roster['assignments'][number] => ({
+  agentId,
+  start: '2026-03-23T09:00',
+  end: '2026-03-23T17:00',
+  skill: 'voice',
+  segments: [
+    { start: '2026-03-23T09:00', end: `2026-03-23T${from}`, kind: 'work' },
+    { start: `2026-03-23T${from}`, end: `2026-03-23T${to}`, kind: 'activity', activityId },
+    { start: `2026-03-23T${to}`, end: '2026-03-23T17:00', kind: 'work' },
+  ],
+});
+
+t.test('the activities rule judges sessions written by hand', async (t) => {
+  const found = (activities: Scenario['activities'], assignments: Roster['assignments']) => {
+    const ev = evaluate(handScenario(activities), { assignments });
+    return [...ev.violations, ...ev.softFindings].filter((f) => f.rule === 'activities').map((f) => f.message);
+  };
+  const coaching = { id: 'c1', kind: 'coaching' as const, team: 't1', perWeek: 1, minutes: 30 };
+  t.same(found([coaching], [coached('lead'), coached('m1'), coached('m2', 'c1', '12:00', '12:30')]), [
+    'coaching c1 at 2026-03-23T12:00:00Z: lead (the leader) is not with m2: not on shift, or not off the phones for it then',
+    'coaching c1 (lead with m2), week 1: 1 of 1 session not placed',
+  ], "m2's session without the leader is no session; m2 is left unplaced");
+  t.match(found([{ ...coaching, window: { from: '14:00', to: '16:00' } }], [coached('lead'), coached('m1')]), [/coaching c1 at .* \(lead, m1\): outside its window/]);
+  t.match(found([{ ...coaching, minutes: 15 }], [coached('lead'), coached('m1')]), [/lasts 30 min, not 15/]);
+  const meeting = { id: 'sync', kind: 'meeting' as const, attendees: ['m1', 'm2'], minutes: 30, hard: true };
+  t.same(found([meeting], [coached('m1', 'sync'), { ...coached('m2', 'sync'), segments: [{ start: '2026-03-23T09:00', end: '2026-03-23T17:00', kind: 'work' as const }] }]), [
+    'hard meeting sync at 2026-03-23T10:30:00Z: m2 not there (not on shift, or not off the phones for it then)',
+    'hard meeting sync (m1, m2): 1 of 1 session not placed',
+  ]);
+  t.same(found([meeting], [coached('m1', 'sync'), coached('m2', 'sync')]), [], 'both there');
+  t.same(found([meeting], [{ ...coached('m1'), segments: undefined }]), [], 'a roster without segments has not had its sessions placed: not judged');
+});
+
+t.test('a swap that moves a coaching session is refused, with the reason; one without is allowed', async (t) => {
+  const s = handScenario([{ id: 'c1', kind: 'coaching', team: 't1', perWeek: 1, minutes: 30 }]);
   const roster: Roster = {
     assignments: [coached('lead'), coached('m1'), { agentId: 'm2', start: '2026-03-23T09:00', end: '2026-03-23T17:00', skill: 'voice', segments: [{ start: '2026-03-23T09:00', end: '2026-03-23T17:00', kind: 'work' }] }, { agentId: 'x1', start: '2026-03-24T09:00', end: '2026-03-24T17:00', skill: 'voice' }],
   };

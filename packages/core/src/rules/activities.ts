@@ -56,26 +56,14 @@ export function judgeOccurrences(p: Problem, byAgent: readonly (readonly Shift[]
   for (const o of occurrences(byAgent)) {
     const activity = p.scenario.activities?.find((x) => x.id === o.activityId);
     if (!activity) continue; // an unknown activity is an input error (evaluate/roster.ts)
-    const at = `${isoInZone(o.start, p.zone)}`;
+    const at = isoInZone(o.start, p.zone);
     const allowed = new Set(participantIds(p.scenario, activity).map((id) => p.agentById.get(id)?.index));
     const holders = new Set([...o.holders].filter((i) => allowed.has(i))); // the others are the per-agent check's
+    if (holders.size === 0) continue;
     const mine = needs.filter((n) => n.activity === activity);
     const same = mine.filter((n) => n.agents.length === holders.size && n.agents.every((i) => holders.has(i)));
     if (same.length === 0) {
-      // The agents who should be with the holders: those of the one group of agents the holders are part of.
-      const groups = new Map(mine.filter((n) => [...holders].every((i) => n.agents.includes(i))).map((n) => [n.agents.join(','), n.agents]));
-      const group = groups.size === 1 ? [...groups.values()][0]! : undefined;
-      const missing = group ? group.filter((i) => !holders.has(i)) : [];
-      const leader = activity.kind === 'coaching' ? mine[0]?.agents[0] : undefined;
-      const what =
-        leader !== undefined && holders.size === 1 && holders.has(leader)
-          ? `${ids(holders)} (the leader) holds it with no member: the member is not on shift, or not off the phones for it then`
-          : activity.kind === 'coaching' && missing.length > 0
-          ? `${ids(missing)} (${missing[0] === group![0] ? 'the leader' : 'the member'}) is not with ${ids(holders)}: not on shift, or not off the phones for it then`
-          : missing.length > 0
-            ? `${ids(missing)} not there (not on shift, or not off the phones for it then)`
-            : `held by ${ids(holders)}, not one session of it`;
-      problems.push({ at: o.start, message: `${describeActivity(activity)} at ${at}: ${what}` });
+      problems.push({ at: o.start, message: `${describeActivity(activity)} at ${at}: ${incomplete(p, mine, holders)}` });
       continue;
     }
     const need = same.find((n) => n.spans.some(([a, b]) => o.start >= a && o.end <= b));
@@ -89,6 +77,21 @@ export function judgeOccurrences(p: Problem, byAgent: readonly (readonly Shift[]
     if (n > need.count) problems.push({ at: o.start, message: `${need.label} at ${at}: more sessions than the ${need.count} asked for` });
   }
   return { placed, problems };
+}
+
+/** What is missing from a session its holders (attendees of it, but not a whole session) hold. */
+function incomplete(p: Problem, needs: readonly ActivityNeed[], holders: ReadonlySet<number>): string {
+  const ids = (list: Iterable<number>) => [...list].map((i) => p.agents[i]!.id).join(', ');
+  const coaching = needs[0]?.activity.kind === 'coaching';
+  const leader = coaching ? needs[0]!.agents[0] : undefined;
+  if (leader !== undefined && holders.size === 1 && holders.has(leader)) return `${ids(holders)} (the leader) holds it with no member: the member is not on shift, or not off the phones for it then`;
+  // The agents who should be with the holders: those of the one group of agents the holders are part of.
+  const groups = new Map(needs.filter((n) => [...holders].every((i) => n.agents.includes(i))).map((n) => [n.agents.join(','), n.agents]));
+  const group = groups.size === 1 ? [...groups.values()][0]! : undefined;
+  const missing = group ? group.filter((i) => !holders.has(i)) : [];
+  if (missing.length === 0) return `held by ${ids(holders)}, not one session of it`;
+  if (coaching) return `${ids(missing)} (${missing[0] === leader ? 'the leader' : 'the member'}) is not with ${ids(holders)}: not on shift, or not off the phones for it then`;
+  return `${ids(missing)} not there (not on shift, or not off the phones for it then)`;
 }
 
 /** Sessions a roster leaves unplaced, need by need (empty for a roster not yet through the second stage). */
