@@ -109,7 +109,7 @@ t.test('validation names the path of bad teams, activities and skill limits', as
 
   const withSkill = (skill: unknown) => errorPaths({ ...s, skills: [skill, 'chat'] });
   t.same(withSkill({ id: 'voice', maxContinuousMinutes: 120, resetMinutes: 15 }), []);
-  t.ok(withSkill({ id: 'voice', maxContinuousMinutes: 120, resetMinutes: 0 }).includes('/skills/0/resetMinutes'), 'a reset of 0 min');
+  t.same(withSkill({ id: 'voice', maxContinuousMinutes: 120, resetMinutes: 0 }), ['/skills/0/resetMinutes'], 'a reset of 0 min (not also "must be a string")');
   t.same(withSkill({ id: 'voice', maxContinuousMinutes: 10, resetMinutes: 15 }), ['/skills/0/maxContinuousMinutes'], 'shorter than the 15-minute grid step');
   t.same(withSkill({ id: 'voice', maxContinuousMinutes: 120 }), ['/skills/0/resetMinutes'], 'a maximum without a reset');
   t.same(withSkill({ id: 'voice', resetMinutes: 15 }), ['/skills/0/maxContinuousMinutes'], 'a reset without a maximum');
@@ -128,7 +128,10 @@ t.test('validation names the path of bad teams, activities and skill limits', as
   t.same(withActivities([{ id: 'm', kind: 'meeting', attendees: ['m1'], team: 't1', minutes: 30 }]), ['/activities/0'], 'attendees and a team');
   t.same(withActivities([{ id: 'm', kind: 'meeting', minutes: 30 }]), ['/activities/0'], 'neither attendees nor a team');
   t.same(withActivities([{ id: 'tr', kind: 'training', agentId: 'ghost', minutes: 60 }]), ['/activities/0/agentId'], 'training of an unknown agent');
-  t.ok(withActivities([{ id: 'x', kind: 'party', minutes: 60 }]).includes('/activities/0/kind'), 'an unknown kind');
+  t.same(withActivities([{ id: 'x', kind: 'party', minutes: 60 }]), ['/activities/0/kind'], 'an unknown kind');
+  t.same(withActivities([{ ...coaching, perWeek: 0 }]), ['/activities/0/perWeek'], "judged as the kind it names: no other kind's missing fields");
+  t.same(withActivities([coaching, { id: 'tr', kind: 'training', minutes: 60 }]), ['/activities/1'], 'a training without its agent');
+  t.match(validateScenario({ ...s, activities: [coaching, { id: 'tr', kind: 'training', minutes: 60 }] }).errors[0]?.message, /missing required field\(s\): agentId/);
 });
 
 t.test('the continuous-skill rule reads stretches in elapsed time; short interruptions do not reset them', async (t) => {
