@@ -33,3 +33,10 @@ export { placeBreaks, placeBreaksWith, underHours } from './solve/phases/breaks.
 export { breaksRule, breakProblems, BREAKS } from './rules/breaks.js';
 export { applicableBreaks, unpaidBreakMinutes } from './expand/breaks.js';
 export type { ShiftSegment } from './expand/problem.js';
+export { placeInsideShifts } from './solve/phases/second-stage.js';
+export { placeActivities } from './solve/phases/activities.js';
+export { placeResets } from './solve/phases/resets.js';
+export { continuousSkillRule, stretches, firstLongStretch, CONTINUOUS_SKILL } from './rules/continuous-skill.js';
+export { activitiesRule, unplacedSessions, ACTIVITIES } from './rules/activities.js';
+export { activityNeeds, windowSpans, participantIds, type ActivityNeed } from './expand/activities.js';
+export { skillId, skillIds, skillLimits, type SkillLimit } from './expand/skills.js';

@@ -62,10 +62,21 @@ function locateSegments(p: Problem, zone: string, as: Assignment, start: number,
     if (s0 === undefined) issues.push({ path: `${gp}/start`, message: `not a valid date-time: ${g.start}` });
     if (s1 === undefined) issues.push({ path: `${gp}/end`, message: `not a valid date-time: ${g.end}` });
     if (g.skill !== undefined && !p.skillIndex.has(g.skill)) issues.push({ path: `${gp}/skill`, message: `unknown skill ${g.skill}` });
+    if (g.kind === 'activity' && g.activityId === undefined) issues.push({ path: `${gp}/activityId`, message: 'an activity segment names its activity' });
+    if (g.kind !== 'activity' && g.activityId !== undefined) issues.push({ path: `${gp}/activityId`, message: `only an activity segment holds an activity (this is ${g.kind})` });
+    if (g.activityId !== undefined && !(p.scenario.activities ?? []).some((x) => x.id === g.activityId)) issues.push({ path: `${gp}/activityId`, message: `unknown activity ${g.activityId}` });
+    if (g.reset === true && g.kind !== 'break') issues.push({ path: `${gp}/reset`, message: 'only a break is a reset' });
     if (s0 === undefined || s1 === undefined) return;
     if (s0 !== at) issues.push({ path: `${gp}/start`, message: j === 0 ? 'the first segment must start when the shift starts' : 'must start where the previous segment ends (segments tile the shift)' });
     if (s1 <= s0) issues.push({ path: `${gp}/end`, message: 'must be after start' });
-    out.push({ start: s0, end: s1, kind: g.kind, skill: g.kind === 'work' ? (g.skill ?? as.skill) : as.skill });
+    out.push({
+      start: s0,
+      end: s1,
+      kind: g.kind,
+      skill: g.kind === 'work' ? (g.skill ?? as.skill) : as.skill,
+      ...(g.activityId !== undefined ? { activityId: g.activityId } : {}),
+      ...(g.reset === true ? { reset: true } : {}),
+    });
     at = s1;
   });
   if (issues.length === before && at !== end) issues.push({ path: `${path}/segments/${out.length - 1}/end`, message: 'the last segment must end when the shift ends' });
@@ -96,6 +107,8 @@ export function shiftToAssignment(p: Problem, s: Shift): Assignment {
             end: isoInZone(g.end, a.zone),
             kind: g.kind,
             ...(g.kind === 'work' ? { skill: g.skill } : {}),
+            ...(g.activityId !== undefined ? { activityId: g.activityId } : {}),
+            ...(g.reset ? { reset: true } : {}),
           })),
         }
       : {}),

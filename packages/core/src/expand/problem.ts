@@ -7,6 +7,7 @@ import type { StabilityBase } from '../rules/stability.js';
 import type { Agent, Contract, PersonalRule, Scenario, ShiftTemplate } from '../schema/scenario.js';
 import { DEFAULT_MIN_REST_HOURS, DEFAULT_WEIGHTS } from '../schema/scenario.js';
 import { unpaidBreakMinutes } from './breaks.js';
+import { skillIds } from './skills.js';
 import { erlangRequirement } from '../demand/erlang.js';
 import { paidHoursPerLeaveDay, paidLeaveMinutes } from './paid-leave.js';
 import { HOUR_MS, MINUTE_MS, addDaysToDate, daysBetweenDates, localParts, minutesOfTime, parseDateTime, startOfLocalDay, weekdayIndex } from '../time/zone.js';
@@ -41,9 +42,13 @@ export interface Shift {
 export interface ShiftSegment {
   readonly start: number;
   readonly end: number;
-  readonly kind: 'work' | 'break' | 'lunch';
+  readonly kind: 'work' | 'break' | 'lunch' | 'activity';
   /** The skill of a work segment (the shift's skill for breaks, unused). */
   readonly skill: string;
+  /** The scenario activity an `activity` segment holds. */
+  readonly activityId?: string;
+  /** A paid break the `continuous-skill` rule asked for (an agent with no other skill), not one of the template's. */
+  readonly reset?: boolean;
 }
 
 export interface LeaveSpan {
@@ -140,7 +145,7 @@ export function expandProblem(scenario: Scenario): Problem {
     const dayCount = Math.min(7, days - w * 7);
     weeks.push({ index: w, firstDay: w * 7, dayCount, scale: dayCount / 7 });
   }
-  const skills = [...scenario.skills];
+  const skills = skillIds(scenario);
   const skillIndex = new Map(skills.map((s, i) => [s, i]));
   const requirement = skills.map(() => new Float64Array(intervalCount));
   const demandDefined = skills.map(() => new Uint8Array(intervalCount));

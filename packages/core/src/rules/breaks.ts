@@ -29,7 +29,8 @@ export function tightness(x: BreakRule, y: BreakRule): number {
 export function breakProblems(s: Shift): string[] {
   if (!s.segments) return [];
   const rules = breaksByTightness(applicableBreaks(s.template, s.minutes));
-  const off = s.segments.filter((g) => g.kind !== 'work');
+  // Activities and the paid resets of the continuous-skill rule are other rules' segments, not template breaks.
+  const off = s.segments.filter((g) => (g.kind === 'break' || g.kind === 'lunch') && !g.reset);
   const used = new Set<ShiftSegment>();
   const out: string[] = [];
   const offset = (g: ShiftSegment) => (g.start - s.start) / MINUTE_MS;

@@ -21,6 +21,8 @@ import { preferredDayOffRule } from './personal/preferred-day-off.js';
 import { shiftRequestRule } from './personal/shift-request.js';
 import { stabilityRule } from './stability.js';
 import { breaksRule } from './breaks.js';
+import { continuousSkillRule } from './continuous-skill.js';
+import { activitiesRule } from './activities.js';
 
 export const RULES: readonly RuleModule[] = [
   coverageRule,
@@ -30,6 +32,8 @@ export const RULES: readonly RuleModule[] = [
   leaveRule,
   dailyShiftsRule,
   breaksRule,
+  continuousSkillRule,
+  activitiesRule,
   contractHoursRule,
   overtimeRule,
   restRule,

@@ -7,11 +7,12 @@ import { localParts } from '../time/zone.js';
 import { templateAllowsStart } from '../expand/problem.js';
 import { shiftRule } from './rule.js';
 
-/** skills: the shift's skill is one the agent has and the template serves. */
+/** skills: the shift's skill, and that of each of its work segments, is one the agent has and the template serves. */
 export const skillsRule = shiftRule('skills', 'An agent only works skills they have, on templates that serve them', (_p, a, s) => {
-  if (!a.agent.skills.includes(s.skill)) return `${a.id} does not have skill ${s.skill}`;
-  if (s.template?.skills && !s.template.skills.includes(s.skill)) return `template ${s.template.id} does not serve ${s.skill}`;
-  return undefined;
+  const bad = (skill: string) =>
+    !a.agent.skills.includes(skill) ? `${a.id} does not have skill ${skill}` : s.template?.skills && !s.template.skills.includes(skill) ? `template ${s.template.id} does not serve ${skill}` : undefined;
+  // Candidates (every admits call) have no segments: one skill to look at.
+  return bad(s.skill) ?? s.segments?.reduce<string | undefined>((found, g) => found ?? (g.kind === 'work' && g.skill !== s.skill ? bad(g.skill) : undefined), undefined);
 });
 
 /** shift-templates: every shift follows a template the contract allows: start window, weekday, length. */

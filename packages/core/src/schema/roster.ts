@@ -2,13 +2,15 @@
 import { Type, type Static } from 'typebox';
 import { DateTime } from './scenario.js';
 
-/** A piece of a shift: work on a skill, or a break or lunch off the phones. */
+/** A piece of a shift: work on a skill, a break or lunch, or an activity (coaching, meeting, training) off the phones. */
 export const Segment = Type.Object(
   {
     start: DateTime,
     end: DateTime,
-    kind: Type.Union([Type.Literal('work'), Type.Literal('break'), Type.Literal('lunch')]),
+    kind: Type.Union([Type.Literal('work'), Type.Literal('break'), Type.Literal('lunch'), Type.Literal('activity')]),
     skill: Type.Optional(Type.String({ minLength: 1, description: 'The skill worked (work segments; default: the assignment\'s skill)' })),
+    activityId: Type.Optional(Type.String({ minLength: 1, description: 'The scenario activity an activity segment holds (required there, only there)' })),
+    reset: Type.Optional(Type.Boolean({ description: 'A paid break that ends a continuous stretch on a skill (continuous-skill rule), not a template break' })),
   },
   { additionalProperties: false },
 );
@@ -154,6 +156,19 @@ export const SolveResult = Type.Object({
     }),
   ),
   roster: Roster,
+  unplacedActivities: Type.Optional(
+    Type.Array(
+      Type.Object({
+        activityId: Type.String(),
+        kind: Type.String({ description: 'coaching, meeting or training' }),
+        hard: Type.Boolean(),
+        agentIds: Type.Array(Type.String(), { description: 'Who attends its sessions (coaching: the leader, then the member)' }),
+        sessions: Type.Integer({ description: 'Sessions of it not placed (coaching: in that week)' }),
+        message: Type.String(),
+      }),
+      { description: 'With activities in the scenario: every session the second stage could not place (soft ones cost their weight, hard ones are violations)' },
+    ),
+  ),
   changes: Type.Optional(Type.Array(RosterChangeSchema, { description: 'With `options.base`: the changes from the base roster, per agent, then start' })),
   evaluation: Evaluation,
   warnings: Type.Array(Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() })),

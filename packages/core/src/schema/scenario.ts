@@ -21,6 +21,74 @@ const TimeZone = Type.String({ minLength: 1, description: 'An IANA time zone, e.
 const NonNegative = Type.Number({ minimum: 0 });
 const Weight = Type.Number({ minimum: 0, description: 'Cost per violation of a soft rule (ignored when hard)' });
 
+/**
+ * A skill, by id alone or with a limit on continuous work: after at most `maxContinuousMinutes` on it the
+ * agent spends at least `resetMinutes` on another skill, a break or lunch, or an activity (the
+ * `continuous-skill` rule; the solve's second stage inserts the resets).
+ */
+export const SkillDefinition = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String()),
+    maxContinuousMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'Longest continuous stretch on this skill (at least the grid step; needs resetMinutes)' })),
+    resetMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 720, description: 'Least time off this skill that ends a stretch (needs maxContinuousMinutes)' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A team: a leader and the members they coach. An agent belongs to at most one team. */
+export const Team = Type.Object(
+  {
+    id: Id,
+    name: Type.Optional(Type.String()),
+    leader: Id,
+    members: Type.Array(Id, { minItems: 1, description: 'Agent ids (not the leader)' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * When an activity may take place: between `start` and `end` (date-times, site zone when without offset),
+ * on `weekdays`, between `from` and `to` each day (site time). Every field narrows; omitted, the whole horizon.
+ */
+export const ActivityWindow = Type.Object(
+  {
+    start: Type.Optional(DateTime),
+    end: Type.Optional(DateTime),
+    weekdays: Type.Optional(Type.Array(Weekday, { minItems: 1 })),
+    from: Type.Optional(LocalTime),
+    to: Type.Optional(LocalEndTime),
+  },
+  { additionalProperties: false },
+);
+
+const ActivityCommon = {
+  id: Id,
+  name: Type.Optional(Type.String()),
+  minutes: Type.Integer({ minimum: 1, maximum: 720, description: 'Length of one session' }),
+  window: Type.Optional(ActivityWindow),
+  hard: Type.Optional(Type.Boolean({ description: 'Must be placed (hard) or should be (soft, the default)' })),
+  weight: Type.Optional(Type.Number({ minimum: 0, description: 'Cost of each soft session left unplaced (default 1)' })),
+};
+
+/** Off-the-phones time inside shifts, placed by the solve's second stage and judged by the `activities` rule. */
+export const Activity = Type.Union([
+  Type.Object(
+    { kind: Type.Literal('coaching'), team: Id, perWeek: Type.Integer({ minimum: 1, maximum: 14, description: 'Sessions per member and horizon week (a partial week: scaled, rounded up)' }), ...ActivityCommon },
+    { additionalProperties: false, description: 'Each member of the team with its leader, both off the phones at the same time, inside both shifts' },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('meeting'),
+      attendees: Type.Optional(Type.Array(Id, { minItems: 1, description: 'Agent ids' })),
+      team: Type.Optional(Id), // every member of the team and its leader, instead of attendees
+      ...ActivityCommon,
+    },
+    { additionalProperties: false, description: 'One session all attendees attend together' },
+  ),
+  Type.Object({ kind: Type.Literal('training'), agentId: Id, ...ActivityCommon }, { additionalProperties: false, description: 'One session of one agent' }),
+]);
+
 export const Horizon = Type.Object(
   {
     startDate: LocalDate,
@@ -214,7 +282,7 @@ export const Scenario = Type.Object(
     schemaVersion: Type.Literal(SCHEMA_VERSION),
     name: Type.Optional(Type.String()),
     horizon: Horizon,
-    skills: Type.Array(Id, { minItems: 1 }),
+    skills: Type.Array(Type.Union([Id, SkillDefinition]), { minItems: 1, description: 'Skill ids, or skill definitions with a continuous-work limit' }),
     shiftTemplates: Type.Array(ShiftTemplate, { minItems: 1 }),
     contracts: Type.Array(Contract, { minItems: 1 }),
     agents: Type.Array(Agent),
@@ -222,12 +290,18 @@ export const Scenario = Type.Object(
     shiftDemand: Type.Optional(Type.Array(ShiftDemand)),
     weights: Type.Optional(Weights),
     history: Type.Optional(History),
+    teams: Type.Optional(Type.Array(Team)),
+    activities: Type.Optional(Type.Array(Activity)),
   },
   { additionalProperties: false },
 );
 
 export type Scenario = Static<typeof Scenario>;
 export type Horizon = Static<typeof Horizon>;
+export type SkillDefinition = Static<typeof SkillDefinition>;
+export type Team = Static<typeof Team>;
+export type Activity = Static<typeof Activity>;
+export type ActivityWindow = Static<typeof ActivityWindow>;
 export type ShiftTemplate = Static<typeof ShiftTemplate>;
 export type BreakRule = Static<typeof BreakRule>;
 export type Contract = Static<typeof Contract>;

@@ -13,7 +13,8 @@ import { RosterSearch, runHeuristic } from './heuristic.js';
 import { buildRosterModel, type BuiltModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
-import { placeBreaks } from './phases/breaks.js';
+import { placeInsideShifts } from './phases/second-stage.js';
+import { unplacedMessage, unplacedSessions } from '../rules/activities.js';
 import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { locateBase, withBase } from './base.js';
 import type { StabilityBase } from '../rules/stability.js';
@@ -304,9 +305,9 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
-    // Second stage: breaks and lunches placed in the shifts (the same shifts when no template has break rules);
-    // every status, cost and evaluation below is of the roster with them.
-    const shifts = placeBreaks(p, r.shifts);
+    // Second stage: breaks and lunches, activities and continuous-work resets placed in the shifts (the same
+    // shifts when the scenario has none of them); every status, cost and evaluation below is of the roster with them.
+    const shifts = placeInsideShifts(p, r.shifts);
     const placed = shifts !== r.shifts;
     // The status reads the roster against the problem solved; the answer's evaluation is the scenario's own.
     const solvedEval = placed ? evaluateShifts(q, shifts) : r.ev;
@@ -363,6 +364,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       ...(lowerBound !== null && Object.keys(bounds).length > 0 ? { bounds } : {}),
       ...(q !== p ? { infeasibleAgents: [...diagnosis.unreachableMinimum].map((ai) => p.agents[ai]!.id) } : {}),
       roster: shiftsToRoster(p, best.shifts),
+      ...(p.scenario.activities?.length ? { unplacedActivities: unplacedActivities(p, best.shifts) } : {}),
       ...(p.stability ? { changes: changesBetween(p, p.stability.shifts, best.shifts) } : {}),
       evaluation: bestEval,
       warnings,
@@ -416,6 +418,18 @@ function withDeadline(signal: AbortSignal | undefined, ms: number): { signal: Ab
     },
     timedOut: () => timedOut,
   };
+}
+
+/** The activity sessions the roster leaves unplaced, named (the `activities` rule's shortfall). */
+function unplacedActivities(p: Problem, shifts: readonly (readonly Shift[])[]): NonNullable<SolveResult['unplacedActivities']> {
+  return unplacedSessions(p, shifts).map((u) => ({
+    activityId: u.need.activity.id,
+    kind: u.need.activity.kind,
+    hard: u.need.hard,
+    agentIds: u.need.agents.map((i) => p.agents[i]!.id),
+    sessions: u.missing,
+    message: unplacedMessage(u),
+  }));
 }
 
 /**

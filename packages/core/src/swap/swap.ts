@@ -3,15 +3,16 @@
  * modules as the solver. A swap is allowed when neither agent breaks a hard rule afterwards and
  * under-staffing grows no more than the policy allows.
  */
-import type { Problem, Shift } from '../expand/problem.js';
+import type { Problem, Shift, ShiftSegment } from '../expand/problem.js';
 import { makeShift } from '../expand/problem.js';
 import type { Roster } from '../schema/roster.js';
 import type { ShiftRef, Swap, SwapCandidate, SwapCheck, SwapPolicy } from '../schema/swap.js';
 import { RosterInputError, type InputIssue } from '../schema/errors.js';
 import { agentStanding } from '../evaluate/evaluate.js';
 import { rosterToShifts } from '../evaluate/roster.js';
-import { CoverageTracker } from '../rules/coverage.js';
-import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
+import { COVERAGE, CoverageTracker } from '../rules/coverage.js';
+import { RULES, type RuleFinding } from '../rules/index.js';
+import { SHIFT_COVERAGE, ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone, parseDateTime } from '../time/zone.js';
 
 function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
@@ -33,10 +34,26 @@ function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: s
   return { agent: a.index, shift };
 }
 
-/** The same shift (times, skill and segments: its breaks go with it) worked by another agent, located in that agent's time zone. */
+/**
+ * The same shift (times, skill and segments: its breaks go with it) worked by another agent, located in that
+ * agent's time zone. Its activity sessions do not go with it (they are their attendees', not the shift's):
+ * their time becomes work on the shift's skill, and the `activities` rule finds the session left incomplete.
+ */
 export function reassign(p: Problem, s: Shift, toAgent: number): Shift {
   const moved = makeShift(p, p.agents[toAgent]!, s.start, s.end, s.skill, s.template);
-  return s.segments ? { ...moved, segments: s.segments } : moved;
+  return s.segments ? { ...moved, segments: withoutActivities(s.segments, s.skill) } : moved;
+}
+
+function withoutActivities(segments: readonly ShiftSegment[], skill: string): readonly ShiftSegment[] {
+  if (!segments.some((g) => g.kind === 'activity')) return segments;
+  const out: ShiftSegment[] = [];
+  for (const g of segments) {
+    const x: ShiftSegment = g.kind === 'activity' ? { start: g.start, end: g.end, kind: 'work', skill } : g;
+    const prev = out[out.length - 1];
+    if (prev && prev.kind === 'work' && x.kind === 'work' && prev.skill === x.skill) out[out.length - 1] = { ...prev, end: x.end };
+    else out.push(x);
+  }
+  return out;
 }
 
 interface Change {
@@ -75,6 +92,9 @@ export function judgeChanges(p: Problem, byAgent: readonly (readonly Shift[])[],
       shiftCoverage.apply(s, 1);
     }
   }
+  const across = acrossAgents(p, byAgent, changes);
+  costDelta += across.costDelta;
+  violations.push(...across.violations);
   const afterCoverage = coverage.total() + shiftCoverage.findings().reduce((x, f) => x + f.cost, 0);
   costDelta += afterCoverage - beforeCoverage;
   const coverageDelta = { understaffedAgentHours: round(understaffed(p, coverage) - beforeUnder), overstaffedAgentHours: round(overstaffed(p, coverage) - beforeOver) };
@@ -87,6 +107,34 @@ export function judgeChanges(p: Problem, byAgent: readonly (readonly Shift[])[],
   if (allowed) reasons.push('every hard rule holds for both agents and coverage does not suffer');
   return { allowed, violations, coverageDelta, costDelta: round(costDelta), reasons };
 }
+
+/**
+ * The rules that judge across agents (activities: a coaching session needs its leader and member together),
+ * other than coverage (tracked above): the hard findings the changed roster has and the roster before had
+ * not, and the change in soft cost.
+ */
+function acrossAgents(p: Problem, byAgent: readonly (readonly Shift[])[], changes: readonly Change[]): { violations: SwapCheck['violations']; costDelta: number } {
+  const rules = RULES.filter((r) => r.checkRoster && r.name !== COVERAGE && r.name !== SHIFT_COVERAGE);
+  if (changes.length === 0 || rules.length === 0) return { violations: [], costDelta: 0 };
+  const changed = new Map<number, Shift[]>();
+  for (const c of changes) changed.set(c.agent, [...(changed.get(c.agent) ?? byAgent[c.agent]!).filter((s) => !c.remove.includes(s)), ...c.add].sort((x, y) => x.start - y.start));
+  // Only the changed agents' lists are new: the candidates search calls this for every agent and shift.
+  const after = byAgent.map((list, ai) => changed.get(ai) ?? list);
+  const judge = (roster: readonly (readonly Shift[])[]) => rules.flatMap((r) => r.checkRoster!(p, roster));
+  let before = judgedBefore.get(byAgent);
+  if (!before) judgedBefore.set(byAgent, (before = judge(byAgent)));
+  const now = judge(after);
+  const known = new Set(before.filter((f) => f.hard).map((f) => `${f.rule}|${f.message}`));
+  const soft = (fs: typeof now) => fs.reduce((x, f) => x + (f.hard ? 0 : f.cost), 0);
+  const fallback = p.agents[changes[0]!.agent]!.id;
+  return {
+    violations: now.filter((f) => f.hard && !known.has(`${f.rule}|${f.message}`)).map((f) => ({ rule: f.rule, agentId: f.agentId ?? fallback, message: f.message })),
+    costDelta: soft(now) - soft(before),
+  };
+}
+
+/** The roster before the changes, judged once for the many changes the candidates search tries against it. */
+const judgedBefore = new WeakMap<readonly (readonly Shift[])[], RuleFinding[]>();
 
 function understaffed(p: Problem, c: CoverageTracker): number {
   let h = 0;

@@ -4,6 +4,7 @@
  */
 import type { Scenario } from '../schema/scenario.js';
 import type { InputIssue } from '../schema/errors.js';
+import { skillIds } from '../expand/skills.js';
 import { daysBetweenDates, isRealDate, isValidTimeZone, parseDateTime, startOfLocalDay } from '../time/zone.js';
 
 /** The longest history read: no rule looks further back than a few weeks. */
@@ -19,7 +20,7 @@ export function historyIssues(s: Scenario): InputIssue[] {
   if (days < 1) out.push({ path: '/history/startDate', message: `history must start before the horizon (${h.startDate})` });
   if (days > MAX_HISTORY_DAYS) out.push({ path: '/history/startDate', message: `at most ${MAX_HISTORY_DAYS} days of history are read` });
   const agents = new Map(s.agents.map((a) => [a.id, a]));
-  const skills = new Set(s.skills);
+  const skills = new Set(skillIds(s));
   const templates = new Set(s.shiftTemplates.map((t) => t.id));
   hist.assignments.forEach((x, i) => {
     const p = `/history/assignments/${i}`;

@@ -11,6 +11,8 @@ import { ScenarioValidationError, type InputIssue } from '../schema/errors.js';
 import { addDaysToDate, daysBetweenDates, isRealDate, isValidTimeZone, minutesOfTime, parseDateTime, startOfLocalDay } from '../time/zone.js';
 import { paidHoursPerLeaveDay, paidLeaveMinutes } from '../expand/paid-leave.js';
 import { historyIssues } from './history.js';
+import { activityIssues, skillDefinitionIssues, teamIssues } from './activities.js';
+import { skillIds } from '../expand/skills.js';
 
 export interface ValidationWarning {
   /** A stable name, e.g. `skill-without-agents`. */
@@ -37,42 +39,72 @@ export interface SchemaError {
 }
 
 const KIND_VARIANT = /^(.*)\/anyOf\/(\d+)\/properties\/kind$/;
+const VARIANT_ROOT = /^(.*)\/anyOf\/(\d+)$/;
+
+/** What the errors' union variants need to be told apart by the value's `kind` (TypeBox reports no `kind` mismatch in a variant that misses a required field). */
+export interface UnionContext {
+  readonly schema: unknown;
+  readonly value: unknown;
+}
 
 /**
- * A union of objects told apart by `kind` (swap kinds, personal rules) is judged as the variant its
- * `kind` names: the errors of the variants whose `kind` constant did not match are dropped, and a `kind`
- * that names no variant is one error listing the kinds there are.
+ * A union of objects told apart by `kind` (swap kinds, personal rules, activities) is judged as the variant
+ * its `kind` names: the errors of the variants whose `kind` constant did not match are dropped, and a `kind`
+ * that names no variant is one error listing the kinds there are. Likewise a variant of another type than
+ * the value (a skill given as an object, not a string) is dropped.
  */
-function byKind(errors: readonly SchemaError[]): SchemaError[] {
-  const rejected: string[] = [];
+function byKind(errors: readonly SchemaError[], context?: UnionContext): SchemaError[] {
+  // Per value judged (instance path) and union (schema path): each item of an array is its own case.
+  const rejected: { at: string; variant: string }[] = [];
   const unions = new Map<string, { path: string; kinds: string[] }>();
   for (const e of errors) {
+    if (e.keyword === 'type' && VARIANT_ROOT.test(e.schemaPath ?? '')) rejected.push({ at: e.instancePath, variant: e.schemaPath! });
     const m = e.keyword === 'const' && e.instancePath.endsWith('/kind') ? KIND_VARIANT.exec(e.schemaPath ?? '') : null;
     if (!m) continue;
-    rejected.push(`${m[1]}/anyOf/${m[2]}`);
-    const union = unions.get(m[1]!) ?? { path: e.instancePath, kinds: [] };
+    const at = e.instancePath.slice(0, -'/kind'.length);
+    rejected.push({ at, variant: `${m[1]}/anyOf/${m[2]}` });
+    const key = `${at}|${m[1]}`;
+    const union = unions.get(key) ?? { path: e.instancePath, kinds: [] };
     union.kinds.push(String((e.params as { allowedValue?: unknown }).allowedValue));
-    unions.set(m[1]!, union);
+    unions.set(key, union);
   }
+  if (context) for (const [key, union] of unions) rejected.push(...otherKinds(key.slice(key.indexOf('|') + 1), union.path, context));
   if (rejected.length === 0) return [...errors];
   const under = (path: string | undefined, prefix: string) => path !== undefined && (path === prefix || path.startsWith(`${prefix}/`));
-  const kept = errors.filter((e) => !rejected.some((v) => under(e.schemaPath, v)));
+  const kept = errors.filter((e) => !rejected.some((r) => under(e.instancePath, r.at) && under(e.schemaPath, r.variant)));
   const out: SchemaError[] = [];
   for (const e of kept) {
-    const union = e.keyword === 'anyOf' && e.schemaPath !== undefined ? unions.get(e.schemaPath) : undefined;
-    if (!union) out.push(e);
-    // The variant `kind` names has its own errors; with none left, the kind itself is wrong.
-    else if (!kept.some((k) => under(k.schemaPath, `${e.schemaPath}/anyOf`)))
-      out.push({ instancePath: union.path, keyword: 'kind', params: {}, message: `must be one of: ${[...new Set(union.kinds)].join(', ')}` });
+    if (e.keyword !== 'anyOf') {
+      out.push(e);
+      continue;
+    }
+    // The variant meant has its own errors: they say what is wrong.
+    if (kept.some((k) => under(k.instancePath, e.instancePath) && under(k.schemaPath, `${e.schemaPath}/anyOf`))) continue;
+    const union = unions.get(`${e.instancePath}|${e.schemaPath}`);
+    // With no variant's errors left, the kind itself is wrong.
+    out.push(union ? { instancePath: union.path, keyword: 'kind', params: {}, message: `must be one of: ${[...new Set(union.kinds)].join(', ')}` } : e);
   }
   return out;
 }
 
+/** The variants of the union at schema path `u` whose `kind` constant is not the value's (read at `kindPath`). */
+function otherKinds(u: string, kindPath: string, context: UnionContext): { at: string; variant: string }[] {
+  const get = (root: unknown, pointer: string) => pointer.split('/').slice(1).reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), root);
+  const kind = get(context.value, kindPath);
+  const variants = get(context.schema, `${u.replace(/^#/, '')}/anyOf`);
+  if (!Array.isArray(variants)) return [];
+  const at = kindPath.slice(0, -'/kind'.length);
+  return variants.flatMap((v, i) => {
+    const constant = (v as { properties?: { kind?: { const?: unknown } } }).properties?.kind?.const;
+    return constant !== undefined && constant !== kind ? [{ at, variant: `${u}/anyOf/${i}` }] : [];
+  });
+}
+
 /** Schema errors of any value against a compiled TypeBox validator, deduplicated, most specific first. */
-export function schemaIssues(errors: Iterable<SchemaError>): InputIssue[] {
+export function schemaIssues(errors: Iterable<SchemaError>, context?: UnionContext): InputIssue[] {
   const out: InputIssue[] = [];
   const seen = new Set<string>();
-  for (const e of byKind([...errors])) {
+  for (const e of byKind([...errors], context)) {
     // `additionalProperties: false` is reported twice (once as "schema is false"); keep the readable one.
     if (e.keyword === 'boolean') continue;
     let message = e.message;
@@ -88,7 +120,7 @@ export function schemaIssues(errors: Iterable<SchemaError>): InputIssue[] {
 
 export function validateScenario(input: unknown): ValidationReport {
   if (!scenarioValidator.Check(input)) {
-    return { valid: false, errors: schemaIssues(scenarioValidator.Errors(input)), warnings: [] };
+    return { valid: false, errors: schemaIssues(scenarioValidator.Errors(input), { schema: Scenario, value: input }), warnings: [] };
   }
   const s = input as ScenarioValue;
   const errors: InputIssue[] = [];
@@ -104,7 +136,7 @@ export function validateScenario(input: unknown): ValidationReport {
   else if (!isRealDate(addDaysToDate(h.startDate, h.days))) err('/horizon/days', 'the horizon runs past the year 9999');
   if (errors.length > 0) return { valid: false, errors, warnings };
 
-  const dupes = (list: { id: string }[] | string[], path: string, what: string) => {
+  const dupes = (list: readonly ({ id: string } | string)[], path: string, what: string) => {
     const seen = new Set<string>();
     list.forEach((x, i) => {
       const id = typeof x === 'string' ? x : x.id;
@@ -116,7 +148,7 @@ export function validateScenario(input: unknown): ValidationReport {
   dupes(s.shiftTemplates, '/shiftTemplates', 'template');
   dupes(s.contracts, '/contracts', 'contract');
   dupes(s.agents, '/agents', 'agent');
-  const skills = new Set(s.skills);
+  const skills = new Set(skillIds(s));
   const templates = new Set(s.shiftTemplates.map((t) => t.id));
   const contracts = new Map(s.contracts.map((c) => [c.id, c]));
   const lastDate = addDaysToDate(h.startDate, h.days - 1);
@@ -238,7 +270,7 @@ export function validateScenario(input: unknown): ValidationReport {
     if (seenRows.has(key)) err(p, `duplicate demand for ${r.template} on ${r.date}`);
     seenRows.add(key);
   });
-  errors.push(...historyIssues(s));
+  errors.push(...historyIssues(s), ...skillDefinitionIssues(s), ...teamIssues(s), ...activityIssues(s));
   void daysBetweenDates;
   return { valid: errors.length === 0, errors, warnings };
 }
