@@ -247,6 +247,80 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal((await call(app, 'GET', `${base}?status=awaiting-approval`, keys.planner)).body.length, 1);
     });
 
+    t.test('approve with ?replan=true: a draft proposal of the version the approval makes covers the hole with the fewest changes', async (t) => {
+      await setBalance('a1', 40);
+      // One agent needed 08:00–22:00 on the third day only, which a1 (08:00–16:00) and a3 (14:00–22:00) cover.
+      const hours = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 22 ? 1 : 0));
+      const s = await createSchedule(w, { ...leaveScenario(), demand: [{ skill: 'voice', start: '2026-03-25T00:00', required: hours }] });
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      // a1's whole third day: its shift goes, and 08:00–14:00 has nobody.
+      const r = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual' });
+      t.equal(r.status, 201, JSON.stringify(r.body));
+      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=3`, keys.planner, undefined, { 'if-match': `"${s.version}"` });
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      t.equal(ok.body.status, 'approved', 'the approval happens as without the flag');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.balanceHours, 32);
+      const { replan } = ok.body;
+      t.type(replan.proposalId, 'string', JSON.stringify(replan));
+      t.equal(replan.href, `/v1/schedules/${s.id}/proposals/${replan.proposalId}`);
+      const p = (await call(app, 'GET', replan.href, keys.planner)).body;
+      t.equal(p.status, 'draft');
+      t.equal(p.baseVersion, s.version + 1, 'made from the version the approval made');
+      t.match(p.event, { kind: 'absence', agentId: 'a1', start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual', leaveRequestId: r.body.id });
+      const approved = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      // The fewest changes: one shift added for the colleague free that day (a2); every approved shift stays.
+      t.equal(p.changes.length, 1, JSON.stringify(p.changes));
+      t.equal(replan.changeCount, 1);
+      t.equal(p.changes[0].before, null, 'an addition');
+      t.equal(p.changes[0].agentId, 'a2', 'not the agent on leave, nor a3 who works that day already');
+      t.match(p.changes[0].after.start, /^2026-03-25/);
+      const key = (a: Json) => `${a.agentId} ${Date.parse(a.start)} ${Date.parse(a.end)}`;
+      const kept = new Set(p.roster.assignments.map(key));
+      t.ok(approved.roster.assignments.every((a: Json) => kept.has(key(a))), 'the approved roster is kept whole');
+      t.equal(p.roster.assignments.length, approved.roster.assignments.length + 1);
+      t.ok(p.after.understaffedHours < p.before.understaffedHours, `the hole is covered: ${p.before.understaffedHours} → ${p.after.understaffedHours}`);
+      t.equal(p.before.understaffedHours, 6, '08:00–14:00 uncovered after the approval');
+      t.equal(p.after.understaffedHours, 0, 'covered by the re-plan');
+      t.equal(p.after.violations, 0);
+      t.same(replan.before, p.before);
+      // The proposal applies on the approved version.
+      const applied = await call(app, 'POST', `${replan.href}/apply`, keys.planner, undefined, { 'if-match': `"${ok.body.scheduleVersion}"` });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      t.equal(applied.body.scheduleVersion, s.version + 2);
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.same(after.scenario.agents.find((a: Json) => a.id === 'a1').leave, [{ start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual' }], 'the leave once, as approved');
+
+      // Without the flag: no `replan` member and no proposal.
+      const r2 = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-23T12:00', type: 'annual' });
+      const plain = await call(app, 'POST', `${base}/${r2.body.id}/approve`, keys.planner);
+      t.equal(plain.status, 200, JSON.stringify(plain.body));
+      t.notOk('replan' in plain.body);
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 1);
+      t.equal((await call(app, 'POST', `${base}/${r2.body.id}/approve?replan=maybe`, keys.planner)).status, 400, 'not a boolean');
+    });
+
+    t.test('approve with ?replan=true when the re-plan cannot be computed: the approval stands and says why', async (t) => {
+      await setBalance('a2', 40);
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a2, { agentId: 'a2', start: '2026-03-24T00:00', end: '2026-03-25T00:00', type: 'annual' });
+      // The tenant may ask for at most 1 s of solving: a 2-second re-plan is refused before it starts.
+      t.equal((await call(app, 'PUT', '/v1/policy', keys.admin, { limits: { maxTimeLimitSeconds: 1 } })).status, 200);
+      t.teardown(() => call(app, 'PUT', '/v1/policy', keys.admin, {}));
+      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=2`, keys.planner);
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      t.equal(ok.body.status, 'approved');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.replan.proposalId, null);
+      t.equal(ok.body.replan.href, null);
+      t.match(ok.body.replan.reason, /could not be computed.*timeLimitSeconds 2/);
+      t.match(ok.body.replan.problem, { status: 422, title: 'Beyond a limit' });
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.notOk(after.roster.assignments.some((a: Json) => a.agentId === 'a2' && a.start.startsWith('2026-03-24')), 'the leave is applied');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 0, 'no proposal');
+    });
+
     t.test('role matrix: route × role × own / other agent / other tenant', async (t) => {
       await setBalance('a1', 1000);
       const s = await createSchedule(w);
