@@ -24,15 +24,13 @@
  * and writes audit rows. Balances are one pot of hours per tenant and agent, whatever the leave type.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { DateTime, judgeChanges, shiftsToRoster, time, type Roster, type Scenario, type Shift, type SwapCheck } from '@flexroster/core';
 import { ProblemError } from '../problem.js';
 import { audit, mutate } from '../store/ops.js';
 import type { ScheduleRow } from '../store/schedules.js';
-import { computeReplan, proposalLocation, storeProposal, type Replanned } from '../store/replan.js';
-import { proposalView } from '../store/proposals.js';
+import { ReplanOutcome, prepareLeaveReplan, storeLeaveReplan, type PreparedReplan } from '../store/leave-replan.js';
 import { applyRequest, type RequestRow, type RequestTable } from '../store/requests.js';
 import { iso, type Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
@@ -228,50 +226,9 @@ const LeaveBody = Type.Object(
 );
 const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
 
-const StandingSchema = Type.Object({ cost: Type.Number(), understaffedHours: Type.Number(), violations: Type.Integer() });
-
-/** What `?replan=true` adds to an approval: the proposal made, or why none was. */
-const ReplanOutcome = Type.Object(
-  {
-    proposalId: Type.Union([Type.String(), Type.Null()], { description: 'The draft proposal, or null when none was made' }),
-    href: Type.Union([Type.String(), Type.Null()], { description: 'GET it here; POST …/apply (If-Match: the approval’s scheduleVersion) makes it the next version' }),
-    changeCount: Type.Optional(Type.Integer()),
-    before: Type.Optional(StandingSchema),
-    after: Type.Optional(Type.Object({ ...StandingSchema.properties, changeCost: Type.Number() })),
-    solve: Type.Optional(Type.Object({ status: Type.String(), reason: Type.String(), seconds: Type.Number() })),
-    reason: Type.Optional(Type.String({ description: 'Why no proposal was made (the approval stands)' })),
-    problem: Type.Optional(Type.Object({ status: Type.Integer(), title: Type.String(), detail: Type.String() }, { description: 'The re-plan’s error, as its own route would answer it' })),
-  },
-  { additionalProperties: false },
-);
-type ReplanOutcome = Static<typeof ReplanOutcome>;
-
-/** What the approval's preparation hands the transaction: a computed re-plan, or why there is none. */
-type PreparedReplan = { fromVersion: number } & ({ replanned: Replanned } | { failure: NonNullable<ReplanOutcome['problem']> });
-
-/** A re-plan's error as the outcome tells it: a problem as such; anything else only as a failure (logged). */
-function replanFailure(error: unknown, log: FastifyBaseLogger): NonNullable<ReplanOutcome['problem']> {
-  if (error instanceof ProblemError) {
-    const { status, title, detail } = error.toProblem();
-    return { status, title, detail: detail ?? error.message };
-  }
-  log.error({ err: error }, 'the re-plan of an approved leave failed');
-  return { status: 500, title: 'Re-plan failed', detail: 'the re-plan failed unexpectedly' };
-}
-
 const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
   const { store, problems, config } = context;
 
-  /** The draft proposal of a re-plan computed before the approval, or why it is not made (in the approval's transaction). */
-  async function replanOutcome(db: Db, actor: Principal, r: LeaveRow, read: ScheduleRow, approved: ScheduleRow, prepared: PreparedReplan): Promise<ReplanOutcome> {
-    if ('failure' in prepared) return { proposalId: null, href: null, reason: `the re-plan could not be computed: ${prepared.failure.detail}`, problem: prepared.failure };
-    if (read.version !== prepared.fromVersion)
-      return { proposalId: null, href: null, reason: `the schedule changed from version ${prepared.fromVersion} to ${read.version} while the re-plan was computed; re-plan again with POST /v1/schedules/${read.id}/replan` };
-    const event = { kind: 'absence', agentId: r.agentId, start: r.start, end: r.end, type: r.type, leaveRequestId: r.id };
-    const proposal = await storeProposal(db, actor, approved, { event, scenario: approved.scenario, replanned: prepared.replanned });
-    const { before, after, solve } = proposalView(proposal);
-    return { proposalId: proposal.id, href: proposalLocation(proposal), changeCount: proposal.changes.length, before, after, solve };
-  }
 
   requestRoutes<LeaveRow, Static<typeof LeaveBody>>(app, store, {
     table: TABLE,
@@ -325,18 +282,11 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, co
       ),
       prepare: {
         when: (query) => query.replan === true,
-        async run({ actor, schedule, request: r, query, arrivedAt, onHandle, log }): Promise<PreparedReplan> {
-          const { roster, scenario } = leaveImpact(problems, schedule, { agentId: r.agentId, start: r.start, end: r.end, type: r.type }, 'later');
+        run({ actor, schedule, request: r, query, arrivedAt, onHandle, log }) {
+          const leave = { agentId: r.agentId, start: r.start, end: r.end, type: r.type };
+          const approved = leaveImpact(problems, schedule, leave, 'later');
           const timeLimitSeconds = query.replanTimeLimitSeconds as number | undefined;
-          try {
-            // The leave changes nothing before it starts, so neither does its re-plan.
-            const p = problems.get(schedule.scenario);
-            const frozenBefore = time.isoInZone(time.parseDateTime(r.start, p.agentById.get(r.agentId)!.zone)!, p.zone);
-            const options = { frozenBefore, ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) };
-            return { fromVersion: schedule.version, replanned: await computeReplan(context, actor, { scenario, roster, base: roster, options, arrivedAt, onHandle }) };
-          } catch (error) {
-            return { fromVersion: schedule.version, failure: replanFailure(error, log) };
-          }
+          return prepareLeaveReplan(context, actor, schedule, leave, approved, { ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}), arrivedAt, onHandle, log });
         },
       },
       async run(db, actor, schedule, r, _body, prepared) {
@@ -359,7 +309,7 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, co
         });
         const changed = await setBalance(db, actor, r.agentId, remaining, { reason: 'leave', leaveRequestId: r.id, scheduleId: schedule.id });
         const version = applied.schedule.version;
-        const replan = prepared ? await replanOutcome(db, actor, r, schedule, applied.schedule, prepared as PreparedReplan) : undefined;
+        const replan = prepared ? await storeLeaveReplan(db, actor, r, schedule, applied.schedule, prepared as PreparedReplan) : undefined;
         return {
           request: applied.request,
           body: { ...view(applied.request), scheduleVersion: version, balanceHours: remaining, ...(replan ? { replan } : {}) },
