@@ -275,8 +275,12 @@ function suite(backendFactory: () => Promise<Backend>) {
       // a1's whole third day: its shift goes, and 08:00–14:00 has nobody.
       const r = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual' });
       t.equal(r.status, 201, JSON.stringify(r.body));
-      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=3`, keys.planner, undefined, { 'if-match': `"${s.version}"` });
+      const approve = () => call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=3`, keys.planner, undefined, { 'if-match': `"${s.version}"`, 'idempotency-key': 'approve-replan-1' });
+      const ok = await approve();
       t.equal(ok.status, 200, JSON.stringify(ok.body));
+      const replay = await approve();
+      t.equal(replay.res.headers['idempotent-replayed'], 'true');
+      t.same(replay.body, ok.body, 'a retry answers the same approval and proposal, and solves nothing');
       t.equal(ok.body.status, 'approved', 'the approval happens as without the flag');
       t.equal(ok.body.scheduleVersion, s.version + 1);
       t.equal(ok.body.balanceHours, 32);
@@ -315,7 +319,7 @@ function suite(backendFactory: () => Promise<Backend>) {
       const plain = await call(app, 'POST', `${base}/${r2.body.id}/approve`, keys.planner);
       t.equal(plain.status, 200, JSON.stringify(plain.body));
       t.notOk('replan' in plain.body);
-      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 1);
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 1, 'one proposal, the retry’s included');
       t.equal((await call(app, 'POST', `${base}/${r2.body.id}/approve?replan=maybe`, keys.planner)).status, 400, 'not a boolean');
     });
 
@@ -496,10 +500,17 @@ function suite(backendFactory: () => Promise<Backend>) {
       const extToApprove = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 60, at: 'end' });
       const extToReject = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 30, at: 'end' });
       const extBody = { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 15, at: 'start' };
+      const offers = `/v1/schedules/${id}/offers`;
+      // a1 may work on into the under-covered 16:00–18:00 of day one (the leave approved below then shortens the longer shift).
+      const offer = ((await call(app, 'POST', offers, keys.planner)).body.offers as Json[]).find((o) => o.kind === 'overtime' && o.agentId === 'a1' && o.shift.start === '2026-03-23T08:00:00Z')!;
       type Who = 'none' | 'admin' | 'planner' | 'own' | 'otherAgent' | 'otherTenant';
       const who: Record<Who, string | undefined> = { none: undefined, admin: keys.admin, planner: keys.planner, own: keys.a1, otherAgent: keys.a2, otherTenant: keys.plannerB };
       const order: Who[] = ['none', 'admin', 'otherAgent', 'otherTenant', 'own', 'planner'];
       const matrix: [string, string, unknown, Record<Who, number>][] = [
+        ['GET', offers, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
+        ['GET', `${offers}/${offer.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],
+        ['POST', `${offers}/${offer.id}/accept`, undefined, { none: 401, admin: 403, planner: 403, own: 200, otherAgent: 403, otherTenant: 403 }],
+        ['POST', offers, {}, { none: 401, admin: 403, planner: 201, own: 403, otherAgent: 403, otherTenant: 404 }],
         ['POST', leave, morningLeave, { none: 401, admin: 403, planner: 201, own: 201, otherAgent: 403, otherTenant: 404 }],
         ['GET', leave, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
         ['GET', `${leave}/${toApprove.body.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],
