@@ -22,6 +22,7 @@
  * the leave to the stored scenario's agent `leave` list (so every later rule check knows it; `paid` is
  * false only for type `unpaid`), bumps the version, debits the balance (422 when it would go negative)
  * and writes audit rows. Balances are one pot of hours per tenant and agent, whatever the leave type.
+ * With `?replan=true` the approval also stores a re-plan of the hole as a draft proposal (store/leave-replan.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -228,7 +229,6 @@ const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength
 
 const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
   const { store, problems, config } = context;
-
 
   requestRoutes<LeaveRow, Static<typeof LeaveBody>>(app, store, {
     table: TABLE,
