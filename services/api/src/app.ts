@@ -42,6 +42,7 @@ import swapRequests from './plugins/swap-requests.js';
 import leaveRequests from './plugins/leave-requests.js';
 import replan from './plugins/replan.js';
 import extensions from './plugins/extensions.js';
+import offers from './plugins/offers.js';
 import webhooks from './plugins/webhooks.js';
 import { DEFAULT_BACKOFF_SECONDS, WebhookDispatcher } from './store/outbox.js';
 import { deferredStore, openStore, type OpenStoreOptions, type Store } from './store/store.js';
@@ -267,6 +268,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(leaveRequests, workflow);
     await scope.register(replan, workflow);
     await scope.register(extensions, workflow);
+    await scope.register(offers, workflow);
     await scope.register(pageData, workflow);
     await scope.register(webhooks, workflow);
   });

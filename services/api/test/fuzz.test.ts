@@ -407,8 +407,10 @@ async function fuzzRoutes(t: Test, w: World) {
       } else if (roll < 0.12) payload = JSON.stringify(Array.from({ length: 2000 }, () => ({ a: [1] })));
       else if (schema || roll < 0.5) payload = JSON.stringify(mutate(gen(schema ?? { type: 'object' }, r), r));
     }
-    // Solves in fuzzed bodies stay short, so that they do not hold the only worker.
+    // Solves in fuzzed bodies stay short, so that they do not hold the only worker: a re-plan that names no
+    // time limit (its default is the synchronous solve's) gets a short one too.
     if (payload && /timeLimitSeconds/.test(payload)) payload = payload.replace(/"timeLimitSeconds":[^,}\]]+/g, '"timeLimitSeconds":0.5');
+    else if (payload && route.path.endsWith('/replan')) payload = withShortReplan(payload);
     const key = r.pick(roleKeys);
     const started = performance.now();
     const res = await app.inject({
@@ -431,6 +433,18 @@ async function fuzzRoutes(t: Test, w: World) {
   t.same(failures, [], 'no 5xx and nothing slower than 5 s');
 }
 
+/** A re-plan body whose `options` (absent or an object) gets a 0.5 s time limit; any other body as it is. */
+function withShortReplan(payload: string): string {
+  try {
+    const body = JSON.parse(payload) as Json;
+    const isObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+    if (!isObject(body) || (body.options !== undefined && !isObject(body.options))) return payload;
+    return JSON.stringify({ ...body, options: { ...body.options, timeLimitSeconds: 0.5 } });
+  } catch {
+    return payload;
+  }
+}
+
 /** Valid bodies of every route that takes one; each string (and field name) in turn gets a NUL byte. */
 async function nulInEveryField(t: Test, w: World) {
   const { app, keys } = w;
@@ -450,6 +464,7 @@ async function nulInEveryField(t: Test, w: World) {
     ['POST', `/v1/schedules/${s.id}/leave-requests`, keys.a2, { agentId: 'a2', start: '2026-03-24T12:00', end: '2026-03-24T13:00', type: 'medical' }],
     ['POST', `/v1/schedules/${s.id}/extension-requests`, keys.a2, { agentId: 'a2', shift: a2Day2, extendMinutes: 30, at: 'end' }],
     ['PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }],
+    ['POST', `/v1/schedules/${s.id}/offers`, keys.planner, { kinds: ['vto', 'overtime'], maxOffers: 5 }],
     [
       'POST',
       `/v1/schedules/${s.id}/replan`,

@@ -1,5 +1,6 @@
 /**
- * Leave requests, leave balances and shift extensions on stored schedules, against embedded PGlite in a
+ * Leave requests (and the re-plan of an approved leave's hole), leave balances, shift extensions and VTO and
+ * overtime offers on stored schedules, against embedded PGlite in a
  * temporary directory, and also against PostgreSQL when TEST_DATABASE_URL is set (in a fresh schema per
  * run, dropped afterwards).
  */
@@ -25,6 +26,24 @@ async function createSchedule(w: World, scenario: Scenario = leaveScenario(), ro
 }
 
 const a1Day1 = { start: '2026-03-23T08:00', end: '2026-03-23T16:00' };
+
+const hourly = (spans: [from: number, to: number, n: number][]) => Array.from({ length: 24 }, (_, h) => spans.find(([f, to]) => h >= f && h < to)?.[2] ?? 0);
+
+/**
+ * For offers: weeks of 16 h with a 2-hour overtime band, and demand that the small roster over-covers on
+ * days one and three 14:00–16:00 (a1 and a colleague, one needed) and under-covers on day three 16:00–20:00
+ * (two needed, a3 alone).
+ */
+function offersScenario(): Scenario {
+  return {
+    ...leaveScenario(),
+    contracts: [{ id: 'ft', hoursPerWeek: { max: 16 }, overtime: { maxHoursPerWeek: 2, costPerHour: 5 }, maxDaysPerWeek: 5, minRestHours: 11 }],
+    demand: [
+      { skill: 'voice', start: '2026-03-23T00:00', required: hourly([[8, 22, 1]]) },
+      { skill: 'voice', start: '2026-03-25T00:00', required: hourly([[8, 16, 1], [16, 20, 2], [20, 22, 1]]) },
+    ],
+  };
+}
 const morningLeave = { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-23T12:00', type: 'annual' };
 
 function suite(backendFactory: () => Promise<Backend>) {
@@ -247,6 +266,229 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal((await call(app, 'GET', `${base}?status=awaiting-approval`, keys.planner)).body.length, 1);
     });
 
+    t.test('approve with ?replan=true: a draft proposal of the version the approval makes covers the hole with the fewest changes', async (t) => {
+      await setBalance('a1', 40);
+      // One agent needed 08:00–22:00 on the third day only, which a1 (08:00–16:00) and a3 (14:00–22:00) cover.
+      const hours = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 22 ? 1 : 0));
+      const s = await createSchedule(w, { ...leaveScenario(), demand: [{ skill: 'voice', start: '2026-03-25T00:00', required: hours }] });
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      // a1's whole third day: its shift goes, and 08:00–14:00 has nobody.
+      const r = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual' });
+      t.equal(r.status, 201, JSON.stringify(r.body));
+      const approve = () => call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=3`, keys.planner, undefined, { 'if-match': `"${s.version}"`, 'idempotency-key': 'approve-replan-1' });
+      const ok = await approve();
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      const replay = await approve();
+      t.equal(replay.res.headers['idempotent-replayed'], 'true');
+      t.same(replay.body, ok.body, 'a retry answers the same approval and proposal, and solves nothing');
+      t.equal(ok.body.status, 'approved', 'the approval happens as without the flag');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.balanceHours, 32);
+      const { replan } = ok.body;
+      t.type(replan.proposalId, 'string', JSON.stringify(replan));
+      t.equal(replan.href, `/v1/schedules/${s.id}/proposals/${replan.proposalId}`);
+      const p = (await call(app, 'GET', replan.href, keys.planner)).body;
+      t.equal(p.status, 'draft');
+      t.equal(p.baseVersion, s.version + 1, 'made from the version the approval made');
+      t.match(p.event, { kind: 'absence', agentId: 'a1', start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual', leaveRequestId: r.body.id });
+      const approved = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      // The fewest changes: one shift added for the colleague free that day (a2); every approved shift stays.
+      t.equal(p.changes.length, 1, JSON.stringify(p.changes));
+      t.equal(replan.changeCount, 1);
+      t.equal(p.changes[0].before, null, 'an addition');
+      t.equal(p.changes[0].agentId, 'a2', 'not the agent on leave, nor a3 who works that day already');
+      t.match(p.changes[0].after.start, /^2026-03-25/);
+      const key = (a: Json) => `${a.agentId} ${Date.parse(a.start)} ${Date.parse(a.end)}`;
+      const kept = new Set(p.roster.assignments.map(key));
+      t.ok(approved.roster.assignments.every((a: Json) => kept.has(key(a))), 'the approved roster is kept whole');
+      t.equal(p.roster.assignments.length, approved.roster.assignments.length + 1);
+      t.ok(p.after.understaffedHours < p.before.understaffedHours, `the hole is covered: ${p.before.understaffedHours} → ${p.after.understaffedHours}`);
+      t.equal(p.before.understaffedHours, 6, '08:00–14:00 uncovered after the approval');
+      t.equal(p.after.understaffedHours, 0, 'covered by the re-plan');
+      t.equal(p.after.violations, 0);
+      t.same(replan.before, p.before);
+      // The proposal applies on the approved version.
+      const applied = await call(app, 'POST', `${replan.href}/apply`, keys.planner, undefined, { 'if-match': `"${ok.body.scheduleVersion}"` });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      t.equal(applied.body.scheduleVersion, s.version + 2);
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.same(after.scenario.agents.find((a: Json) => a.id === 'a1').leave, [{ start: '2026-03-25T00:00', end: '2026-03-26T00:00', type: 'annual' }], 'the leave once, as approved');
+
+      // Without the flag: no `replan` member and no proposal.
+      const r2 = await call(app, 'POST', base, keys.a1, { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-23T12:00', type: 'annual' });
+      const plain = await call(app, 'POST', `${base}/${r2.body.id}/approve`, keys.planner);
+      t.equal(plain.status, 200, JSON.stringify(plain.body));
+      t.notOk('replan' in plain.body);
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 1, 'one proposal, the retry’s included');
+      t.equal((await call(app, 'POST', `${base}/${r2.body.id}/approve?replan=maybe`, keys.planner)).status, 400, 'not a boolean');
+    });
+
+    t.test('approve with ?replan=true when the re-plan cannot be computed: the approval stands and says why', async (t) => {
+      await setBalance('a2', 40);
+      const s = await createSchedule(w);
+      const base = `/v1/schedules/${s.id}/leave-requests`;
+      const r = await call(app, 'POST', base, keys.a2, { agentId: 'a2', start: '2026-03-24T00:00', end: '2026-03-25T00:00', type: 'annual' });
+      // The tenant may ask for at most 1 s of solving: a 2-second re-plan is refused before it starts.
+      t.equal((await call(app, 'PUT', '/v1/policy', keys.admin, { limits: { maxTimeLimitSeconds: 1 } })).status, 200);
+      t.teardown(() => call(app, 'PUT', '/v1/policy', keys.admin, {}));
+      const ok = await call(app, 'POST', `${base}/${r.body.id}/approve?replan=true&replanTimeLimitSeconds=2`, keys.planner);
+      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      t.equal(ok.body.status, 'approved');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.replan.proposalId, null);
+      t.equal(ok.body.replan.href, null);
+      t.match(ok.body.replan.reason, /could not be computed.*timeLimitSeconds 2/);
+      t.match(ok.body.replan.problem, { status: 422, title: 'Beyond a limit' });
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.notOk(after.roster.assignments.some((a: Json) => a.agentId === 'a2' && a.start.startsWith('2026-03-24')), 'the leave is applied');
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}/proposals`, keys.planner)).body.proposals.length, 0, 'no proposal');
+    });
+
+    t.test('offers: VTO in over-covered and overtime in under-covered intervals, ranked by the change of evaluate’s cost; accepting applies', async (t) => {
+      const s = await createSchedule(w, offersScenario());
+      const url = `/v1/schedules/${s.id}/offers`;
+      const made = await call(app, 'POST', url, keys.planner);
+      t.equal(made.status, 201, JSON.stringify(made.body));
+      t.equal(made.body.baseVersion, s.version);
+      const needs = made.body.needs as Json[];
+      t.same(
+        needs.map((n) => [n.kind, n.start, n.end, n.agentHours]).sort(),
+        [
+          ['over', '2026-03-23T14:00:00Z', '2026-03-23T16:00:00Z', 2],
+          ['over', '2026-03-25T14:00:00Z', '2026-03-25T16:00:00Z', 2],
+          ['under', '2026-03-25T16:00:00Z', '2026-03-25T20:00:00Z', 4],
+        ],
+        'the runs over and under the requirement',
+      );
+      const offers = made.body.offers as Json[];
+      const brief = (o: Json) => `${o.kind} ${o.agentId} ${o.shift.start} ${o.at} ${o.minutes}`;
+      t.same(
+        offers.map(brief).sort(),
+        [
+          'overtime a1 2026-03-25T08:00:00Z end 120',
+          'vto a1 2026-03-23T08:00:00Z end 120',
+          'vto a1 2026-03-25T08:00:00Z end 120',
+          'vto a2 2026-03-23T14:00:00Z start 120',
+          'vto a3 2026-03-25T14:00:00Z start 120',
+        ],
+        JSON.stringify(offers.map(brief)),
+      );
+      // The run under-covered is 4 h long, but a1's band allows 2 h over the 16 h a1 works.
+      const ot = offers.find((o) => o.kind === 'overtime')!;
+      t.match(ot, { after: { start: '2026-03-25T08:00:00Z', end: '2026-03-25T18:00:00Z', minutes: 600 }, need: { kind: 'under', start: '2026-03-25T16:00:00Z' }, status: 'open', hours: 2 });
+      t.ok(ot.notes.some((n: string) => /shift-templates.*not blocking/.test(n)), 'a 10-hour shift matches no template: noted, not blocking');
+      t.same(offers.map((o) => o.rank), offers.map((_, i) => i + 1));
+      t.ok(offers.every((o, i) => i === 0 || offers[i - 1]!.costDelta <= o.costDelta), 'cheapest first');
+      t.equal(offers[0]!.id, ot.id, 'covering two agent-hours short saves most');
+      // costDelta is the change of evaluate's total cost.
+      const evaluate = async (roster: Json) => (await call(app, 'POST', '/v1/evaluate', keys.planner, { scenario: offersScenario(), roster })).body.costs.total as number;
+      const extended = { assignments: smallRoster().assignments.map((a) => (a.agentId === 'a1' && a.start === '2026-03-25T08:00' ? { ...a, end: '2026-03-25T18:00', template: undefined } : a)) };
+      t.equal(ot.costDelta, Math.round(((await evaluate(extended)) - (await evaluate(smallRoster()))) * 1e6) / 1e6);
+      const vto = offers.find((o) => o.kind === 'vto' && o.agentId === 'a2')!;
+      t.equal(vto.costDelta, -20, 'two agent-hours less over-staffing at 10 each');
+      t.match(vto.after, { start: '2026-03-23T16:00:00Z', end: '2026-03-23T22:00:00Z' });
+
+      // Planners see all; an agent its own.
+      t.equal((await call(app, 'GET', url, keys.planner)).body.offers.length, 5);
+      const mine = (await call(app, 'GET', url, keys.a1)).body.offers as Json[];
+      t.same(mine.map((o) => o.agentId), ['a1', 'a1', 'a1']);
+      t.same((await call(app, 'GET', `${url}?agentId=a2`, keys.a1)).body.offers, [], 'not another agent’s, even asked');
+      t.equal((await call(app, 'GET', `${url}?kind=overtime`, keys.planner)).body.offers.length, 1);
+      t.equal((await call(app, 'GET', `${url}/${vto.id}`, keys.a1)).status, 404, 'another agent’s offer is not shown');
+      t.equal((await call(app, 'GET', `${url}/${vto.id}`, keys.a2)).status, 200);
+      t.equal((await call(app, 'POST', url, keys.a1)).status, 403, 'planners compute offers');
+      t.equal((await call(app, 'GET', url, keys.plannerB)).status, 404, 'other tenant');
+
+      // Only the agent it is made to accepts an offer.
+      const other = await call(app, 'POST', `${url}/${ot.id}/accept`, keys.a2);
+      t.equal(other.status, 403, JSON.stringify(other.body));
+      t.equal((await call(app, 'POST', `${url}/${ot.id}/accept`, keys.planner)).status, 403, 'agents accept');
+      // The same offer accepted twice at once: once.
+      const twice = await Promise.all([1, 2].map(() => call(app, 'POST', `${url}/${ot.id}/accept`, keys.a1)));
+      t.same(twice.map((r) => r.status).sort(), [200, 409], JSON.stringify(twice.map((r) => r.body)));
+      const ok = twice.find((r) => r.status === 200)!;
+      t.equal(ok.body.status, 'accepted');
+      t.equal(ok.body.scheduleVersion, s.version + 1);
+      t.equal(ok.body.acceptedVersion, s.version + 1);
+      t.equal(ok.res.headers.etag, `"${s.version + 1}"`);
+      t.equal(ok.body.check.coverageDelta.understaffedAgentHours, -2);
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.equal(after.version, s.version + 1);
+      const a1Day3 = after.roster.assignments.filter((a: Json) => a.agentId === 'a1' && a.start.startsWith('2026-03-25'));
+      t.equal(a1Day3.length, 1);
+      t.equal(Date.parse(a1Day3[0].end), Date.parse('2026-03-25T18:00:00Z'), 'extended into the under-covered run');
+      t.equal(after.roster.assignments.length, smallRoster().assignments.length);
+      const again = await call(app, 'POST', `${url}/${ot.id}/accept`, keys.a1);
+      t.equal(again.status, 409);
+      t.match(again.body.detail, /already accepted/);
+      const log = (await call(app, 'GET', `/v1/audit?entityId=${s.id}`, keys.planner)).body as Json[];
+      t.ok(log.some((e) => e.action === 'schedule.offer.apply' && e.after.offer === ot.id), 'audited');
+    });
+
+    t.test('offers: VTO accepted becomes unpaid leave; concurrent accepts of one need: exactly one wins; a new computation withdraws', async (t) => {
+      const s = await createSchedule(w, offersScenario());
+      const url = `/v1/schedules/${s.id}/offers`;
+      const offers = (await call(app, 'POST', url, keys.planner, { kinds: ['vto'] })).body.offers as Json[];
+      t.ok(offers.length === 4 && offers.every((o) => o.kind === 'vto'), 'VTO only');
+      const day1 = offers.filter((o) => o.need.start === '2026-03-23T14:00:00Z');
+      t.same(day1.map((o) => o.agentId).sort(), ['a1', 'a2'], 'two offers for the one agent too many');
+      const key = { a1: keys.a1, a2: keys.a2 } as Record<string, string>;
+      const both = await Promise.all(day1.map((o) => call(app, 'POST', `${url}/${o.id}/accept`, key[o.agentId])));
+      t.same(both.map((r) => r.status).sort(), [200, 409], JSON.stringify(both.map((r) => r.body)));
+      const won = both.find((r) => r.status === 200)!.body;
+      const lost = both.find((r) => r.status === 409)!.body;
+      t.match(lost.detail, /taken|already accepted|no longer/);
+      const sched = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.equal(sched.version, s.version + 1, 'one version step');
+      const winner = sched.scenario.agents.find((a: Json) => a.id === won.agentId);
+      // a1 gives up 14:00–16:00 at the end of 08:00–16:00, a2 the same hours at the start of 14:00–22:00.
+      const gone = [Date.parse('2026-03-23T14:00:00Z'), Date.parse('2026-03-23T16:00:00Z')];
+      t.same(winner.leave.map((l: Json) => [Date.parse(l.start), Date.parse(l.end), l.type, l.paid]), [[...gone, 'vto', false]], 'unpaid leave for the hours given up');
+      const shift = sched.roster.assignments.find((a: Json) => a.agentId === won.agentId && a.start.startsWith('2026-03-23'));
+      t.same([Date.parse(shift.start), Date.parse(shift.end)], [Date.parse(won.after.start), Date.parse(won.after.end)]);
+      const states = (await call(app, 'GET', url, keys.planner)).body.offers as Json[];
+      const loser = states.find((o) => o.need.start === '2026-03-23T14:00:00Z' && o.id !== won.id)!;
+      t.equal(loser.status, 'taken');
+      t.equal(loser.takenBy, won.id);
+      // Another need is not in conflict: its offer is still open and accepted on the new version.
+      const day3 = offers.find((o) => o.need.start === '2026-03-25T14:00:00Z' && o.agentId === 'a3')!;
+      const a3 = await call(app, 'POST', `${url}/${day3.id}/accept`, keys.a3);
+      t.equal(a3.status, 200, JSON.stringify(a3.body));
+      t.equal(a3.body.scheduleVersion, s.version + 2);
+      // A new computation withdraws what is still open.
+      const left = offers.find((o) => o.need.start === '2026-03-25T14:00:00Z' && o.agentId === 'a1')!;
+      t.equal((await call(app, 'GET', `${url}/${left.id}`, keys.a1)).body.status, 'taken');
+      const fresh = await call(app, 'POST', url, keys.planner);
+      t.equal(fresh.status, 201);
+      t.equal(fresh.body.baseVersion, s.version + 2);
+      t.notOk(fresh.body.needs.some((n: Json) => n.kind === 'over'), 'nothing over-covered any more');
+      const openBefore = fresh.body.offers[0];
+      const refresh = await call(app, 'POST', url, keys.planner);
+      t.equal((await call(app, 'GET', `${url}/${openBefore.id}`, keys.planner)).body.status, 'withdrawn');
+      const withdrawn = await call(app, 'POST', `${url}/${openBefore.id}/accept`, keys[openBefore.agentId as 'a1']);
+      t.equal(withdrawn.status, 409);
+      t.match(withdrawn.body.detail, /withdrawn/);
+      t.equal(refresh.body.offers.length, fresh.body.offers.length);
+    });
+
+    t.test('offers: an acceptance that would break a hard rule on the roster as it is now is refused naming the rule', async (t) => {
+      const s = await createSchedule(w, offersScenario());
+      const url = `/v1/schedules/${s.id}/offers`;
+      const ot = ((await call(app, 'POST', url, keys.planner, { kinds: ['overtime'], maxOffers: 5 })).body.offers as Json[])[0]!;
+      t.match(ot, { kind: 'overtime', agentId: 'a1', minutes: 120 });
+      // Since then a1's first shift grew to 10 h: a1 now works the 18 h the band allows.
+      const roster = { assignments: smallRoster().assignments.map((a) => (a.agentId === 'a1' && a.start === a1Day1.start ? { ...a, end: '2026-03-23T18:00', template: undefined } : a)) };
+      const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster }, { 'if-match': `"${s.version}"` });
+      t.equal(put.status, 200, JSON.stringify(put.body));
+      const refused = await call(app, 'POST', `${url}/${ot.id}/accept`, keys.a1);
+      t.equal(refused.status, 422, JSON.stringify(refused.body));
+      t.equal(refused.body.type, 'urn:flexroster:problem:offer-not-allowed');
+      t.match(refused.body.detail, /a1: contract-hours: week 1: 20 h paid, above the maximum 18 h/);
+      t.ok(refused.body.errors.some((e: Json) => e.message.startsWith('a1: contract-hours')), JSON.stringify(refused.body.errors));
+      t.equal((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.version, s.version + 1, 'only the new roster');
+      t.equal((await call(app, 'GET', `${url}/${ot.id}`, keys.a1)).body.status, 'open', 'the offer stays open');
+    });
+
     t.test('role matrix: route × role × own / other agent / other tenant', async (t) => {
       await setBalance('a1', 1000);
       const s = await createSchedule(w);
@@ -258,10 +500,17 @@ function suite(backendFactory: () => Promise<Backend>) {
       const extToApprove = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 60, at: 'end' });
       const extToReject = await call(app, 'POST', ext, keys.a1, { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 30, at: 'end' });
       const extBody = { agentId: 'a1', shift: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, extendMinutes: 15, at: 'start' };
+      const offers = `/v1/schedules/${id}/offers`;
+      // a1 may work on into the under-covered 16:00–18:00 of day one (the leave approved below then shortens the longer shift).
+      const offer = ((await call(app, 'POST', offers, keys.planner)).body.offers as Json[]).find((o) => o.kind === 'overtime' && o.agentId === 'a1' && o.shift.start === '2026-03-23T08:00:00Z')!;
       type Who = 'none' | 'admin' | 'planner' | 'own' | 'otherAgent' | 'otherTenant';
       const who: Record<Who, string | undefined> = { none: undefined, admin: keys.admin, planner: keys.planner, own: keys.a1, otherAgent: keys.a2, otherTenant: keys.plannerB };
       const order: Who[] = ['none', 'admin', 'otherAgent', 'otherTenant', 'own', 'planner'];
       const matrix: [string, string, unknown, Record<Who, number>][] = [
+        ['GET', offers, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
+        ['GET', `${offers}/${offer.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],
+        ['POST', `${offers}/${offer.id}/accept`, undefined, { none: 401, admin: 403, planner: 403, own: 200, otherAgent: 403, otherTenant: 403 }],
+        ['POST', offers, {}, { none: 401, admin: 403, planner: 201, own: 403, otherAgent: 403, otherTenant: 404 }],
         ['POST', leave, morningLeave, { none: 401, admin: 403, planner: 201, own: 201, otherAgent: 403, otherTenant: 404 }],
         ['GET', leave, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 200, otherTenant: 404 }],
         ['GET', `${leave}/${toApprove.body.id}`, undefined, { none: 401, admin: 403, planner: 200, own: 200, otherAgent: 404, otherTenant: 404 }],

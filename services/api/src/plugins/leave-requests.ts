@@ -22,6 +22,7 @@
  * the leave to the stored scenario's agent `leave` list (so every later rule check knows it; `paid` is
  * false only for type `unpaid`), bumps the version, debits the balance (422 when it would go negative)
  * and writes audit rows. Balances are one pot of hours per tenant and agent, whatever the leave type.
+ * With `?replan=true` the approval also stores a re-plan of the hole as a draft proposal (store/leave-replan.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -30,6 +31,7 @@ import { DateTime, judgeChanges, shiftsToRoster, time, type Roster, type Scenari
 import { ProblemError } from '../problem.js';
 import { audit, mutate } from '../store/ops.js';
 import type { ScheduleRow } from '../store/schedules.js';
+import { ReplanOutcome, prepareLeaveReplan, storeLeaveReplan, type PreparedReplan } from '../store/leave-replan.js';
 import { applyRequest, type RequestRow, type RequestTable } from '../store/requests.js';
 import { iso, type Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
@@ -225,7 +227,9 @@ const LeaveBody = Type.Object(
 );
 const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: 200 }) });
 
-const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems }) => {
+const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
+  const { store, problems, config } = context;
+
   requestRoutes<LeaveRow, Static<typeof LeaveBody>>(app, store, {
     table: TABLE,
     path: 'leave-requests',
@@ -260,10 +264,32 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
     },
     listDescription: 'Filters: status, agentId. Agents see only their own.',
     approve: {
-      summary: 'Approve leave and apply it',
+      summary: 'Approve leave and apply it (and, asked, re-plan its hole)',
       description:
-        'Recomputes the impact on the current roster and, in one transaction: drops/shortens the shifts, adds the leave to the scenario’s agent, bumps the version and debits the balance by the covered shift hours. 409 when the schedule changed meanwhile (If-Match) or the request is no longer pending; 422 when the balance would go negative (set it first with PUT /v1/agents/{agentId}/leave-balance: a new agent has 0 h).',
-      async run(db, actor, schedule, r) {
+        'Recomputes the impact on the current roster and, in one transaction: drops/shortens the shifts, adds the leave to the scenario’s agent, bumps the version and debits the balance by the covered shift hours. 409 when the schedule changed meanwhile (If-Match) or the request is no longer pending; 422 when the balance would go negative (set it first with PUT /v1/agents/{agentId}/leave-balance: a new agent has 0 h). With `?replan=true` the schedule as the approval leaves it is first re-planned with the fewest changes, nothing that starts before the leave changing (as POST /v1/schedules/{id}/replan with `frozenBefore` the leave’s start; synchronous: `replanTimeLimitSeconds` is its whole wait) and, in the approval’s transaction, stored as a draft proposal of the version the approval makes, its event `{kind: "absence", agentId, start, end, type, leaveRequestId}`: the answer’s `replan` has its `proposalId` and `href`. When the re-plan cannot be computed (busy, time limit, limits) the approval still stands and `replan.reason` (with `replan.problem`) says why no proposal was made.',
+      querystring: Type.Object(
+        {
+          replan: Type.Optional(Type.Boolean({ description: 'Also re-plan the hole the leave leaves: a draft proposal (`replan` in the answer)' })),
+          replanTimeLimitSeconds: Type.Optional(
+            Type.Number({ exclusiveMinimum: 0, maximum: config.syncSolveMaxSeconds, description: `The re-plan's whole wait (default ${config.syncSolveDefaultSeconds}, at most ${config.syncSolveMaxSeconds})` }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      response: Type.Object(
+        { scheduleVersion: Type.Integer(), balanceHours: Type.Number(), replan: Type.Optional({ ...ReplanOutcome, description: 'Only with ?replan=true' }) },
+        { additionalProperties: true, description: 'The approved request, the version the approval made, the balance left, and the re-plan when asked for' },
+      ),
+      prepare: {
+        when: (query) => query.replan === true,
+        run({ actor, schedule, request: r, query, arrivedAt, onHandle, log }) {
+          const leave = { agentId: r.agentId, start: r.start, end: r.end, type: r.type };
+          const approved = leaveImpact(problems, schedule, leave, 'later');
+          const timeLimitSeconds = query.replanTimeLimitSeconds as number | undefined;
+          return prepareLeaveReplan(context, actor, schedule, leave, approved, { ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}), arrivedAt, onHandle, log });
+        },
+      },
+      async run(db, actor, schedule, r, _body, prepared) {
         const { impact, roster, scenario } = leaveImpact(problems, schedule, { agentId: r.agentId, start: r.start, end: r.end, type: r.type }, 'later');
         await db.query(`INSERT INTO leave_balances (tenant_id, agent_id, type, hours) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [actor.tenantId, r.agentId, POT]);
         const balance = await balanceOf(db, actor.tenantId, r.agentId, true);
@@ -283,7 +309,12 @@ const leaveRequests: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { 
         });
         const changed = await setBalance(db, actor, r.agentId, remaining, { reason: 'leave', leaveRequestId: r.id, scheduleId: schedule.id });
         const version = applied.schedule.version;
-        return { request: applied.request, body: { ...view(applied.request), scheduleVersion: version, balanceHours: remaining }, auditAfter: { ...view(applied.request), balanceHours: changed } };
+        const replan = prepared ? await storeLeaveReplan(db, actor, r, schedule, applied.schedule, prepared as PreparedReplan) : undefined;
+        return {
+          request: applied.request,
+          body: { ...view(applied.request), scheduleVersion: version, balanceHours: remaining, ...(replan ? { replan } : {}) },
+          auditAfter: { ...view(applied.request), balanceHours: changed },
+        };
       },
     },
     rejectBody: (updated) => view(updated),

@@ -3,22 +3,18 @@
  * the core's minimal-change solve against the current roster, answered as a draft proposal; applying it
  * makes its roster, and the scenario with the event, the schedule's next version.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { Assignment, DateTime, IntervalDemand, ReplanBase, type Evaluation, type Roster, type Scenario } from '@flexroster/core';
+import { Assignment, DateTime, IntervalDemand, ReplanBase, type Roster, type Scenario } from '@flexroster/core';
 import { ProblemError } from '../problem.js';
 import { BackendNameSchema } from '../schemas.js';
-import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
 import { audit, mutate } from '../store/ops.js';
+import { DEFAULT_CHANGE_COST, computeReplan, proposalLocation, storeProposal } from '../store/replan.js';
 import { checkIfMatch, loadSchedule, staleVersion, writeSchedule, type ScheduleRow } from '../store/schedules.js';
-import { insertProposal, listProposals, loadProposal, markApplied, proposalSummary, proposalView, alreadyApplied, type Standing } from '../store/proposals.js';
+import { listProposals, loadProposal, markApplied, proposalSummary, proposalView, alreadyApplied } from '../store/proposals.js';
 import type { WorkflowContext } from '../store/context.js';
 import type { ProblemCache } from '../problem-cache.js';
 import { leaveImpact } from './leave-requests.js';
-
-/** The price of change when the caller names none: covering an hour of understaffing (100 by default) is worth a change. */
-const DEFAULT_CHANGE_COST = { perShiftMoved: 50, perShiftAddedOrRemoved: 80, perAgentTouched: 100 };
 
 const Event = Type.Union([
   Type.Object(
@@ -103,14 +99,8 @@ async function withRequestPaths<T>(applied: Applied, run: () => Promise<T>): Pro
   }
 }
 
-const standing = (e: Evaluation, changeCost = 0): Standing => ({
-  cost: e.costs.total - changeCost,
-  understaffedHours: e.understaffedAgentHours,
-  violations: e.violations.length,
-});
-
 const replan: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
-  const { store, problems, compute, config } = context;
+  const { store, problems, config } = context;
 
   app.post(
     '/v1/schedules/:id/replan',
@@ -132,53 +122,28 @@ const replan: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) 
         const row = await loadSchedule(store, request.principal!, request.params.id);
         await problems.load(row.scenario);
         const applied = applyEvent(problems, row, event);
-        return withRequestPaths(applied, async () => {
-          const prepared = await prepareSolve(context, request.principal!, { scenario: applied.scenario, options: o }, config.syncSolveDefaultSeconds);
-          let before: Standing;
-          try {
-            before = standing(await computeOrBusy(() => compute.run({ kind: 'evaluate', scenario: applied.scenario, roster: applied.roster, rosterPath: '/roster/assignments' }), { scenario: '/body/scenario', rest: '' }));
-          } catch (error) {
-            prepared.release();
-            throw error;
-          }
-          const base = {
-            roster: row.roster,
-            changeCost: o.changeCost ?? DEFAULT_CHANGE_COST,
-            ...(o.frozenBefore !== undefined ? { frozenBefore: o.frozenBefore } : {}),
-            ...(o.pinned !== undefined ? { pinned: o.pinned } : {}),
-            ...(o.onlyAgents !== undefined ? { onlyAgents: o.onlyAgents } : {}),
-          };
-          const result = await solveWithin(context, applied.scenario, { ...prepared, task: { ...prepared.task, base } }, arrivedAt, (cancel) =>
-            reply.raw.once('close', () => {
-              if (!reply.raw.writableFinished) cancel();
-            }),
-          );
-          const changeCost = result.evaluation.costs.byRule.stability ?? 0;
-          return { row, applied, before, result, after: { ...standing(result.evaluation, changeCost), changeCost } };
-        });
+        const replanned = await withRequestPaths(applied, () =>
+          computeReplan(context, request.principal!, {
+            scenario: applied.scenario,
+            roster: applied.roster,
+            base: row.roster,
+            options: o,
+            arrivedAt,
+            onHandle: (cancel) =>
+              reply.raw.once('close', () => {
+                if (!reply.raw.writableFinished) cancel();
+              }),
+          }),
+        );
+        return { row, applied, replanned };
       };
       return mutate(
         store,
         request,
         reply,
         async (db, actor, made) => {
-          const { row, applied, before, result, after } = made;
-          const proposal = await insertProposal(db, {
-            id: randomUUID(),
-            tenantId: actor.tenantId,
-            scheduleId: row.id,
-            baseVersion: row.version,
-            event,
-            scenario: applied.scenario,
-            roster: result.roster,
-            changes: result.changes ?? [],
-            before,
-            after,
-            solve: { status: result.status, reason: result.reason, seconds: result.stats.totalSeconds },
-            createdBy: actor.keyId,
-          });
-          await audit(db, actor, 'replan-proposal.create', 'replan-proposal', proposal.id, null, { scheduleId: row.id, baseVersion: row.version, event, changes: proposal.changes.length });
-          return { status: 201, body: proposalView(proposal), headers: { location: `/v1/schedules/${row.id}/proposals/${proposal.id}` } };
+          const proposal = await storeProposal(db, actor, made.row, { event, scenario: made.applied.scenario, replanned: made.replanned });
+          return { status: 201, body: proposalView(proposal), headers: { location: proposalLocation(proposal) } };
         },
         prepare,
       );

@@ -4,6 +4,7 @@
  * (the check at creation, what approval does); loading, role and status rules, If-Match, idempotency
  * and audit rows are the same for every kind.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import type { ApiInstance } from '../context.js';
@@ -39,10 +40,33 @@ export interface RequestRoutes<Row extends RequestRow, Body> {
     readonly description: string;
     /** Optional body of approve (absent, `{}` and the object alike). */
     readonly body?: TSchema;
+    /** Optional query string of approve, and the 200 answer's schema when the kind documents one. */
+    readonly querystring?: TSchema;
+    readonly response?: TSchema;
+    /**
+     * Work outside the transaction (a solve), when `when(query)` asks for it: run after the Idempotency-Key
+     * was looked up (a replay does none) and the request was found approvable; its result is `run`'s `prepared`.
+     */
+    readonly prepare?: {
+      readonly when: (query: Record<string, unknown>) => boolean;
+      readonly run: (input: ApprovePreparation<Row>) => Promise<unknown>;
+    };
     /** What approval does; returns the updated request and the 200 body (and the audit's after, if other than the view). */
-    readonly run: (db: Db, actor: Principal, schedule: ScheduleRow, r: Row, body: Record<string, unknown>) => Promise<{ request: Row; body: unknown; auditAfter?: unknown }>;
+    readonly run: (db: Db, actor: Principal, schedule: ScheduleRow, r: Row, body: Record<string, unknown>, prepared?: unknown) => Promise<{ request: Row; body: unknown; auditAfter?: unknown }>;
   };
   readonly rejectBody: (updated: Row, viewer: Principal) => unknown;
+}
+
+/** What an approval's `prepare` gets: the schedule and request as read before the transaction. */
+export interface ApprovePreparation<Row extends RequestRow> {
+  readonly actor: Principal;
+  readonly schedule: ScheduleRow;
+  readonly request: Row;
+  readonly query: Record<string, unknown>;
+  /** When the request arrived, and where a solve hands its cancel (the client hung up). */
+  readonly arrivedAt: number;
+  readonly onHandle: (cancel: () => void) => void;
+  readonly log: FastifyBaseLogger;
 }
 
 export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, store: Store, spec: RequestRoutes<Row, Body>, problems?: ProblemCache): void {
@@ -102,22 +126,55 @@ export function requestRoutes<Row extends RequestRow, Body>(app: ApiInstance, st
     `${base}/:rid/approve`,
     {
       config: { roles: ['planner'] },
-      schema: { summary: spec.approve.summary, description: spec.approve.description, tags: [tag], params: RParams, ...(spec.approve.body ? { body: spec.approve.body } : {}) },
+      schema: {
+        summary: spec.approve.summary,
+        description: spec.approve.description,
+        tags: [tag],
+        params: RParams,
+        ...(spec.approve.body ? { body: spec.approve.body } : {}),
+        ...(spec.approve.querystring ? { querystring: spec.approve.querystring } : {}),
+        ...(spec.approve.response ? { response: { 200: spec.approve.response } } : {}),
+      },
       // No body at all is the same as `{}`, as on reject and publish.
       preValidation: async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
       },
     },
-    async (request, reply) =>
-      mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadChecked(db, actor, request.params.id);
-        checkIfMatch(request.headers['if-match'], schedule);
-        const r = await loadRequest(db, table, actor, schedule, request.params.rid);
-        expectStatus(table, r, table.approvable);
-        const done = await spec.approve.run(db, actor, schedule, r, (request.body ?? {}) as Record<string, unknown>);
-        await audit(db, actor, `${spec.audit}.approve`, entity, r.id, view(r), done.auditAfter ?? view(done.request));
-        return { status: 200, body: done.body };
-      }),
+    async (request, reply) => {
+      const arrivedAt = Date.now();
+      const query = (request.query ?? {}) as Record<string, unknown>;
+      const { prepare } = spec.approve;
+      const before =
+        prepare && prepare.when(query)
+          ? async () => {
+              const actor = request.principal!;
+              const schedule = await loadChecked(store, actor, request.params.id);
+              checkIfMatch(request.headers['if-match'], schedule);
+              const r = await loadRequest(store, table, actor, schedule, request.params.rid);
+              expectStatus(table, r, table.approvable);
+              const onHandle = (cancel: () => void) =>
+                reply.raw.once('close', () => {
+                  if (!reply.raw.writableFinished) cancel();
+                });
+              return prepare.run({ actor, schedule, request: r, query, arrivedAt, onHandle, log: request.log });
+            }
+          : undefined;
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, prepared) => {
+          const schedule = await loadChecked(db, actor, request.params.id);
+          checkIfMatch(request.headers['if-match'], schedule);
+          const r = await loadRequest(db, table, actor, schedule, request.params.rid);
+          expectStatus(table, r, table.approvable);
+          const done = await spec.approve.run(db, actor, schedule, r, (request.body ?? {}) as Record<string, unknown>, prepared);
+          await audit(db, actor, `${spec.audit}.approve`, entity, r.id, view(r), done.auditAfter ?? view(done.request));
+          return { status: 200, body: done.body };
+        },
+        before,
+      );
+    },
   );
 
   app.post(`${base}/:rid/reject`, { config: { roles: ['planner'] }, schema: { summary: `Reject a ${noun}`, tags: [tag], params: RParams } }, async (request, reply) =>

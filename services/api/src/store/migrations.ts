@@ -294,4 +294,40 @@ CREATE TABLE replan_proposals (
 CREATE INDEX replan_proposals_schedule ON replan_proposals (tenant_id, schedule_id, created_at);
 `,
   },
+  {
+    id: 11,
+    name: 'offers',
+    // VTO and overtime offers of one computation (batch) of a schedule: an offer changes one agent's shift by
+    // whole grid steps at one end, for one need (a run of over- or under-covered intervals). At most one
+    // offer per need is accepted; the others of that need are then `taken`; a newer batch `withdraws` them.
+    sql: `
+CREATE TABLE offers (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  batch_id text NOT NULL,
+  base_version integer NOT NULL,
+  rank integer NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('vto', 'overtime')),
+  agent_id text NOT NULL,
+  shift jsonb NOT NULL,
+  at_side text NOT NULL CHECK (at_side IN ('start', 'end')),
+  minutes integer NOT NULL,
+  need_id text NOT NULL,
+  need jsonb NOT NULL,
+  after jsonb NOT NULL,
+  cost_delta double precision NOT NULL,
+  coverage_delta jsonb NOT NULL,
+  notes jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('open', 'accepted', 'taken', 'withdrawn')),
+  taken_by text,
+  accepted_version integer,
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX offers_schedule ON offers (tenant_id, schedule_id, status);
+CREATE INDEX offers_need ON offers (batch_id, need_id) WHERE status = 'open';
+`,
+  },
 ];

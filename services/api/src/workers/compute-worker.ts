@@ -28,6 +28,7 @@ import { buildReportData } from '@flexroster/report';
 import { ProblemCache } from '../problem-cache.js';
 import { scenarioGuardIssues } from '../guards.js';
 import { buildUnits } from '../build-units.js';
+import { computeOffers } from '../offers.js';
 import { largeScenario } from '../bench/scenarios.js';
 import type { ComputeTask, FromComputeWorker, SerializedError, ToComputeWorker } from './protocol.js';
 
@@ -71,6 +72,11 @@ function run(task: ComputeTask): unknown {
       return buildReportData(task.scenario, { roster: task.roster }, { title: task.title });
     case 'changes':
       return rosterChanges(task.scenario, task.a, task.b);
+    case 'offers': {
+      const problem = expanded(task.scenario);
+      const byAgent = rosterToShifts(problem, task.roster as Roster, '/roster/assignments');
+      return computeOffers(problem, byAgent, evaluateShifts(problem, byAgent), (task.policy ?? {}) as SwapPolicy, { kinds: task.kinds, limit: task.limit });
+    }
   }
 }
 

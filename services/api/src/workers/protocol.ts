@@ -2,6 +2,7 @@
 import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
+import type { ComputedOffer, Need, OfferKind } from '../offers.js';
 
 export interface SolveTask {
   readonly timeLimitSeconds: number;
@@ -65,7 +66,9 @@ export type ComputeTask =
   /** A stored schedule's report data (evaluation, coverage, Gantt, fairness), for the planner page. */
   | { readonly kind: 'report'; readonly scenario: unknown; readonly roster: unknown; readonly title: string }
   /** The shifts changed from roster `a` to roster `b` of one scenario (two versions of a stored schedule). */
-  | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown };
+  | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown }
+  /** VTO and overtime offers from a stored schedule's coverage, cheapest first (offers.ts). */
+  | { readonly kind: 'offers'; readonly scenario: unknown; readonly roster: unknown; readonly policy: unknown; readonly kinds: readonly OfferKind[]; readonly limit: number };
 
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
@@ -76,6 +79,7 @@ export interface ComputeResults {
   readonly 'swap-candidates': SwapCandidate[];
   readonly report: ReportData;
   readonly changes: RosterChange[];
+  readonly offers: { readonly needs: Need[]; readonly offers: ComputedOffer[] };
 }
 
 export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };
