@@ -294,4 +294,14 @@ CREATE TABLE replan_proposals (
 CREATE INDEX replan_proposals_schedule ON replan_proposals (tenant_id, schedule_id, created_at);
 `,
   },
+  {
+    id: 10,
+    name: 'solve-job-start',
+    // What the latest attempt's search started from ('scratch', or 'checkpoint': a retry from an earlier
+    // attempt's best roster, whose cost start_cost keeps after the result has replaced the checkpoint).
+    sql: `
+ALTER TABLE solve_jobs ADD COLUMN started_from text CHECK (started_from IN ('scratch', 'checkpoint'));
+ALTER TABLE solve_jobs ADD COLUMN start_cost double precision;
+`,
+  },
 ];
