@@ -509,6 +509,8 @@ t.test('a retry starts from its checkpoint, and its result is never worse (Postg
     });
     t.equal(retrying.startedFrom, 'checkpoint', 'the retry says it started from the checkpoint');
     t.equal(retrying.startCost, checkpoint.cost, 'and from which cost');
+    const events = await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}/events`, headers: admin });
+    t.match(events.body, /^event: progress\nid: 1\ndata: \{"id":"[^"]+","status":"running","progress":\{.*\},"startedFrom":"checkpoint"\}\n/, 'its event stream says so too');
     const done = await until('done', async () => {
       const v = await view();
       return ENDED.has(v.status) ? v : undefined;
