@@ -18,7 +18,7 @@ export interface SolveTask {
   readonly start?: SolveCheckpoint;
 }
 
-/** What a solve's search started from: nothing, or the checkpoint of an earlier attempt (`SolveTask.start`). */
+/** What a solve's search started from: nothing of an earlier attempt (a re-plan's base counts so), or its checkpoint (`SolveTask.start`). */
 export type StartedFrom = 'scratch' | 'checkpoint';
 
 export type ToWorker =
