@@ -295,7 +295,7 @@ CREATE INDEX replan_proposals_schedule ON replan_proposals (tenant_id, schedule_
 `,
   },
   {
-    id: 10,
+    id: 12,
     name: 'solve-job-start',
     // What the latest attempt's search started from ('scratch', or 'checkpoint': a retry from an earlier
     // attempt's best roster, whose cost start_cost keeps after the result has replaced the checkpoint).
