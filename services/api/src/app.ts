@@ -7,7 +7,7 @@
  * to build.
  */
 import { availableParallelism } from 'node:os';
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validatorCompiler } from './validation.js';
 import { safeLogger } from './logging.js';
@@ -18,7 +18,7 @@ import { ComputePool } from './workers/compute-pool.js';
 import { BuildRate } from './build-units.js';
 import { DEFAULT_LIMITS, LimitBook, limitProblem, type Limits } from './limits.js';
 import { JobStore } from './jobs.js';
-import { JobRunner, runnerId } from './job-runner.js';
+import { CONNECTION_LOG, JobRunner, runnerId } from './job-runner.js';
 import { sweepAbandoned } from './store/solve-jobs.js';
 import { defaultBackendName } from './backends.js';
 import { ProblemError } from './problem.js';
@@ -182,15 +182,20 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   const leaseSeconds = options.jobQueue?.leaseSeconds ?? 30;
   const enqueueOnly = options.jobQueue?.enqueueOnly === true;
   const owner = runnerId(enqueueOnly ? 'api' : 'api-threads');
+  // With solve threads, this process also runs queued jobs nobody holds: enqueued by an API without
+  // threads, or left by a crash; and it keeps the leases of the jobs its POSTs run here. A PGlite data
+  // directory this app opened is its alone, so its open jobs are all orphans.
+  // Logged as the worker logs them, once the app's logger exists.
+  let log: FastifyBaseLogger | undefined;
+  const runner = enqueueOnly
+    ? undefined
+    : new JobRunner(store, pool, { leaseSeconds, ttlSeconds, onConnection: ({ state, detail }) => log?.warn({ owner, detail }, `solve jobs: ${CONNECTION_LOG[state]}`) }, owner);
   const jobs = new JobStore(pool, {
     ttlSeconds,
     maxFinished: options.maxFinishedJobs ?? 200,
-    durable: { store, owner, leaseSeconds, maxAttempts: options.jobQueue?.maxAttempts ?? 3 },
+    durable: { store, owner, leaseSeconds, maxAttempts: options.jobQueue?.maxAttempts ?? 3, ...(runner ? { leases: runner } : {}) },
     enqueueOnly,
   });
-  // With solve threads, this process also runs queued jobs nobody holds: enqueued by an API without
-  // threads, or left by a crash. A PGlite data directory this app opened is its alone, so its open jobs are all orphans.
-  const runner = enqueueOnly ? undefined : new JobRunner(store, pool, { leaseSeconds, ttlSeconds }, owner);
   if (runner)
     void opening.then(
       async (opened) => {
@@ -224,6 +229,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
+  log = app.log;
 
   // The API speaks JSON only: other bodies get 415 rather than a string handed to a schema.
   app.removeContentTypeParser('text/plain');

@@ -11,12 +11,17 @@
  * solves go on while their leases, as last renewed, still hold (a blip costs nothing); once a lease has run
  * out the solve is cancelled and its job left to the others, who retry it (one attempt counted). Meanwhile
  * the runner probes the database with backoff (RECONNECT_BACKOFF_MS) and, once it answers, takes jobs again.
+ * The jobs an API process runs on its threads as they are posted (jobs.ts) are held here too (`hold`), so
+ * that their leases are renewed, and given up, exactly as the claimed ones.
+ *
+ * A retried job (an earlier attempt checkpointed a roster) starts from that roster (workers/warm-start.ts);
+ * its row says so once the solve starts (`started_from`).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
 import { describeError } from './jobs.js';
-import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveCheckpoint, saveProgress, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
+import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveCheckpoint, saveProgress, saveStart, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 
 export interface RunnerOptions {
@@ -36,9 +41,28 @@ const PROGRESS_WRITE_MS = 1000;
 /** First and longest wait between probes of a lost database: quick to see a blip end, gentle on a long outage. */
 export const RECONNECT_BACKOFF_MS = { first: 500, max: 30_000 } as const;
 
+/** A job another part of this process runs under this runner's owner id, whose lease the runner keeps. */
+export interface HeldJob {
+  /** A cancel arrived (NOTIFY). */
+  readonly cancel: () => void;
+  /** Its lease ran out while the database was lost: stop the solve and write nothing more of it (it is others' now). */
+  readonly abandon: () => void;
+}
+
+/** What jobs.ts needs of a runner: lease keeping for the jobs it runs itself. */
+export interface LeaseKeeper {
+  /** Holds `id` from now: its lease, as the insert wrote it, is renewed from here on. */
+  hold(id: string, job: HeldJob): void;
+  /** The job ended (or was handed back): no more renewals. */
+  release(id: string): void;
+}
+
+/** The log message of each connection event (worker.ts, app.ts). */
+export const CONNECTION_LOG = { lost: 'database lost', abandoned: 'solves abandoned', back: 'database back' } as const;
+
 export const runnerId = (role: string) => `${role}:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-export class JobRunner {
+export class JobRunner implements LeaseKeeper {
   readonly owner: string;
   private readonly running = new Map<string, SolveHandle>();
   /** Cancels of the jobs running here, by id: called on a NOTIFY or when the polled flag is seen. */
@@ -53,6 +77,8 @@ export class JobRunner {
   /** Set while the database cannot be reached: the pending probe and the wait before the next one. */
   private lost: { timer: NodeJS.Timeout; backoffMs: number } | undefined;
   private readonly onCancel = (id: string) => this.cancels.get(id)?.();
+  /** Jobs held for another part of this process (`hold`). */
+  private readonly external = new Map<string, HeldJob>();
 
   constructor(
     private readonly store: Store,
@@ -65,6 +91,18 @@ export class JobRunner {
 
   get active(): number {
     return this.running.size;
+  }
+
+  hold(id: string, job: HeldJob): void {
+    this.external.set(id, job);
+    this.cancels.set(id, job.cancel);
+    this.heldUntil.set(id, Date.now() + this.options.leaseSeconds * 1000);
+  }
+
+  release(id: string): void {
+    if (!this.external.delete(id)) return;
+    this.cancels.delete(id);
+    this.heldUntil.delete(id);
   }
 
   start(): void {
@@ -81,8 +119,9 @@ export class JobRunner {
     if (this.lost) clearTimeout(this.lost.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.unlisten?.().catch(() => undefined);
-    const ids = [...this.running.keys()];
+    const ids = [...this.running.keys(), ...this.external.keys()];
     this.running.clear();
+    this.external.clear();
     this.heldUntil.clear();
     if (ids.length > 0)
       await this.store
@@ -189,7 +228,7 @@ export class JobRunner {
     }
     for (const id of this.heldUntil.keys()) this.heldUntil.set(id, startedAt + this.options.leaseSeconds * 1000);
     this.lost = undefined;
-    this.options.onConnection?.({ state: 'back', detail: `${this.running.size} solves kept` });
+    this.options.onConnection?.({ state: 'back', detail: `${this.running.size + this.external.size} solves kept` });
     // A new connection for LISTEN, should the old one have died with the database.
     this.listen();
     this.schedule(0);
@@ -204,10 +243,13 @@ export class JobRunner {
     const gone = [...this.heldUntil].filter(([, until]) => until <= now).map(([id]) => id);
     for (const id of gone) {
       const handle = this.running.get(id);
+      const external = this.external.get(id);
       this.heldUntil.delete(id);
       this.running.delete(id);
+      this.external.delete(id);
       this.cancels.delete(id);
       handle?.cancel();
+      external?.abandon();
     }
     if (gone.length > 0) this.options.onConnection?.({ state: 'abandoned', detail: `${gone.length} solves cancelled: their leases ran out while the database was lost` });
   }
@@ -215,7 +257,10 @@ export class JobRunner {
   private run(row: JobRow & { scenario?: unknown }): void {
     const id = row.id;
     let lastWrite = 0;
-    const handle = this.pool.submit(row.scenario, row.task, {
+    // A retry starts from the best roster an earlier attempt checkpointed (a re-plan from its base).
+    const start = row.checkpoint && row.task.base === undefined ? row.checkpoint : undefined;
+    const handle = this.pool.submit(row.scenario, start ? { ...row.task, start } : row.task, {
+      onStartedFrom: (from) => saveStart(this.store, id, this.owner, from, start?.cost).catch((error: unknown) => this.options.onError?.(error)),
       onProgress: (progress) => {
         if (Date.now() - lastWrite < PROGRESS_WRITE_MS) return;
         lastWrite = Date.now();

@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { FlexrosterInputError, relativeGap, type SolveProgress, type SolveResult } from '@flexroster/core';
 import { PoolClosedError, SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
-import type { SolveTask } from './workers/protocol.js';
+import type { SolveTask, StartedFrom } from './workers/protocol.js';
 import type { JobCheckpoint, JobProgress, JobStatus, JobView } from './schemas.js';
 import { inputProblem } from './problem.js';
-import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, renewLeases, requestCancel, rowView, saveCheckpoint, saveProgress, type JobRow } from './store/solve-jobs.js';
+import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, requestCancel, rowView, saveCheckpoint, saveProgress, saveStart, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
+import type { LeaseKeeper } from './job-runner.js';
 
 export interface JobStoreOptions {
   readonly ttlSeconds: number;
@@ -20,7 +21,17 @@ export interface JobStoreOptions {
    * Every job is also a `solve_jobs` row, written through (start, progress at most once a second, end),
    * held under this process's lease (`owner`) while it runs here, so that it outlives a crash.
    */
-  readonly durable?: { readonly store: Store; readonly owner: string; readonly leaseSeconds: number; readonly maxAttempts: number };
+  readonly durable?: {
+    readonly store: Store;
+    readonly owner: string;
+    readonly leaseSeconds: number;
+    readonly maxAttempts: number;
+    /**
+     * Keeps the leases of the jobs run here (the process's JobRunner, same owner): renewed with the runner's
+     * own, and given up alike when the database is lost past a lease. Needed unless `enqueueOnly`.
+     */
+    readonly leases?: LeaseKeeper;
+  };
   /** POST only enqueues (see `enqueue`); needs `durable`. */
   readonly enqueueOnly?: boolean;
 }
@@ -48,6 +59,8 @@ export interface Job {
   error?: JobView['error'];
   /** The best roster so far while it runs (shown until a result supersedes it). */
   checkpoint?: JobCheckpoint;
+  /** What its search started from (a job run here from its POST: always from scratch). */
+  startedFrom?: StartedFrom;
   /** Resolves when the job reaches done, failed or cancelled. */
   readonly finished: Promise<void>;
 }
@@ -59,6 +72,8 @@ interface JobInternals {
   /** The row's writes, in order; the POST answers once the insert is in. */
   writes: Promise<void>;
   lastProgressWrite: number;
+  /** Its lease ran out while the database was lost: the job is others' to retry, nothing more is written from here. */
+  abandoned?: boolean;
 }
 
 export interface JobListener {
@@ -77,7 +92,6 @@ export class JobStore {
   private readonly internals = new WeakMap<Job, JobInternals>();
   /** Finished job ids, oldest first, for the `maxFinished` cap. */
   private readonly finishedOrder: string[] = [];
-  private heartbeat: NodeJS.Timeout | undefined;
   private cancelPoll: NodeJS.Timeout | undefined;
   private closing = false;
 
@@ -87,8 +101,6 @@ export class JobStore {
   ) {
     const durable = options.durable;
     if (durable) {
-      this.heartbeat = setInterval(() => void renewLeases(durable.store, durable.owner, durable.leaseSeconds).catch(() => undefined), (durable.leaseSeconds * 1000) / 3);
-      this.heartbeat.unref();
       // A cancel asked through another API process reaches jobs held here by the row's flag.
       this.cancelPoll = setInterval(() => void this.pollCancels(durable.store, durable.owner), 500);
       this.cancelPoll.unref();
@@ -115,9 +127,10 @@ export class JobStore {
   private write(job: Job, fn: (store: Store) => Promise<unknown>): void {
     const internals = this.internals.get(job);
     const durable = this.options.durable;
-    if (!internals || !durable || this.closing) return;
-    internals.writes = internals.writes.then(async () => {
-      if (!this.closing) await fn(durable.store);
+    if (!internals || !durable || this.closing || internals.abandoned) return;
+    // After a failed write (the database was lost a moment) the later ones still go.
+    internals.writes = internals.writes.catch(() => undefined).then(async () => {
+      if (!this.closing && !internals.abandoned) await fn(durable.store);
     });
     internals.writes.catch(() => undefined);
   }
@@ -152,6 +165,11 @@ export class JobStore {
           this.write(job, (store) => saveProgress(store, id, durable.owner, snapshot));
         }
       },
+      onStartedFrom: (from) => {
+        job.startedFrom = from;
+        const durable = this.options.durable;
+        if (durable) this.write(job, (store) => saveStart(store, id, durable.owner, from, undefined));
+      },
       onCheckpoint: (checkpoint) => {
         job.checkpoint = { cost: checkpoint.cost, roster: checkpoint.roster, savedAt: new Date().toISOString() };
         const durable = this.options.durable;
@@ -167,6 +185,7 @@ export class JobStore {
       );
       // A free worker may have started it inside submit(), before its row could be written.
       if (job.status === 'running') this.write(job, (store) => markStarted(store, id, durable.owner, durable.leaseSeconds));
+      durable.leases?.hold(id, { cancel: () => this.cancel(job), abandon: () => this.abandon(job) });
     }
     handle.result.then(
       (result) => {
@@ -245,6 +264,18 @@ export class JobStore {
     this.internals.get(job)?.events.emit('update');
   }
 
+  /**
+   * The job's lease ran out while the database was lost: another runner retries it. Its solve stops, nothing
+   * more of it is written, and it is forgotten here, so that reads go to its row.
+   */
+  private abandon(job: Job): void {
+    const internals = this.internals.get(job);
+    if (!internals || isTerminal(job.status)) return;
+    internals.abandoned = true;
+    internals.handle.cancel();
+    this.jobs.delete(job.id);
+  }
+
   /** Calls the listener on every update until the job ends; returns the unsubscribe function. */
   subscribe(job: Job, listener: JobListener): () => void {
     const events = this.internals.get(job)?.events;
@@ -290,6 +321,7 @@ export class JobStore {
       progress,
       ...(result ? { result } : {}),
       ...(job.error ? { error: job.error } : {}),
+      ...(job.startedFrom ? { startedFrom: job.startedFrom } : {}),
       ...(job.checkpoint && !result ? { checkpoint: job.checkpoint } : {}),
     };
   }
@@ -300,7 +332,6 @@ export class JobStore {
    */
   async close(): Promise<void> {
     const durable = this.options.durable;
-    if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.cancelPoll) clearInterval(this.cancelPoll);
     if (durable && !this.closing) {
       this.closing = true;
@@ -326,6 +357,7 @@ export class JobStore {
     job.status = status;
     job.finishedAt = new Date();
     const durable = this.options.durable;
+    durable?.leases?.release(job.id);
     if (durable) this.write(job, (store) => store.tx((db) => finishJob(db, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds })));
     job.expiresAt = new Date(job.finishedAt.getTime() + this.options.ttlSeconds * 1000);
     const internals = this.internals.get(job);

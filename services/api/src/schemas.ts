@@ -142,6 +142,13 @@ export const JobViewSchema = Type.Object({
   progress: JobProgressSchema,
   result: Type.Optional(SolveResult),
   error: Type.Optional(JobErrorSchema),
+  startedFrom: Type.Optional(
+    Type.Union([Type.Literal('scratch'), Type.Literal('checkpoint')], {
+      description:
+        "What the latest attempt's search started from, once it started: `checkpoint` when a retry (after its runner was lost) began from the best roster an earlier attempt checkpointed; its result is never worse than that roster",
+    }),
+  ),
+  startCost: Type.Optional(Type.Number({ description: 'With `startedFrom: checkpoint`: the cost of the roster the attempt started from' })),
   checkpoint: Type.Optional(JobCheckpointSchema),
 });
 export type JobCheckpoint = Static<typeof JobCheckpointSchema>;

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { openStore } from './store/store.js';
 import { SolvePool } from './workers/pool.js';
-import { JobRunner, runnerId } from './job-runner.js';
+import { CONNECTION_LOG, JobRunner, runnerId } from './job-runner.js';
 
 const positive = (name: string, fallback: number): number => {
   const raw = process.env[name]?.trim();
@@ -34,7 +34,6 @@ const ttlSeconds = positive('JOB_TTL_SECONDS', 3600);
 const store = await openStore({ databaseUrl, ...(process.env.DB_SCHEMA ? { schema: process.env.DB_SCHEMA } : {}), poolSize: 4 });
 const pool = new SolvePool({ size, maxQueue: 0, graceSeconds: positive('SOLVE_GRACE_SECONDS', 10) });
 const owner = runnerId('worker');
-const CONNECTION_LOG = { lost: 'database lost', abandoned: 'solves abandoned', back: 'database back' } as const;
 const runner = new JobRunner(
   store,
   pool,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { buildApp, type App } from '../dist/index.js';
 import { openPostgres, type Store } from '../dist/store/store.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
@@ -475,4 +475,165 @@ t.test('events out: outbox in the change transaction, signed webhooks, retries a
     await store.tx((db) => audit(db, actor, 'swap-request.create', 'swap_request', 'committed', null, {}));
     t.equal(await count(), 1);
   });
+});
+
+t.test('a retry starts from its checkpoint, and its result is never worse (PostgreSQL)', async (t) => {
+  const { solve, SolveOptionsError } = await import('@flexroster/core');
+  const { getBackend } = await import('../dist/backends.js');
+  const { solveFrom } = await import('../dist/workers/warm-start.js');
+  const scenario = largeScenario(20, 7);
+  // An earlier attempt's best roster: any roster keeping every hard rule, with its cost.
+  const earlier = await solve(scenario, { timeLimitSeconds: 6, backend: getBackend('highs') });
+  t.equal(earlier.status === 'infeasible', false, 'the earlier attempt has a roster keeping every hard rule');
+  const checkpoint = { cost: earlier.cost, roster: earlier.roster };
+
+  t.test('the job runner retries a killed attempt from its checkpoint', async (t) => {
+    const { store } = await pgSchema(t);
+    const app = await buildApp({ store, adminKey: ADMIN, limits: { requestsPerMinute: 100_000 }, solvePool: { size: 1, maxQueue: 4 }, jobQueue: { leaseSeconds: 2 } });
+    t.teardown(() => app.close());
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    await app.inject({ method: 'GET', url: '/v1/solve-jobs/none', headers: admin });
+    const [key] = await store.query<Json>('SELECT id, tenant_id FROM api_keys WHERE is_root');
+    const { insertJob } = await import('../dist/store/solve-jobs.js');
+    const id = randomUUID();
+    // As a worker SIGKILLed during its first attempt leaves the job: running, checkpointed, its lease run out.
+    await insertJob(store, { id, tenantId: key!.tenant_id, keyId: key!.id, task: { timeLimitSeconds: 6, backend: 'highs' }, scenario, maxAttempts: 3, leaseOwner: 'worker:killed', leaseSeconds: 2 });
+    await store.query(
+      "UPDATE solve_jobs SET status = 'running', attempts = 1, started_at = now(), runner = lease_owner, checkpoint = $2::jsonb, checkpoint_at = now(), lease_until = now() - interval '1 second' WHERE id = $1",
+      [id, JSON.stringify(checkpoint)],
+    );
+    const view = async () => (await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}`, headers: admin })).json() as Json;
+    const retrying = await until('the retry running', async () => {
+      const v = await view();
+      return v.status === 'running' && v.startedFrom ? v : undefined;
+    });
+    t.equal(retrying.startedFrom, 'checkpoint', 'the retry says it started from the checkpoint');
+    t.equal(retrying.startCost, checkpoint.cost, 'and from which cost');
+    const events = await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}/events`, headers: admin });
+    t.match(events.body, /^event: progress\nid: 1\ndata: \{"id":"[^"]+","status":"running","progress":\{.*\},"startedFrom":"checkpoint"\}\n/, 'its event stream says so too');
+    const done = await until('done', async () => {
+      const v = await view();
+      return ENDED.has(v.status) ? v : undefined;
+    });
+    t.equal(done.status, 'done');
+    t.equal((await row(store, id)).attempts, 2, 'one more attempt');
+    t.equal(done.startedFrom, 'checkpoint', 'the finished job still says where its attempt started');
+    t.equal(done.startCost, checkpoint.cost);
+    t.ok(done.result.cost <= checkpoint.cost + 1e-9, `no worse than the checkpoint (${done.result.cost} ≤ ${checkpoint.cost})`);
+    t.notMatch(done.result.reason, /kept the checkpoint/, 'the solver got there itself: its search began at the checkpoint');
+    t.notOk('changes' in done.result, 'no changes listed against a base the client never gave');
+  });
+
+  t.test('a solver result worse than the checkpoint gives way to the checkpoint, the reason says so', async (t) => {
+    const calls: Json[] = [];
+    const worse = { ...earlier, cost: earlier.cost + 500, gap: 0.5, reason: 'feasible roster from the heuristic' };
+    const kept = await solveFrom(scenario, { timeLimitSeconds: 5, backend: 'highs', start: checkpoint }, async (from: string, seconds: number, base: unknown) => {
+      calls.push({ from, seconds, base });
+      return worse;
+    });
+    t.same(calls.map((c) => c.from), ['checkpoint']);
+    t.same((calls[0]!.base as Json).roster, checkpoint.roster, 'the checkpoint goes to the core as the base');
+    t.same((calls[0]!.base as Json).changeCost, { perShiftMoved: 0, perShiftAddedOrRemoved: 0, perAgentTouched: 0 }, 'whose changes cost nothing');
+    t.equal(kept.cost, checkpoint.cost, 'the checkpoint\'s cost');
+    t.same(kept.roster, checkpoint.roster, 'the checkpoint\'s roster');
+    t.equal(kept.evaluation.costs.total, checkpoint.cost, 'evaluated');
+    t.match(kept.reason, new RegExp(`^kept the checkpoint of an earlier attempt \\(cost ${checkpoint.cost}\\): this attempt's own roster was worse \\(feasible, cost ${worse.cost}`));
+    t.equal(kept.status === 'infeasible', false);
+
+    const better = { ...earlier, cost: earlier.cost - 1, changes: [] };
+    const own = await solveFrom(scenario, { timeLimitSeconds: 5, backend: 'highs', start: checkpoint }, async () => better);
+    t.equal(own.cost, better.cost, 'a result as good as the checkpoint is the solver\'s own');
+    t.notOk('changes' in own);
+  });
+
+  t.test('a checkpoint the core refuses: solved from scratch in the time left, the reason says so', async (t) => {
+    const calls: Json[] = [];
+    const bad = { cost: 1, roster: { assignments: [{ ...checkpoint.roster.assignments[0]!, agentId: 'nobody' }] } };
+    const result = await solveFrom(scenario, { timeLimitSeconds: 5, backend: 'highs', start: bad }, async (from: string, seconds: number, base: unknown) => {
+      calls.push({ from, seconds, base });
+      if (base) throw new SolveOptionsError('invalid base for a minimal-change solve', [{ path: '/base/roster/assignments/0/agentId', message: 'unknown agent nobody' }]);
+      return earlier;
+    });
+    t.same(calls.map((c) => c.from), ['checkpoint', 'scratch']);
+    t.ok(calls[1]!.seconds <= 5 && calls[1]!.seconds > 4, 'the time left');
+    t.equal(calls[1]!.base, undefined);
+    t.match(result.reason, /solved from scratch: the checkpoint of an earlier attempt was refused as a start \(invalid base/);
+    t.match(result.reason, /the checkpoint of an earlier attempt \(cost 1\) was not kept/, 'nor kept as the result');
+    t.same(result.roster, earlier.roster);
+  });
+
+  t.test('a re-plan starts from its base, whatever checkpoint it has', async (t) => {
+    const base = { roster: checkpoint.roster, changeCost: { perShiftMoved: 1, perShiftAddedOrRemoved: 2, perAgentTouched: 0 } };
+    const calls: Json[] = [];
+    await solveFrom(scenario, { timeLimitSeconds: 5, backend: 'highs', base, start: checkpoint }, async (from: string, seconds: number, b: unknown) => {
+      calls.push({ from, b });
+      return earlier;
+    });
+    t.same(calls, [{ from: 'scratch', b: base }]);
+  });
+});
+
+t.test("an API's own solve threads lose their database as a worker does (PostgreSQL)", async (t) => {
+  const { schema, store } = await pgSchema(t);
+  const proxy = await tcpProxy(PG_URL);
+  t.teardown(() => proxy.cut());
+  // The API reaches the database through the proxy; the test reads it directly.
+  const behind = await openPostgres(proxy.url, { schema, poolSize: 4 });
+  const logs: string[] = [];
+  const app = await buildApp({
+    store: behind,
+    adminKey: ADMIN,
+    limits: { requestsPerMinute: 100_000 },
+    solvePool: { size: 1, maxQueue: 4 },
+    jobQueue: { leaseSeconds: 2 },
+    heuristicShare: 0.9,
+    logger: { level: 'warn', stream: { write: (line: string) => void logs.push(line) } },
+  });
+  t.teardown(async () => {
+    await app.close();
+    await behind.close().catch(() => undefined);
+  });
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const logged = (msg: string) => until(msg, async () => (logs.some((l) => l.includes(`"msg":"solve jobs: ${msg}"`)) ? true : undefined), 30_000);
+  const running = async () => ((await app.inject({ method: 'GET', url: '/health' })).json() as Json).solvePool.running as number;
+  const stored = async (id: string) => (await store.query<Json>('SELECT status, attempts, runner, checkpoint, started_from FROM solve_jobs WHERE id = $1', [id]))[0]!;
+
+  const posted = await app.inject({ method: 'POST', url: '/v1/solve-jobs', headers: admin, payload: { scenario: largeScenario(20, 7), options: { timeLimitSeconds: 20 } } });
+  t.equal(posted.statusCode, 202, posted.body);
+  const id = (posted.json() as Json).id as string;
+  const first = await until('running on the API, checkpointed', async () => {
+    const r = await stored(id);
+    return r.status === 'running' && r.checkpoint ? r : undefined;
+  });
+  t.match(first.runner, /^api-threads:/, 'run by the API process that took the POST');
+  t.equal(first.started_from, 'scratch', 'a first attempt starts from scratch');
+  t.equal(await running(), 1);
+
+  const cutAt = Date.now();
+  await proxy.cut();
+  await logged('database lost');
+  await logged('solves abandoned');
+  t.ok(logs.some((l) => l.includes('1 solves cancelled')), 'its one solve given up');
+  await until('its solve thread freed', async () => ((await running()) === 0 ? true : undefined), 15_000);
+  const freed = (Date.now() - cutAt) / 1000;
+  t.ok(freed < 10, `the thread freed once the lease ran out, long before the solve's 20 s (${freed.toFixed(1)} s)`);
+  const other = await startWorker({ DATABASE_URL: PG_URL, DB_SCHEMA: schema, WORKERS: '1', LEASE_SECONDS: '2' });
+  t.teardown(() => stopWorker(other));
+  const again = await until('retried by the worker', async () => {
+    const r = await stored(id);
+    return r.status === 'running' && r.attempts === 2 && r.started_from ? r : undefined;
+  });
+  t.equal(again.runner, other.owner, 'the worker took it once the lease ran out (one attempt counted)');
+  t.equal(again.started_from, 'checkpoint', 'from the checkpoint the API process saved');
+
+  await proxy.restore();
+  await logged('database back');
+  const done = await until('done', async () => {
+    const v = (await app.inject({ method: 'GET', url: `/v1/solve-jobs/${id}`, headers: admin })).json() as Json;
+    return ENDED.has(v.status) ? v : undefined;
+  });
+  t.equal(done.status, 'done', 'the API shows the row (the worker\'s attempt), not its own given-up solve');
+  t.equal(done.startedFrom, 'checkpoint');
+  t.ok(done.result.cost <= first.checkpoint.cost + 1e-9, 'no worse than the first attempt\'s checkpoint');
+  t.match(await stored(id), { status: 'done', attempts: 2, runner: other.owner }, 'nothing written by the given-up solve');
 });

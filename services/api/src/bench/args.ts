@@ -1,14 +1,16 @@
 /**
  * The service benchmarks' command lines: `node:util` parseArgs, strict. `--help` prints the usage; an
- * unknown flag or a stray argument prints the problem and the usage and exits with code 2.
+ * unknown flag or a stray argument (a leading `--`, which pnpm passes on, aside) prints the problem and the usage and exits with code 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function benchArgs<O extends Options>(usage: string, options: O, argv = process.argv.slice(2)) {
+  // `pnpm bench:x -- --flag` hands the `--` on to the program.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
   try {
-    const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
     if ((values as { help?: boolean }).help) {
       console.log(usage);
       process.exit(0);

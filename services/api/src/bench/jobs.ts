@@ -3,7 +3,8 @@
  * 1. Throughput: `--jobs` (200) jobs of the example scenario at `--seconds` (2 s) each, enqueued at once,
  *    through 1, 2 and 4 worker processes (one solve thread each): jobs per minute, p50/p95 queue wait.
  * 2. Queue overhead: jobs enqueued one at a time to an idle worker: enqueue → start p50/p99.
- * 3. A SIGKILLed worker: time until its job runs again on another (LEASE_SECONDS, `--lease`, default 10).
+ * 3. A SIGKILLed worker: time until its job runs again on another (LEASE_SECONDS, `--lease`, default 10), and
+ *    whether the retry started from the job's checkpoint.
  * Writes benchmarks/results/jobs.md. Each part works in its own schema, dropped afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -94,7 +95,18 @@ async function throughput(n: number) {
               extract(epoch FROM (SELECT max(finished_at) - min(created_at) FROM solve_jobs))::float8 AS span FROM solve_jobs`,
     );
     const waits = rows.map((r) => r.wait);
-    return { n, done: rows.filter((r) => r.status === 'done').length, perMinute: (rows.length / rows[0]!.span) * 60, p50: quantile(waits, 0.5), p95: quantile(waits, 0.95) };
+    // Why jobs did not end done, counted by reason (say, a build too slow for the limit on an overloaded machine).
+    const notDone = await store.query<{ why: string; n: string }>(
+      "SELECT status || ': ' || concat_ws(': ', error->>'detail', error->'errors'->0->>'path', error->'errors'->0->>'message') AS why, count(*) AS n FROM solve_jobs WHERE status <> 'done' GROUP BY 1 ORDER BY 2 DESC",
+    );
+    return {
+      n,
+      done: rows.filter((r) => r.status === 'done').length,
+      perMinute: (rows.length / rows[0]!.span) * 60,
+      p50: quantile(waits, 0.5),
+      p95: quantile(waits, 0.95),
+      notDone: notDone.map((r) => `${r.n} × ${r.why}`),
+    };
   });
 }
 
@@ -112,28 +124,32 @@ async function overhead(samples: number) {
   });
 }
 
+/** SIGKILLs the worker running a checkpointed job: seconds until the job runs again, and where its retry started. */
 async function killCost() {
   return withSchema(async (store, schema) => {
     const workers = await startWorkers(2, schema);
     const id = await enqueue(store);
+    type Row = { runner: string | null; status: string; attempts: number; checkpoint: { cost: number } | null; started_from: string | null; start_cost: number | null; result: { cost: number } | null };
+    const read = async () => (await store.query<Row>('SELECT runner, status, attempts, checkpoint, started_from, start_cost, result FROM solve_jobs WHERE id = $1', [id]))[0]!;
+    // The first roster is checkpointed at once: killed after it, the retry has a roster to start from.
     let holder: string | undefined;
     while (!holder) {
-      const [row] = await store.query<{ runner: string | null; status: string }>('SELECT runner, status FROM solve_jobs WHERE id = $1', [id]);
-      if (row?.status === 'running') holder = row.runner!;
+      const row = await read();
+      if (row.status === 'running' && row.checkpoint) holder = row.runner!;
       else await sleep(50);
     }
-    await sleep(500);
     const killedAt = Date.now();
     workers.find((w) => w.owner === holder)!.child.kill('SIGKILL');
     for (;;) {
-      const [row] = await store.query<{ attempts: number; status: string }>('SELECT attempts, status FROM solve_jobs WHERE id = $1', [id]);
-      if (row!.attempts >= 2 && row!.status !== 'queued') break;
+      const row = await read();
+      if (row.attempts >= 2 && row.status !== 'queued') break;
       await sleep(50);
     }
     const seconds = (Date.now() - killedAt) / 1000;
     await waitAllEnded(store);
     await stopAll(workers);
-    return seconds;
+    const end = await read();
+    return { seconds, startedFrom: end.started_from, startCost: end.start_cost, status: end.status, cost: end.result?.cost };
   });
 }
 
@@ -159,11 +175,14 @@ each worker process runs one solve thread (WORKERS=1).${counts.some((n) => n > c
 |---:|---:|---:|---:|---:|
 ${results.map((r) => `| ${r.n} | ${r.done} | ${r.perMinute.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`).join('\n')}
 
+${results.flatMap((r) => r.notDone.map((why) => `- ${r.n} process(es), not done: ${why}`)).join('\n')}
+
 Queue overhead (enqueue → start on an idle worker, ${over.samples} jobs one at a time): p50 ${over.p50.toFixed(0)} ms, p99 ${over.p99.toFixed(0)} ms
 (idle workers poll every 250 ms).
 
-A worker killed with SIGKILL mid-solve: its job ran again on the other worker after ${kill.toFixed(1)} s (LEASE_SECONDS=${LEASE}:
-the lease must run out, then a runner's sweep, every half lease, hands it back).
+A worker killed with SIGKILL mid-solve (after its job's first checkpoint): the job ran again on the other worker after
+${kill.seconds.toFixed(1)} s (LEASE_SECONDS=${LEASE}: the lease must run out, then a runner's sweep, every half lease, hands it back).
+The retry started from ${kill.startedFrom === 'checkpoint' ? `the checkpoint (cost ${kill.startCost})` : String(kill.startedFrom)} and ended ${kill.status}${kill.cost !== undefined ? ` at cost ${kill.cost}` : ''}.
 `;
 await writeFile(args.out, md);
 console.log(md);

@@ -15,7 +15,7 @@ import type { JobRow } from '../store/solve-jobs.js';
 import type { ApiContext } from '../context.js';
 import type { Principal } from '../store/keys.js';
 
-const EVENTS_DESCRIPTION = `A text/event-stream. Each event's data is JSON \`{ id, status, progress }\`:
+const EVENTS_DESCRIPTION = `A text/event-stream. Each event's data is JSON \`{ id, status, progress }\`, with \`startedFrom\` once the solve started (\`checkpoint\`: a retry from an earlier attempt's best roster):
 - \`progress\`: sent at once with the current state, then on every status change and progress update (a few per second at most);
 - \`done\`: sent once when the job is done, failed or cancelled; then the stream closes. Fetch the job for its result.
 Comment lines (\`: keep-alive\`) keep idle connections open.`;
@@ -172,7 +172,8 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       let seq = 0;
       const send = (event: 'progress' | 'done', view: JobView) => {
-        res.write(`event: ${event}\nid: ${++seq}\ndata: ${JSON.stringify({ id: view.id, status: view.status, progress: view.progress })}\n\n`);
+        const data = { id: view.id, status: view.status, progress: view.progress, ...(view.startedFrom ? { startedFrom: view.startedFrom } : {}) };
+        res.write(`event: ${event}\nid: ${++seq}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       let heartbeat: NodeJS.Timeout | undefined;
       let unsubscribe: () => void = () => undefined;
@@ -212,7 +213,7 @@ const solveJobs: FastifyPluginAsyncTypebox<ApiContext> = async (app, context) =>
           send('done', view);
           return stop();
         }
-        const text = JSON.stringify({ status: view.status, progress: { ...view.progress, elapsedSeconds: 0 } });
+        const text = JSON.stringify({ status: view.status, startedFrom: view.startedFrom, progress: { ...view.progress, elapsedSeconds: 0 } });
         if (text !== last) send('progress', view);
         last = text;
       })();

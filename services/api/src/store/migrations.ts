@@ -330,4 +330,14 @@ CREATE INDEX offers_schedule ON offers (tenant_id, schedule_id, status);
 CREATE INDEX offers_need ON offers (batch_id, need_id) WHERE status = 'open';
 `,
   },
+  {
+    id: 12,
+    name: 'solve-job-start',
+    // What the latest attempt's search started from ('scratch', or 'checkpoint': a retry from an earlier
+    // attempt's best roster, whose cost start_cost keeps after the result has replaced the checkpoint).
+    sql: `
+ALTER TABLE solve_jobs ADD COLUMN started_from text CHECK (started_from IN ('scratch', 'checkpoint'));
+ALTER TABLE solve_jobs ADD COLUMN start_cost double precision;
+`,
+  },
 ];

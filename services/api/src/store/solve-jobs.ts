@@ -6,7 +6,7 @@
  */
 import type { SolveResult } from '@flexroster/core';
 import type { JobProgress, JobStatus, JobView } from '../schemas.js';
-import type { SolveCheckpoint, SolveTask } from '../workers/protocol.js';
+import type { SolveCheckpoint, SolveTask, StartedFrom } from '../workers/protocol.js';
 import { iso, jsonb, type Db, type Store } from './store.js';
 import { emit } from './outbox.js';
 
@@ -27,6 +27,9 @@ export interface JobRow {
   /** The best roster so far, kept across attempts (see `saveCheckpoint`). */
   readonly checkpoint: SolveCheckpoint | null;
   readonly checkpoint_at: unknown;
+  /** What the latest attempt's search started from (set once its solve starts), and the checkpoint's cost then. */
+  readonly started_from: StartedFrom | null;
+  readonly start_cost: number | null;
   readonly lease_owner: string | null;
   readonly runner: string | null;
   readonly created_at: unknown;
@@ -36,7 +39,7 @@ export interface JobRow {
 }
 
 /** Every column but the scenario, which only the runner needs. */
-const VIEW_COLUMNS = 'id, seq, tenant_id, key_id, task, status, attempts, max_attempts, cancel_requested, progress, result, error, checkpoint, checkpoint_at, lease_owner, runner, created_at, started_at, finished_at, expires_at';
+const VIEW_COLUMNS = 'id, seq, tenant_id, key_id, task, status, attempts, max_attempts, cancel_requested, progress, result, error, checkpoint, checkpoint_at, started_from, start_cost, lease_owner, runner, created_at, started_at, finished_at, expires_at';
 
 export interface NewJob {
   readonly id: string;
@@ -73,12 +76,17 @@ export async function queuePosition(db: Db, seq: string): Promise<number> {
   return Number(row?.n ?? 0) + 1;
 }
 
-/** The runner started the job: one more attempt. */
+/** The runner started the job it holds: one more attempt (nothing if the job went to another runner meanwhile). */
 export async function markStarted(db: Db, id: string, owner: string, leaseSeconds: number): Promise<void> {
   await db.query(
-    "UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $2, runner = $2, lease_until = now() + $3 * interval '1 second' WHERE id = $1",
+    "UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), runner = $2, lease_until = now() + $3 * interval '1 second', started_from = NULL, start_cost = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'queued'",
     [id, owner, leaseSeconds],
   );
+}
+
+/** What the running attempt's search started from; `cost` is the checkpoint's. */
+export async function saveStart(db: Db, id: string, owner: string, from: StartedFrom, cost: number | undefined): Promise<void> {
+  await db.query("UPDATE solve_jobs SET started_from = $3, start_cost = $4 WHERE id = $1 AND lease_owner = $2 AND status = 'running'", [id, owner, from, from === 'checkpoint' ? (cost ?? null) : null]);
 }
 
 export async function saveProgress(db: Db, id: string, owner: string, progress: unknown): Promise<void> {
@@ -181,7 +189,8 @@ export async function sweepAbandoned(store: Store, ttlSeconds: number, all = fal
 /** Takes the oldest free job for `owner` (SKIP LOCKED: many runners never take the same one); with its scenario. */
 export async function claimJob(db: Db, owner: string, leaseSeconds: number): Promise<JobRow | undefined> {
   const [row] = await db.query<JobRow>(
-    `UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $1, runner = $1, lease_until = now() + $2 * interval '1 second'
+    `UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $1, runner = $1, lease_until = now() + $2 * interval '1 second',
+       started_from = NULL, start_cost = NULL
      WHERE id = (SELECT id FROM solve_jobs WHERE status = 'queued' AND lease_owner IS NULL AND NOT cancel_requested ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING ${VIEW_COLUMNS}, scenario`,
     [owner, leaseSeconds],
@@ -225,6 +234,7 @@ export function rowView(row: JobRow, queuePosition?: number): JobView {
     progress,
     ...(result ? { result } : {}),
     ...(row.error ? { error: row.error } : {}),
+    ...(row.started_from ? { startedFrom: row.started_from, ...(row.start_cost !== null ? { startCost: row.start_cost } : {}) } : {}),
     ...(row.checkpoint && !result ? { checkpoint: { cost: row.checkpoint.cost, roster: row.checkpoint.roster, savedAt: iso(row.checkpoint_at)! } } : {}),
   };
 }

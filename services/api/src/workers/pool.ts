@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FlexrosterInputError, RosterInputError, ScenarioValidationError, SolveOptionsError, type SolveProgress, type SolveResult } from '@flexroster/core';
-import type { FromWorker, SerializedError, SolveCheckpoint, SolveTask, ToWorker } from './protocol.js';
+import type { FromWorker, SerializedError, SolveCheckpoint, SolveTask, StartedFrom, ToWorker } from './protocol.js';
 
 export interface SolvePoolOptions {
   /** Solves that run at the same time, one worker thread each. */
@@ -27,6 +27,8 @@ export interface SolveHooks {
   readonly onProgress?: (progress: SolveProgress) => void;
   /** The best roster so far, at most every few seconds (jobs: their row keeps it should the runner die). */
   readonly onCheckpoint?: (checkpoint: SolveCheckpoint) => void;
+  /** What the search started from (protocol.ts 'started'). */
+  readonly onStartedFrom?: (from: StartedFrom) => void;
 }
 
 /**
@@ -297,9 +299,10 @@ export class SolvePool {
     }
     const task = slot.current;
     if (slot.worker !== worker || !task || task.id !== message.jobId) return;
-    if (message.type === 'progress' || message.type === 'checkpoint') {
+    if (message.type === 'progress' || message.type === 'checkpoint' || message.type === 'started') {
       try {
         if (message.type === 'progress') task.hooks.onProgress?.(message.progress);
+        else if (message.type === 'started') task.hooks.onStartedFrom?.(message.from);
         else task.hooks.onCheckpoint?.(message.checkpoint);
       } catch {
         // A failing listener must not stop the solve.

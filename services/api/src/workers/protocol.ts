@@ -12,7 +12,15 @@ export interface SolveTask {
   readonly seed?: number;
   /** A minimal-change solve against this base (core `SolveOptions.base`): the re-plan of a stored schedule. */
   readonly base?: ReplanBase;
+  /**
+   * A retried job's best roster from an earlier attempt (its checkpoint): the search starts from it, and the
+   * result is never worse than it (see warm-start.ts). Not with `base`, which a re-plan starts from.
+   */
+  readonly start?: SolveCheckpoint;
 }
+
+/** What a solve's search started from: nothing of an earlier attempt (a re-plan's base counts so), or its checkpoint (`SolveTask.start`). */
+export type StartedFrom = 'scratch' | 'checkpoint';
 
 export type ToWorker =
   | {
@@ -47,6 +55,8 @@ export type FromWorker =
   /** Modules loaded: the worker takes solves from now on (start-up does not count against a time limit). */
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly jobId: string; readonly progress: SolveProgress }
+  /** Posted once a solve starts, before its first progress; again if a `start` roster was refused (`scratch`). */
+  | { readonly type: 'started'; readonly jobId: string; readonly from: StartedFrom }
   /** The best roster so far, at most every CHECKPOINT_INTERVAL_MS (solve-worker.ts). */
   | { readonly type: 'checkpoint'; readonly jobId: string; readonly checkpoint: SolveCheckpoint }
   | { readonly type: 'result'; readonly jobId: string; readonly result: SolveResult }

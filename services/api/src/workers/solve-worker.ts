@@ -1,12 +1,14 @@
 /**
  * One solve at a time on its own thread, so the event loop of the HTTP server never runs the solver.
  * Progress is posted as it happens (throttled); a 'cancel' message or the shared cancel flag aborts the
- * solve, which then returns the best roster found so far.
+ * solve, which then returns the best roster found so far. A retried job's solve starts from its checkpoint
+ * (warm-start.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { FlexrosterInputError, solve, type SolveIncumbent, type SolveProgress } from '@flexroster/core';
 import { getBackend } from '../backends.js';
 import type { FromWorker, SerializedError, ToWorker } from './protocol.js';
+import { solveFrom } from './warm-start.js';
 
 /** The heuristic reports every improvement, often thousands a second; the API needs a few a second. */
 const PROGRESS_INTERVAL_MS = 200;
@@ -66,16 +68,20 @@ async function runSolve(message: Extract<ToWorker, { type: 'solve' }>): Promise<
     else flushTimer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
   };
   const checkpoints = message.checkpoint ? checkpointer(jobId) : undefined;
+  const signal = cancellableSignal(controller, flag);
   try {
-    const result = await solve(message.scenario, {
-      timeLimitSeconds: task.timeLimitSeconds,
-      backend: getBackend(task.backend),
-      signal: cancellableSignal(controller, flag),
-      onProgress,
-      ...(checkpoints ? { onIncumbent: checkpoints.onIncumbent } : {}),
-      ...(task.heuristicShare !== undefined ? { heuristicShare: task.heuristicShare } : {}),
-      ...(task.seed !== undefined ? { seed: task.seed } : {}),
-      ...(task.base !== undefined ? { base: task.base } : {}),
+    const result = await solveFrom(message.scenario, task, (from, timeLimitSeconds, base) => {
+      post({ type: 'started', jobId, from });
+      return solve(message.scenario, {
+        timeLimitSeconds,
+        backend: getBackend(task.backend),
+        signal,
+        onProgress,
+        ...(checkpoints ? { onIncumbent: checkpoints.onIncumbent } : {}),
+        ...(task.heuristicShare !== undefined ? { heuristicShare: task.heuristicShare } : {}),
+        ...(task.seed !== undefined ? { seed: task.seed } : {}),
+        ...(base !== undefined ? { base } : {}),
+      });
     });
     if (flushTimer) clearTimeout(flushTimer);
     flush();
