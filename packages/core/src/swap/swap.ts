@@ -14,7 +14,7 @@ import { CoverageTracker } from '../rules/coverage.js';
 import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone, parseDateTime } from '../time/zone.js';
 
-function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
+export function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
   const a = p.agentById.get(agentId);
   if (!a) {
     issues.push({ path: agentPath, message: `unknown agent ${agentId}` });
@@ -39,7 +39,7 @@ export function reassign(p: Problem, s: Shift, toAgent: number): Shift {
   return s.segments ? { ...moved, segments: s.segments } : moved;
 }
 
-interface Change {
+export interface Change {
   agent: number;
   remove: Shift[];
   add: Shift[];
