@@ -1,0 +1,162 @@
+/**
+ * The swap marketplace of a stored schedule. An agent posts a wish: one of their own shifts to give and
+ * what they accept in return (a date, a template, or any shift); the matches are the exchanges and
+ * cycles of up to four agents in which everyone receives a shift they accept and every rule still holds
+ * (the core's findSwapCycles on the current roster), cheapest first. A planner applies a cycle whole as
+ * the schedule's next version, or nothing of it; with the tenant policy's `autoApproveSwaps`, a new wish
+ * that completes an allowed cycle applies the cheapest such cycle at once.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ShiftRef, SwapWishError, WishAccept, findSwapCyclesOn, type Problem } from '@flexroster/core';
+import { ProblemError, guardScenario } from '../problem.js';
+import { mutate } from '../store/ops.js';
+import { checkIfMatch, loadSchedule, type ScheduleRow } from '../store/schedules.js';
+import { tenantPolicy } from '../store/requests.js';
+import { applyCycle, insertWish, listWishes, loadWishes, openMatches, wishView, type WishRow } from '../store/swap-wishes.js';
+import type { Db } from '../store/store.js';
+import type { Principal } from '../store/keys.js';
+import type { WorkflowContext } from '../store/context.js';
+import { Params } from './request-routes.js';
+
+const WishBody = Type.Object(
+  {
+    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The wishing agent: an agent key’s own (may be left out); required from a planner' })),
+    give: ShiftRef,
+    accept: Type.Array(WishAccept, { minItems: 1, maxItems: 50, description: 'Shifts accepted in return: `{date}` (the agent’s local start date), `{template}`, or `"any"`' }),
+  },
+  { additionalProperties: false },
+);
+
+const CycleBody = Type.Object(
+  { wishIds: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 4, description: 'The cycle as a match lists it: each wish’s shift goes to the next wish’s agent, the last one’s to the first' }) },
+  { additionalProperties: false },
+);
+
+const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems }) => {
+  async function problemOf(schedule: ScheduleRow): Promise<Problem> {
+    guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
+    await problems.load(schedule.scenario);
+    return problems.get(schedule.scenario);
+  }
+
+  /** 422 naming /body/give unless the agent holds that shift; /body/accept/i/template for an unknown template. */
+  function checkWish(p: Problem, schedule: ScheduleRow, wish: { agentId: string; give: WishRow['give']; accept: WishRow['accept'] }): void {
+    const errors = wish.accept.flatMap((a, i) => (typeof a === 'object' && 'template' in a && !p.templates.has(a.template) ? [{ path: `/body/accept/${i}/template`, message: `no template ${a.template}` }] : []));
+    try {
+      findSwapCyclesOn(p, schedule.roster, [{ id: 'new', ...wish }]);
+    } catch (error) {
+      if (!(error instanceof SwapWishError)) throw error;
+      errors.push(...error.issues.map((i) => ({ path: i.path.replace(/^\/wishes\/0/, '/body'), message: i.message })));
+    }
+    if (errors.length > 0) throw new ProblemError(422, `The wish is not valid: ${errors.map((e) => e.message).join('; ')}`, { errors });
+  }
+
+  /** With auto-approval: the cheapest allowed cycle through the new wish, applied by the policy. */
+  async function autoApply(db: Db, actor: Principal, p: Problem, schedule: ScheduleRow, wish: WishRow) {
+    const policy = await tenantPolicy(db, actor.tenantId);
+    if (policy.autoApproveSwaps !== true) return undefined;
+    const open = await listWishes(db, { ...actor, role: 'planner' }, schedule, { status: 'open' });
+    const best = openMatches(p, schedule, open, policy.swapPolicy ?? {}).find((c) => c.wishIds.includes(wish.id));
+    if (!best) return undefined;
+    return applyCycle(db, actor, p, schedule, await loadWishes(db, schedule, best.wishIds), policy.swapPolicy ?? {}, 'policy');
+  }
+
+  app.post(
+    '/v1/schedules/:id/swap-wishes',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'Wish to trade one of your shifts',
+        description:
+          'The shift to `give` (one the agent holds: else 422 naming /body/give) and what the agent `accept`s in return. Matched into exchanges and cycles by GET …/swap-wishes/matches. With the tenant policy’s `autoApproveSwaps`, a wish completing an allowed cycle applies the cheapest such cycle at once (`applied`).',
+        tags: ['swap wishes'],
+        params: Params,
+        body: WishBody,
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const schedule = await loadSchedule(db, actor, request.params.id);
+        const { agentId: named, give, accept } = request.body;
+        if (actor.role === 'agent' && named !== undefined && named !== actor.agentId) throw new ProblemError(403, `An agent key may only wish to trade its own shifts (${actor.agentId})`);
+        const agentId = actor.role === 'agent' ? actor.agentId! : named;
+        if (agentId === undefined) throw new ProblemError(422, 'A planner names the agent', { errors: [{ path: '/body/agentId', message: 'required for a planner key' }] });
+        const p = await problemOf(schedule);
+        checkWish(p, schedule, { agentId, give, accept });
+        const wish = await insertWish(db, actor, schedule, { agentId, give, accept });
+        const auto = await autoApply(db, actor, p, schedule, wish);
+        const [now] = auto ? await loadWishes(db, auto.schedule, [wish.id]) : [wish];
+        const body = { ...wishView(now!), applied: auto !== undefined, scheduleVersion: auto ? auto.schedule.version : schedule.version, ...(auto ? { cycle: auto.cycle } : {}) };
+        return { status: 201, body, headers: { location: `/v1/schedules/${schedule.id}/swap-wishes/${wish.id}` } };
+      }),
+  );
+
+  app.get(
+    '/v1/schedules/:id/swap-wishes',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'List swap wishes',
+        description: 'Filters: status (open, applied), agentId. An agent key sees its own wishes.',
+        tags: ['swap wishes'],
+        params: Params,
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('applied')])), agentId: Type.Optional(Type.String({ maxLength: 200 })) }),
+      },
+    },
+    async (request) => {
+      const actor = request.principal!;
+      const schedule = await loadSchedule(store, actor, request.params.id);
+      return (await listWishes(store, actor, schedule, request.query)).map(wishView);
+    },
+  );
+
+  app.get(
+    '/v1/schedules/:id/swap-wishes/matches',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'Exchanges and cycles among the open wishes',
+        description:
+          'Cycles of 2 to 4 agents on the current roster: each member gives its shift to the next and receives one it accepts; every hard rule holds and under-staffing grows no more than the tenant’s swap policy allows. Cheapest first by the roster’s cost change. An agent key sees the cycles it is in.',
+        tags: ['swap wishes'],
+        params: Params,
+      },
+    },
+    async (request) => {
+      const actor = request.principal!;
+      const schedule = await loadSchedule(store, actor, request.params.id);
+      const p = await problemOf(schedule);
+      const policy = await tenantPolicy(store, actor.tenantId);
+      const open = await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' });
+      const matches = openMatches(p, schedule, open, policy.swapPolicy ?? {});
+      return { scheduleVersion: schedule.version, matches: actor.role === 'agent' ? matches.filter((m) => m.members.some((x) => x.agentId === actor.agentId)) : matches };
+    },
+  );
+
+  app.post(
+    '/v1/schedules/:id/swap-cycles',
+    {
+      config: { roles: ['planner'] },
+      schema: {
+        summary: 'Apply a cycle of swap wishes',
+        description:
+          'Re-checks the cycle on the current roster and applies all of it as the schedule’s next version, consuming its wishes, or none of it: 409 when a wish was applied already, a shift moved since, or the schedule changed meanwhile (If-Match, or another cycle applied first); 422 when it is not an allowed cycle.',
+        tags: ['swap wishes'],
+        params: Params,
+        body: CycleBody,
+      },
+    },
+    async (request, reply) =>
+      mutate(store, request, reply, async (db, actor) => {
+        const schedule = await loadSchedule(db, actor, request.params.id);
+        checkIfMatch(request.headers['if-match'], schedule);
+        const p = await problemOf(schedule);
+        const policy = await tenantPolicy(db, actor.tenantId);
+        const done = await applyCycle(db, actor, p, schedule, await loadWishes(db, schedule, request.body.wishIds), policy.swapPolicy ?? {}, actor.keyId);
+        return { status: 200, body: { ...done.cycle, scheduleVersion: done.schedule.version }, headers: { etag: `"${done.schedule.version}"` } };
+      }),
+  );
+};
+
+export default swapWishes;
