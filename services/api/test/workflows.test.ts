@@ -408,8 +408,13 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(demand.length, weekScenario().demand!.length);
     });
 
+    /** A planner key of its own: the swap-wish tests make many requests, past one key's per-minute limit with the tests before them. */
+    const freshPlanner = async () => (await call(app, 'POST', '/v1/keys', keys.admin, { role: 'planner' })).body.key as string;
+
     t.test('swap wishes: an agent wishes for its own shifts; a 3-cycle is matched and applied whole as the next version', async (t) => {
-      const s = await createSchedule(w);
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      const s = await createSchedule(own);
       const base = `/v1/schedules/${s.id}/swap-wishes`;
       const a1Wed = { start: '2026-03-25T08:00', end: '2026-03-25T16:00' };
       const a2Mon = { start: '2026-03-23T14:00', end: '2026-03-23T22:00' };
@@ -419,7 +424,7 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(notHeld.status, 422);
       t.same(notHeld.body.errors.map((e: Json) => e.path), ['/body/give']);
       t.equal((await call(app, 'POST', base, keys.a1, { agentId: 'a2', give: a2Mon, accept: ['any'] })).status, 403, 'only its own shifts');
-      t.equal((await call(app, 'POST', base, keys.planner, { give: a2Mon, accept: ['any'] })).status, 422, 'a planner names the agent');
+      t.equal((await call(app, 'POST', base, planner, { give: a2Mon, accept: ['any'] })).status, 422, 'a planner names the agent');
       const badTemplate = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ template: 'night' }] });
       t.same(badTemplate.body.errors.map((e: Json) => e.path), ['/body/accept/0/template']);
       t.equal((await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ weekday: 'mon' }] })).status, 400, 'schema');
@@ -431,8 +436,8 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(w1.body.status, 'open');
       t.equal(w1.body.applied, false);
       t.same((await call(app, 'GET', base, keys.a1)).body.map((x: Json) => x.id), [w1.body.id], 'an agent lists its own wishes');
-      t.equal((await call(app, 'GET', base, keys.planner)).body.length, 3);
-      const matches = await call(app, 'GET', `${base}/matches`, keys.planner);
+      t.equal((await call(app, 'GET', base, planner)).body.length, 3);
+      const matches = await call(app, 'GET', `${base}/matches`, planner);
       t.equal(matches.status, 200);
       // The 3-cycle, and a2 and a3 alone (a2 accepts a3's Wednesday evening too); both cost nothing, the shorter first.
       t.same(matches.body.matches.map((x: Json) => x.wishIds.length), [2, 3], JSON.stringify(matches.body.matches));
@@ -446,29 +451,29 @@ function suite(backendFactory: () => Promise<Backend>) {
       // The roster changes under the cycle: a2's Monday moves an hour; the match is gone and applying it is 409.
       const moved = smallRoster();
       moved.assignments[1] = shift('a2', '2026-03-23', '13:00', '21:00');
-      const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: moved }, { 'if-match': `"${s.version}"` });
+      const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, planner, { roster: moved }, { 'if-match': `"${s.version}"` });
       t.equal(put.status, 200, JSON.stringify(put.body));
-      t.same((await call(app, 'GET', `${base}/matches`, keys.planner)).body.matches, []);
-      const stale = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: m.wishIds });
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, []);
+      const stale = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds });
       t.equal(stale.status, 409);
       t.match(stale.body.detail, /changed since/);
-      const back = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster: smallRoster() }, { 'if-match': `"${put.body.version}"` });
+      const back = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, planner, { roster: smallRoster() }, { 'if-match': `"${put.body.version}"` });
       // Not a cycle in that order (a2 would get a3's evening): 422.
-      const wrong = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: [w1.body.id, w3.body.id, w2.body.id] });
+      const wrong = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: [w1.body.id, w3.body.id, w2.body.id] });
       t.equal(wrong.status, 422);
-      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: m.wishIds }, { 'if-match': `"${back.body.version}"` });
+      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds }, { 'if-match': `"${back.body.version}"` });
       t.equal(applied.status, 200, JSON.stringify(applied.body));
       t.equal(applied.body.scheduleVersion, back.body.version + 1);
-      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body;
       const owner = (ref: { start: string; end: string }) => after.roster.assignments.filter((a: Json) => a.start.startsWith(ref.start) && a.end.startsWith(ref.end)).map((a: Json) => a.agentId);
       t.same([owner(a1Wed), owner(a2Mon), owner(a3Wed)], [['a2'], ['a3'], ['a1']]);
       t.equal(after.roster.assignments.length, smallRoster().assignments.length);
-      const listed = (await call(app, 'GET', `${base}?status=applied`, keys.planner)).body;
+      const listed = (await call(app, 'GET', `${base}?status=applied`, planner)).body;
       t.equal(listed.length, 3);
       t.ok(listed.every((x: Json) => x.cycleId === applied.body.id && x.appliedVersion === applied.body.scheduleVersion));
-      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: m.wishIds })).status, 409, 'wishes are consumed');
-      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: matches.body.matches[0].wishIds })).status, 409, 'so is the exchange sharing them');
-      t.same((await call(app, 'GET', `${base}/matches`, keys.planner)).body.matches, []);
+      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds })).status, 409, 'wishes are consumed');
+      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: matches.body.matches[0].wishIds })).status, 409, 'so is the exchange sharing them');
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, []);
       const events = await store.query<{ type: string; n: number }>(
         `SELECT type, count(*)::int AS n FROM outbox_events WHERE type IN ('swap-wish.created', 'swap-cycle.applied') AND data->>'id' = ANY($1::text[]) GROUP BY type ORDER BY type`,
         [[w1.body.id, w2.body.id, w3.body.id, applied.body.id]],
@@ -477,46 +482,50 @@ function suite(backendFactory: () => Promise<Backend>) {
     });
 
     t.test('20 concurrent applications of cycles sharing a shift: exactly one applied, the rest 409, the roster all or nothing', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
       const others = Array.from({ length: 20 }, (_, i) => `b${i + 1}`);
       const scenario = weekScenario();
       scenario.agents = [...scenario.agents, ...others.map((id) => ({ id, skills: ['voice'], contract: 'ft' }))];
       const day = (i: number) => `2026-03-${24 + (i % 6)}`;
       const roster: Roster = { assignments: [shift('a1', '2026-03-23', '08:00', '16:00'), ...others.map((id, i) => shift(id, day(i), '08:00', '16:00'))] };
-      const s = await createSchedule(w, scenario, roster);
+      const s = await createSchedule(own, scenario, roster);
       const base = `/v1/schedules/${s.id}/swap-wishes`;
       const mine = await call(app, 'POST', base, keys.a1, { give: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, accept: ['any'] });
       t.equal(mine.status, 201, JSON.stringify(mine.body));
       const theirs: string[] = [];
       for (const [i, id] of others.entries()) {
-        const r = await call(app, 'POST', base, keys.planner, { agentId: id, give: { start: `${day(i)}T08:00`, end: `${day(i)}T16:00` }, accept: [{ date: '2026-03-23' }] });
+        const r = await call(app, 'POST', base, planner, { agentId: id, give: { start: `${day(i)}T08:00`, end: `${day(i)}T16:00` }, accept: [{ date: '2026-03-23' }] });
         if (r.status !== 201) throw new Error(JSON.stringify(r.body));
         theirs.push(r.body.id);
       }
-      const matches = (await call(app, 'GET', `${base}/matches`, keys.planner)).body.matches as Json[];
+      const matches = (await call(app, 'GET', `${base}/matches`, planner)).body.matches as Json[];
       t.equal(matches.length, 20, 'a1 with each of them');
-      const results = await Promise.all(matches.map((m) => call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.planner, { wishIds: m.wishIds })));
+      const results = await Promise.all(matches.map((m) => call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds })));
       const codes = results.map((r) => r.status);
       t.equal(codes.filter((c) => c === 200).length, 1, 'one applied');
       t.equal(codes.filter((c) => c === 409).length, 19, `the rest 409: ${codes.join(',')}`);
       const winner = results.find((r) => r.status === 200)!.body;
       const taker = winner.members.find((x: Json) => x.agentId !== 'a1').agentId as string;
-      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body;
       t.equal(after.version, s.version + 1, 'one version step');
       t.equal(after.roster.assignments.length, roster.assignments.length);
       t.same(after.roster.assignments.filter((a: Json) => a.start.startsWith('2026-03-23T08:00')).map((a: Json) => a.agentId), [taker], 'the shared shift went once');
       t.equal(after.roster.assignments.filter((a: Json) => a.agentId === 'a1').length, 1, 'a1 got exactly one shift back');
       t.equal(after.roster.assignments.filter((a: Json) => a.agentId === taker).length, 1);
-      const wishes = (await call(app, 'GET', base, keys.planner)).body as Json[];
+      const wishes = (await call(app, 'GET', base, planner)).body as Json[];
       t.equal(wishes.filter((x) => x.status === 'applied').length, 2);
       t.equal(wishes.filter((x) => x.status === 'open').length, 19);
-      t.same((await call(app, 'GET', `${base}/matches`, keys.planner)).body.matches, [], 'a1’s wish is consumed: nothing left to match');
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, [], 'a1’s wish is consumed: nothing left to match');
       t.equal(theirs.length, 20);
     });
 
     t.test('swap wishes under auto-approval: the wish completing a cycle applies it at once', async (t) => {
-      t.equal((await call(app, 'PUT', '/v1/policy', keys.planner, { autoApproveSwaps: true })).status, 200);
-      t.teardown(() => call(app, 'PUT', '/v1/policy', keys.planner, { autoApproveSwaps: false }).then(() => undefined));
-      const s = await createSchedule(w);
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      t.equal((await call(app, 'PUT', '/v1/policy', planner, { autoApproveSwaps: true })).status, 200);
+      t.teardown(() => call(app, 'PUT', '/v1/policy', planner, { autoApproveSwaps: false }).then(() => undefined));
+      const s = await createSchedule(own);
       const base = `/v1/schedules/${s.id}/swap-wishes`;
       // a1's Wednesday for a2's Tuesday.
       const first = await call(app, 'POST', base, keys.a1, { give: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, accept: [{ date: '2026-03-24' }] });
@@ -527,7 +536,7 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(second.body.status, 'applied');
       t.equal(second.body.scheduleVersion, s.version + 1);
       t.equal(second.body.cycle.decidedBy, 'policy');
-      const roster = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.roster.assignments as Json[];
+      const roster = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body.roster.assignments as Json[];
       const owners = (date: string) => roster.filter((a) => a.start.startsWith(date)).map((a) => `${a.agentId} ${a.start.slice(11, 16)}`).sort();
       t.same([owners('2026-03-24'), owners('2026-03-25')], [['a1 10:00', 'a3 14:00'], ['a2 08:00', 'a3 14:00']]);
     });
