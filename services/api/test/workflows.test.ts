@@ -541,6 +541,84 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.same([owners('2026-03-24'), owners('2026-03-25')], [['a1 10:00', 'a3 14:00'], ['a2 08:00', 'a3 14:00']]);
     });
 
+    t.test('swap wishes: the wish’s agent or a planner withdraws an open wish; 404 for an unknown or another agent’s wish, 409 once applied', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      const s = await createSchedule(own);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      const a1Wed = { start: '2026-03-25T08:00', end: '2026-03-25T16:00' };
+      const a2Tue = { start: '2026-03-24T10:00', end: '2026-03-24T18:00' };
+      const w1 = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ date: '2026-03-24' }] });
+      const w2 = await call(app, 'POST', base, keys.a2, { give: a2Tue, accept: ['any'] });
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches.map((m: Json) => m.wishIds.slice().sort()), [[w1.body.id, w2.body.id].sort()]);
+      t.equal((await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a2)).status, 404, 'another agent’s wish is not theirs to see');
+      t.equal((await call(app, 'DELETE', `${base}/no-such-wish`, planner)).status, 404);
+      t.equal((await call(app, 'DELETE', `/v1/schedules/no-such-schedule/swap-wishes/${w1.body.id}`, planner)).status, 404);
+      const gone = await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a1);
+      t.equal(gone.status, 200, JSON.stringify(gone.body));
+      t.same(gone.body, { id: w1.body.id, deleted: true });
+      t.same((await call(app, 'GET', base, planner)).body.map((x: Json) => x.id), [w2.body.id]);
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, [], 'the withdrawn wish left the matches');
+      t.equal((await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a1)).status, 404, 'withdrawn once');
+      const audited = await store.query<{ actor_role: string }>(`SELECT actor_role FROM audit_log WHERE action = 'swap-wish.delete' AND entity_id = $1`, [w1.body.id]);
+      t.same(audited, [{ actor_role: 'agent' }]);
+      // A planner withdraws any open wish; an applied one stays (409), for its agent and for a planner.
+      const w3 = await call(app, 'POST', base, planner, { agentId: 'a3', give: { start: '2026-03-25T14:00', end: '2026-03-25T22:00' }, accept: ['any'] });
+      t.equal((await call(app, 'DELETE', `${base}/${w3.body.id}`, planner)).status, 200);
+      const w4 = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ date: '2026-03-24' }] });
+      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: [w4.body.id, w2.body.id] });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      for (const key of [keys.a2, planner]) {
+        const consumed = await call(app, 'DELETE', `${base}/${w2.body.id}`, key);
+        t.equal(consumed.status, 409, JSON.stringify(consumed.body));
+        t.equal(consumed.body.type, 'urn:flexroster:problem:wish-consumed');
+      }
+      t.equal((await call(app, 'GET', `${base}?status=applied`, planner)).body.length, 2, 'the applied wishes are kept');
+    });
+
+    t.test('while the matches among many wishes are searched (on a compute worker), /health keeps answering', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      // 14 agents with one shift each, every one accepting any shift: thousands of cycles of up to four to judge.
+      const agents = Array.from({ length: 14 }, (_, i) => `c${i + 1}`);
+      const scenario = weekScenario();
+      scenario.agents = agents.map((id) => ({ id, skills: ['voice'], contract: 'ft' }));
+      const day = (i: number) => `2026-03-${23 + (i % 7)}`;
+      const from = (i: number) => `${String(7 + (i % 7)).padStart(2, '0')}:00`;
+      const to = (i: number) => `${String(15 + (i % 7)).padStart(2, '0')}:00`;
+      const roster: Roster = { assignments: agents.map((id, i) => shift(id, day(i), from(i), to(i))) };
+      const s = await createSchedule(own, scenario, roster);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      for (const [i, agentId] of agents.entries()) {
+        const r = await call(app, 'POST', base, planner, { agentId, give: { start: `${day(i)}T${from(i)}`, end: `${day(i)}T${to(i)}` }, accept: ['any'] });
+        if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+      }
+      const started = performance.now();
+      let finished = 0;
+      const heavy = call(app, 'GET', `${base}/matches`, planner).then((r) => {
+        finished = performance.now();
+        return r;
+      });
+      // The times /health answered while the search ran; on the event loop, the search would leave one long gap.
+      const answered: number[] = [];
+      const codes = new Set<number>();
+      while (finished === 0) {
+        const h = await call(app, 'GET', '/health');
+        if (finished === 0) answered.push(performance.now());
+        codes.add(h.status);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      t.same([...codes], [200]);
+      const matches = await heavy;
+      t.equal(matches.status, 200);
+      t.ok(matches.body.matches.length > 100, `${matches.body.matches.length} cycles`);
+      const duration = finished - started;
+      const gaps = [answered[0]! - started, ...answered.slice(1).map((x, i) => x - answered[i]!), finished - (answered.at(-1) ?? started)];
+      const longest = Math.max(...gaps);
+      t.ok(answered.length >= 3, `${answered.length} answers from /health while the search took ${Math.round(duration)} ms`);
+      t.ok(longest < duration / 2, `the longest wait between answers, ${Math.round(longest)} ms, is under half the search’s ${Math.round(duration)} ms`);
+    });
+
     // PGlite is one process per data directory, so for it the SIGKILL test below restarts on the same directory.
     if (backend.name !== 'pglite')
     t.test('restart on the same database: every acknowledged change is there', async (t) => {
@@ -556,6 +634,31 @@ function suite(backendFactory: () => Promise<Backend>) {
     });
   };
 }
+
+t.test('swap cycles on a compute worker: as the core finds them here, a wish not held left out by its index; a cycle judged and applied', async (t) => {
+  const { ComputePool } = await import('../dist/workers/compute-pool.js');
+  const { applySwapCycleOn, evaluateScenario, findSwapCyclesOn } = await import('@flexroster/core');
+  const pool = new ComputePool({ size: 1, maxQueue: 4, taskTimeoutSeconds: 60 });
+  t.teardown(() => pool.close());
+  const scenario = weekScenario();
+  const roster = smallRoster();
+  const a1 = { id: 'w-a1', agentId: 'a1', give: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, accept: [{ date: '2026-03-24' }] };
+  const notHeld = { id: 'w-a3', agentId: 'a3', give: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, accept: ['any' as const] };
+  const a2 = { id: 'w-a2', agentId: 'a2', give: { start: '2026-03-24T10:00', end: '2026-03-24T18:00' }, accept: ['any' as const] };
+  const found = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {} });
+  t.same(found.stale.map((x) => [x.index, x.issues.map((i) => i.path)]), [[1, ['/wishes/1/give']]]);
+  const here = findSwapCyclesOn(evaluateScenario(scenario), roster, [a1, a2]);
+  t.equal(here.cycles.length, 1);
+  t.same(found.cycles, here.cycles, 'the cycles among the wishes held');
+  const applied = await pool.run({ kind: 'swap-cycle-apply', scenario, roster, cycle: [a1, a2], policy: {} });
+  t.equal(applied.status, 'judged');
+  if (applied.status !== 'judged') return;
+  t.equal(applied.check.allowed, true);
+  t.same(applied.check.cycle, here.cycles[0]);
+  t.same(applied.roster, applySwapCycleOn(evaluateScenario(scenario), roster, [a1, a2]));
+  const stale = await pool.run({ kind: 'swap-cycle-apply', scenario, roster, cycle: [a1, notHeld], policy: {} });
+  t.same(stale.status === 'stale' ? stale.issues.map((i) => i.path) : stale, ['/cycle/1/give']);
+});
 
 t.test('PGlite', suite(pgliteBackend));
 

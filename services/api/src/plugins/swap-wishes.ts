@@ -2,18 +2,19 @@
  * The swap marketplace of a stored schedule. An agent posts a wish: one of their own shifts to give and
  * what they accept in return (a date, a template, or any shift); the matches are the exchanges and
  * cycles of up to four agents in which everyone receives a shift they accept and every rule still holds
- * (the core's findSwapCycles on the current roster), cheapest first. A planner applies a cycle whole as
+ * (the core's findSwapCycles on the current roster, on a compute worker), cheapest first. A planner applies a cycle whole as
  * the schedule's next version, or nothing of it; with the tenant policy's `autoApproveSwaps`, a new wish
  * that completes an allowed cycle applies the cheapest such cycle at once.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ShiftRef, SwapWishError, WishAccept, findSwapCyclesOn, type Problem } from '@flexroster/core';
+import { ShiftRef, WishAccept, type Problem, type SwapWish } from '@flexroster/core';
 import { ProblemError, guardScenario } from '../problem.js';
 import { mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, type ScheduleRow } from '../store/schedules.js';
 import { tenantPolicy } from '../store/requests.js';
-import { applyCycle, insertWish, listWishes, loadWishes, openMatches, wishView, type WishRow } from '../store/swap-wishes.js';
+import { commitCycle, deleteWish, insertWish, judgeCycle, listWishes, loadWishes, searchCycles, stillCurrent, wishView, type JudgedCycle } from '../store/swap-wishes.js';
 import type { Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
@@ -33,33 +34,43 @@ const CycleBody = Type.Object(
   { additionalProperties: false },
 );
 
-const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems }) => {
+const WishParams = Type.Object({ id: Type.String({ maxLength: 100 }), wishId: Type.String({ maxLength: 100 }) });
+
+const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { store, problems, compute }) => {
   async function problemOf(schedule: ScheduleRow): Promise<Problem> {
     guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
     await problems.load(schedule.scenario);
     return problems.get(schedule.scenario);
   }
 
-  /** 422 naming /body/give unless the agent holds that shift; /body/accept/i/template for an unknown template. */
-  function checkWish(p: Problem, schedule: ScheduleRow, wish: { agentId: string; give: WishRow['give']; accept: WishRow['accept'] }): void {
+  /**
+   * The checks of a new wish and, with auto-approval, the cheapest allowed cycle through it judged and
+   * applied to a copy of the roster, all before the transaction (the search runs on a compute worker).
+   * 422 naming /body/give unless the agent holds that shift; /body/accept/i/template for an unknown template.
+   */
+  async function prepareWish(actor: Principal, schedule: ScheduleRow, wish: SwapWish): Promise<JudgedCycle | undefined> {
+    const p = await problemOf(schedule);
     const errors = wish.accept.flatMap((a, i) => (typeof a === 'object' && 'template' in a && !p.templates.has(a.template) ? [{ path: `/body/accept/${i}/template`, message: `no template ${a.template}` }] : []));
-    try {
-      findSwapCyclesOn(p, schedule.roster, [{ id: 'new', ...wish }]);
-    } catch (error) {
-      if (!(error instanceof SwapWishError)) throw error;
-      errors.push(...error.issues.map((i) => ({ path: i.path.replace(/^\/wishes\/0/, '/body'), message: i.message })));
-    }
+    const policy = await tenantPolicy(store, actor.tenantId);
+    const auto = policy.autoApproveSwaps === true && errors.length === 0;
+    const open = auto ? await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' }) : [];
+    const found = await searchCycles(compute, schedule, open, policy.swapPolicy ?? {}, wish);
+    const own = found.stale.find((x) => x.wish === wish);
+    errors.push(...(own?.issues ?? []).map((i) => ({ path: i.path.replace(/^\/wishes\/\d+/, '/body'), message: i.message })));
     if (errors.length > 0) throw new ProblemError(422, `The wish is not valid: ${errors.map((e) => e.message).join('; ')}`, { errors });
+    const best = found.cycles.find((c) => c.wishIds.includes(wish.id));
+    if (!auto || !best) return undefined;
+    const pending = { ...wish, scheduleId: schedule.id, status: 'open' as const, baseVersion: schedule.version, cycleId: null, appliedVersion: null, decidedBy: null, createdAt: '', updatedAt: '' };
+    const cycle = best.wishIds.map((id) => (id === wish.id ? pending : open.find((w) => w.id === id)!));
+    return judgeCycle(compute, schedule, cycle, policy.swapPolicy ?? {});
   }
 
-  /** With auto-approval: the cheapest allowed cycle through the new wish, applied by the policy. */
-  async function autoApply(db: Db, actor: Principal, p: Problem, schedule: ScheduleRow, wish: WishRow) {
-    const policy = await tenantPolicy(db, actor.tenantId);
-    if (policy.autoApproveSwaps !== true) return undefined;
-    const open = await listWishes(db, { ...actor, role: 'planner' }, schedule, { status: 'open' });
-    const best = openMatches(p, schedule, open, policy.swapPolicy ?? {}).find((c) => c.wishIds.includes(wish.id));
-    if (!best) return undefined;
-    return applyCycle(db, actor, p, schedule, await loadWishes(db, schedule, best.wishIds), policy.swapPolicy ?? {}, 'policy');
+  /** The auto-applied cycle, unless the schedule or one of its stored wishes changed since it was judged (the new wish then stays open). */
+  async function autoApply(db: Db, actor: Principal, judged: JudgedCycle | undefined) {
+    if (!judged) return undefined;
+    const current = await stillCurrent(db, judged);
+    if (!current.version || !current.wishes) return undefined;
+    return commitCycle(db, actor, judged, 'policy');
   }
 
   app.post(
@@ -69,27 +80,37 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
       schema: {
         summary: 'Wish to trade one of your shifts',
         description:
-          'The shift to `give` (one the agent holds: else 422 naming /body/give) and what the agent `accept`s in return. Matched into exchanges and cycles by GET …/swap-wishes/matches. With the tenant policy’s `autoApproveSwaps`, a wish completing an allowed cycle applies the cheapest such cycle at once (`applied`).',
+          'The shift to `give` (one the agent holds: else 422 naming /body/give) and what the agent `accept`s in return. Matched into exchanges and cycles by GET …/swap-wishes/matches. With the tenant policy’s `autoApproveSwaps`, a wish completing an allowed cycle applies the cheapest such cycle at once (`applied`), unless the schedule or a wish of that cycle changed meanwhile (the wish then stays open).',
         tags: ['swap wishes'],
         params: Params,
         body: WishBody,
       },
     },
-    async (request, reply) =>
-      mutate(store, request, reply, async (db, actor) => {
-        const schedule = await loadSchedule(db, actor, request.params.id);
+    async (request, reply) => {
+      const prepare = async () => {
+        const actor = request.principal!;
+        const schedule = await loadSchedule(store, actor, request.params.id);
         const { agentId: named, give, accept } = request.body;
         if (actor.role === 'agent' && named !== undefined && named !== actor.agentId) throw new ProblemError(403, `An agent key may only wish to trade its own shifts (${actor.agentId})`);
         const agentId = actor.role === 'agent' ? actor.agentId! : named;
         if (agentId === undefined) throw new ProblemError(422, 'A planner names the agent', { errors: [{ path: '/body/agentId', message: 'required for a planner key' }] });
-        const p = await problemOf(schedule);
-        checkWish(p, schedule, { agentId, give, accept });
-        const wish = await insertWish(db, actor, schedule, { agentId, give, accept });
-        const auto = await autoApply(db, actor, p, schedule, wish);
-        const [now] = auto ? await loadWishes(db, auto.schedule, [wish.id]) : [wish];
-        const body = { ...wishView(now!), applied: auto !== undefined, scheduleVersion: auto ? auto.schedule.version : schedule.version, ...(auto ? { cycle: auto.cycle } : {}) };
-        return { status: 201, body, headers: { location: `/v1/schedules/${schedule.id}/swap-wishes/${wish.id}` } };
-      }),
+        const wish: SwapWish = { id: randomUUID(), agentId, give, accept };
+        return { schedule, wish, judged: await prepareWish(actor, schedule, wish) };
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, { schedule, wish: asked, judged }) => {
+          const wish = await insertWish(db, actor, schedule, asked);
+          const auto = await autoApply(db, actor, judged);
+          const [now] = auto ? await loadWishes(db, auto.schedule, [wish.id]) : [wish];
+          const body = { ...wishView(now!), applied: auto !== undefined, scheduleVersion: auto ? auto.schedule.version : schedule.version, ...(auto ? { cycle: auto.cycle } : {}) };
+          return { status: 201, body, headers: { location: `/v1/schedules/${schedule.id}/swap-wishes/${wish.id}` } };
+        },
+        prepare,
+      );
+    },
   );
 
   app.get(
@@ -126,10 +147,10 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
     async (request) => {
       const actor = request.principal!;
       const schedule = await loadSchedule(store, actor, request.params.id);
-      const p = await problemOf(schedule);
+      guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
       const policy = await tenantPolicy(store, actor.tenantId);
       const open = await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' });
-      const matches = openMatches(p, schedule, open, policy.swapPolicy ?? {});
+      const matches = (await searchCycles(compute, schedule, open, policy.swapPolicy ?? {})).cycles;
       return { scheduleVersion: schedule.version, matches: actor.role === 'agent' ? matches.filter((m) => m.members.some((x) => x.agentId === actor.agentId)) : matches };
     },
   );
@@ -147,14 +168,45 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
         body: CycleBody,
       },
     },
+    async (request, reply) => {
+      // The cycle is judged on a compute worker before the transaction; the transaction re-checks the version and the wishes under lock.
+      const prepare = async () => {
+        const actor = request.principal!;
+        const schedule = await loadSchedule(store, actor, request.params.id);
+        checkIfMatch(request.headers['if-match'], schedule);
+        guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
+        const policy = await tenantPolicy(store, actor.tenantId);
+        return judgeCycle(compute, schedule, await loadWishes(store, schedule, request.body.wishIds), policy.swapPolicy ?? {});
+      };
+      return mutate(
+        store,
+        request,
+        reply,
+        async (db, actor, judged) => {
+          const done = await commitCycle(db, actor, judged, actor.keyId);
+          return { status: 200, body: { ...done.cycle, scheduleVersion: done.schedule.version }, headers: { etag: `"${done.schedule.version}"` } };
+        },
+        prepare,
+      );
+    },
+  );
+
+  app.delete(
+    '/v1/schedules/:id/swap-wishes/:wishId',
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'Withdraw a swap wish',
+        description: 'The wish’s agent or a planner withdraws an open wish: it leaves the matches. 404 for an unknown wish (or another agent’s, to an agent key), 409 once it was applied in a cycle.',
+        tags: ['swap wishes'],
+        params: WishParams,
+      },
+    },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
         const schedule = await loadSchedule(db, actor, request.params.id);
-        checkIfMatch(request.headers['if-match'], schedule);
-        const p = await problemOf(schedule);
-        const policy = await tenantPolicy(db, actor.tenantId);
-        const done = await applyCycle(db, actor, p, schedule, await loadWishes(db, schedule, request.body.wishIds), policy.swapPolicy ?? {}, actor.keyId);
-        return { status: 200, body: { ...done.cycle, scheduleVersion: done.schedule.version }, headers: { etag: `"${done.schedule.version}"` } };
+        const wish = await deleteWish(db, actor, schedule, request.params.wishId);
+        return { status: 200, body: { id: wish.id, deleted: true } };
       }),
   );
 };

@@ -1,5 +1,5 @@
 /**
- * A compute worker: validation, expansion, evaluation, swap checks, report data and roster changes, one task at a time, off the event
+ * A compute worker: validation, expansion, evaluation, swap checks and cycles, report data and roster changes, one task at a time, off the event
  * loop. It keeps its own cache of expanded scenarios (a swap-approval screen sends the same scenario with
  * every check). At start it measures its build rate on a reference scenario, for the solve routes'
  * "too large for its time limit" forecast.
@@ -29,6 +29,7 @@ import { ProblemCache } from '../problem-cache.js';
 import { scenarioGuardIssues } from '../guards.js';
 import { buildUnits } from '../build-units.js';
 import { largeScenario } from '../bench/scenarios.js';
+import { cycleApply, openCycles } from './swap-cycles.js';
 import type { ComputeTask, FromComputeWorker, SerializedError, ToComputeWorker } from './protocol.js';
 
 const port = parentPort;
@@ -71,6 +72,10 @@ function run(task: ComputeTask): unknown {
       return buildReportData(task.scenario, { roster: task.roster }, { title: task.title });
     case 'changes':
       return rosterChanges(task.scenario, task.a, task.b);
+    case 'swap-cycles':
+      return openCycles(expanded(task.scenario), task.roster as Roster, task.wishes, task.policy);
+    case 'swap-cycle-apply':
+      return cycleApply(expanded(task.scenario), task.roster as Roster, task.cycle, task.policy);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, SwapCycle, SwapPolicy, SwapWish, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 
@@ -65,7 +65,23 @@ export type ComputeTask =
   /** A stored schedule's report data (evaluation, coverage, Gantt, fairness), for the planner page. */
   | { readonly kind: 'report'; readonly scenario: unknown; readonly roster: unknown; readonly title: string }
   /** The shifts changed from roster `a` to roster `b` of one scenario (two versions of a stored schedule). */
-  | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown };
+  | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown }
+  /** The allowed cycles among swap wishes on a roster (core findSwapCyclesOn); wishes whose shift is not held are left out, with their issues. */
+  | { readonly kind: 'swap-cycles'; readonly scenario: unknown; readonly roster: unknown; readonly wishes: readonly SwapWish[]; readonly policy: SwapPolicy }
+  /** One cycle judged again (core checkSwapCycleOn) and, when allowed, the roster with it applied. */
+  | { readonly kind: 'swap-cycle-apply'; readonly scenario: unknown; readonly roster: unknown; readonly cycle: readonly SwapWish[]; readonly policy: SwapPolicy };
+
+/** Swap cycles found; `stale` are the wishes left out (index in the wishes sent) and why, paths `/wishes/i/…`. */
+export interface SwapCyclesResult {
+  readonly cycles: SwapCycle[];
+  readonly truncated: boolean;
+  readonly stale: readonly { readonly index: number; readonly issues: readonly InputIssue[] }[];
+}
+
+/** A cycle re-judged: `stale` when a wish's shift is no longer its agent's; else the check, and the roster after it when allowed. */
+export type SwapCycleApplyResult =
+  | { readonly status: 'stale'; readonly issues: readonly InputIssue[] }
+  | { readonly status: 'judged'; readonly check: SwapCheck & { cycle?: SwapCycle }; readonly roster?: Roster };
 
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
@@ -76,6 +92,8 @@ export interface ComputeResults {
   readonly 'swap-candidates': SwapCandidate[];
   readonly report: ReportData;
   readonly changes: RosterChange[];
+  readonly 'swap-cycles': SwapCyclesResult;
+  readonly 'swap-cycle-apply': SwapCycleApplyResult;
 }
 
 export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };
