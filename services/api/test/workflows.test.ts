@@ -645,11 +645,16 @@ t.test('swap cycles on a compute worker: as the core finds them here, a wish not
   const a1 = { id: 'w-a1', agentId: 'a1', give: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, accept: [{ date: '2026-03-24' }] };
   const notHeld = { id: 'w-a3', agentId: 'a3', give: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, accept: ['any' as const] };
   const a2 = { id: 'w-a2', agentId: 'a2', give: { start: '2026-03-24T10:00', end: '2026-03-24T18:00' }, accept: ['any' as const] };
-  const found = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {} });
+  const found = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {}, answer: { as: 'json' } });
   t.same(found.stale.map((x) => [x.index, x.issues.map((i) => i.path)]), [[1, ['/wishes/1/give']]]);
   const here = findSwapCyclesOn(evaluateScenario(scenario), roster, [a1, a2]);
   t.equal(here.cycles.length, 1);
-  t.same(found.cycles, here.cycles, 'the cycles among the wishes held');
+  t.same(JSON.parse(found.json!), JSON.parse(JSON.stringify(here.cycles)), 'the cycles among the wishes held');
+  const forA3 = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, a2], policy: {}, answer: { as: 'json', agentId: 'a3' } });
+  t.same(JSON.parse(forA3.json!), [], 'an agent’s view: only the cycles it is in');
+  const through = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {}, answer: { as: 'cheapest-through', wishId: 'w-a2' } });
+  t.same(through.cheapest, here.cycles[0]);
+  t.notOk((await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1], policy: {}, answer: { as: 'cheapest-through', wishId: 'w-a1' } })).cheapest, 'no cycle through a lone wish');
   const applied = await pool.run({ kind: 'swap-cycle-apply', scenario, roster, cycle: [a1, a2], policy: {} });
   t.equal(applied.status, 'judged');
   if (applied.status !== 'judged') return;

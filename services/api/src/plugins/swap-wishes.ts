@@ -14,7 +14,7 @@ import { ProblemError, guardScenario } from '../problem.js';
 import { mutate } from '../store/ops.js';
 import { checkIfMatch, loadSchedule, type ScheduleRow } from '../store/schedules.js';
 import { tenantPolicy } from '../store/requests.js';
-import { commitCycle, deleteWish, insertWish, judgeCycle, listWishes, loadWishes, searchCycles, stillCurrent, wishView, type JudgedCycle } from '../store/swap-wishes.js';
+import { commitCycle, cycleThrough, deleteWish, insertWish, judgeCycle, listWishes, loadWishes, matchesJson, stillCurrent, wishView, type JudgedCycle } from '../store/swap-wishes.js';
 import type { Db } from '../store/store.js';
 import type { Principal } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
@@ -54,11 +54,10 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
     const policy = await tenantPolicy(store, actor.tenantId);
     const auto = policy.autoApproveSwaps === true && errors.length === 0;
     const open = auto ? await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' }) : [];
-    const found = await searchCycles(compute, schedule, open, policy.swapPolicy ?? {}, wish);
-    const own = found.stale.find((x) => x.wish === wish);
-    errors.push(...(own?.issues ?? []).map((i) => ({ path: i.path.replace(/^\/wishes\/\d+/, '/body'), message: i.message })));
+    const found = await cycleThrough(compute, schedule, open, policy.swapPolicy ?? {}, wish);
+    errors.push(...found.issues.map((i) => ({ path: i.path.replace(/^\/wishes\/\d+/, '/body'), message: i.message })));
     if (errors.length > 0) throw new ProblemError(422, `The wish is not valid: ${errors.map((e) => e.message).join('; ')}`, { errors });
-    const best = found.cycles.find((c) => c.wishIds.includes(wish.id));
+    const best = found.cheapest;
     if (!auto || !best) return undefined;
     const pending = { ...wish, scheduleId: schedule.id, status: 'open' as const, baseVersion: schedule.version, cycleId: null, appliedVersion: null, decidedBy: null, createdAt: '', updatedAt: '' };
     const cycle = best.wishIds.map((id) => (id === wish.id ? pending : open.find((w) => w.id === id)!));
@@ -144,14 +143,15 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
         params: Params,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = request.principal!;
       const schedule = await loadSchedule(store, actor, request.params.id);
       guardScenario(schedule.scenario, { scenario: '/scenario', rest: '' });
       const policy = await tenantPolicy(store, actor.tenantId);
       const open = await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' });
-      const matches = (await searchCycles(compute, schedule, open, policy.swapPolicy ?? {})).cycles;
-      return { scheduleVersion: schedule.version, matches: actor.role === 'agent' ? matches.filter((m) => m.members.some((x) => x.agentId === actor.agentId)) : matches };
+      // The list comes as JSON text from the worker: thousands of cycles are not copied in and serialized again here.
+      const matches = await matchesJson(compute, schedule, open, policy.swapPolicy ?? {}, actor.role === 'agent' ? actor.agentId! : undefined);
+      return reply.type('application/json; charset=utf-8').send(`{"scheduleVersion":${schedule.version},"matches":${matches}}`);
     },
   );
 

@@ -77,14 +77,23 @@ export async function listWishes(db: Db, actor: Principal, schedule: ScheduleRow
   return rows.map(toRow);
 }
 
+/** The allowed cycles among the open wishes on the schedule's roster, cheapest first, as JSON text (searched on a compute worker); wishes whose shift moved since are left out. */
+export async function matchesJson(compute: ComputePool, schedule: ScheduleRow, wishes: readonly WishRow[], policy: SwapPolicy, agentId?: string): Promise<string> {
+  const open = wishes.filter((w) => w.status === 'open').map(asCore);
+  const answer = { as: 'json' as const, ...(agentId !== undefined ? { agentId } : {}) };
+  const found = await computeOrBusy(() => compute.run({ kind: 'swap-cycles', scenario: schedule.scenario, roster: schedule.roster, wishes: open, policy, answer }), PATHS);
+  return found.json!;
+}
+
 /**
- * The allowed cycles among `wishes` (with `extra`, a wish not stored yet) on the schedule's roster,
- * cheapest first, searched on a compute worker; `stale` are the wishes whose shift moved since (left out).
+ * A new wish (not stored yet) among the open `wishes`, on a compute worker: the issues when its agent does
+ * not hold its shift (paths `/wishes/i/…`), else the cheapest allowed cycle through it, if any.
  */
-export async function searchCycles(compute: ComputePool, schedule: ScheduleRow, wishes: readonly WishRow[], policy: SwapPolicy, extra?: SwapWish) {
-  const sent = [...wishes.filter((w) => w.status === 'open').map(asCore), ...(extra ? [extra] : [])];
-  const found = await computeOrBusy(() => compute.run({ kind: 'swap-cycles', scenario: schedule.scenario, roster: schedule.roster, wishes: sent, policy }), PATHS);
-  return { cycles: found.cycles, stale: found.stale.map((x) => ({ wish: sent[x.index]!, issues: x.issues })) };
+export async function cycleThrough(compute: ComputePool, schedule: ScheduleRow, wishes: readonly WishRow[], policy: SwapPolicy, wish: SwapWish) {
+  const sent = [...wishes.filter((w) => w.status === 'open').map(asCore), wish];
+  const answer = { as: 'cheapest-through' as const, wishId: wish.id };
+  const found = await computeOrBusy(() => compute.run({ kind: 'swap-cycles', scenario: schedule.scenario, roster: schedule.roster, wishes: sent, policy, answer }), PATHS);
+  return { issues: found.stale.find((x) => x.index === sent.length - 1)?.issues ?? [], cheapest: found.cheapest };
 }
 
 /** The wishes of the schedule by id, in the order given; an unknown id is 422 at `/body/wishIds/i`. */

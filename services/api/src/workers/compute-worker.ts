@@ -29,7 +29,7 @@ import { ProblemCache } from '../problem-cache.js';
 import { scenarioGuardIssues } from '../guards.js';
 import { buildUnits } from '../build-units.js';
 import { largeScenario } from '../bench/scenarios.js';
-import { cycleApply, openCycles } from './swap-cycles.js';
+import { answerCycles, cycleApply } from './swap-cycles.js';
 import type { ComputeTask, FromComputeWorker, SerializedError, ToComputeWorker } from './protocol.js';
 
 const port = parentPort;
@@ -73,7 +73,7 @@ function run(task: ComputeTask): unknown {
     case 'changes':
       return rosterChanges(task.scenario, task.a, task.b);
     case 'swap-cycles':
-      return openCycles(expanded(task.scenario), task.roster as Roster, task.wishes, task.policy);
+      return answerCycles(expanded(task.scenario), task.roster as Roster, task.wishes, task.policy, task.answer);
     case 'swap-cycle-apply':
       return cycleApply(expanded(task.scenario), task.roster as Roster, task.cycle, task.policy);
   }

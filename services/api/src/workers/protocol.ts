@@ -67,13 +67,26 @@ export type ComputeTask =
   /** The shifts changed from roster `a` to roster `b` of one scenario (two versions of a stored schedule). */
   | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown }
   /** The allowed cycles among swap wishes on a roster (core findSwapCyclesOn); wishes whose shift is not held are left out, with their issues. */
-  | { readonly kind: 'swap-cycles'; readonly scenario: unknown; readonly roster: unknown; readonly wishes: readonly SwapWish[]; readonly policy: SwapPolicy }
+  | { readonly kind: 'swap-cycles'; readonly scenario: unknown; readonly roster: unknown; readonly wishes: readonly SwapWish[]; readonly policy: SwapPolicy; readonly answer: SwapCyclesAnswer }
   /** One cycle judged again (core checkSwapCycleOn) and, when allowed, the roster with it applied. */
   | { readonly kind: 'swap-cycle-apply'; readonly scenario: unknown; readonly roster: unknown; readonly cycle: readonly SwapWish[]; readonly policy: SwapPolicy };
 
+/**
+ * What a cycle search answers with. Thousands of cycles would take the main thread long to copy in as
+ * objects, so a list comes back as one JSON text (copied as a string), ready to be sent.
+ */
+export type SwapCyclesAnswer =
+  /** Every cycle, cheapest first, as JSON text; with `agentId`, only the cycles that agent is in. */
+  | { readonly as: 'json'; readonly agentId?: string }
+  /** Only the cheapest cycle through wish `wishId` (a new wish under auto-approval). */
+  | { readonly as: 'cheapest-through'; readonly wishId: string };
+
 /** Swap cycles found; `stale` are the wishes left out (index in the wishes sent) and why, paths `/wishes/i/…`. */
 export interface SwapCyclesResult {
-  readonly cycles: SwapCycle[];
+  /** Answer `json`: the cycles (a JSON array). */
+  readonly json?: string;
+  /** Answer `cheapest-through`: that cycle, if any. */
+  readonly cheapest?: SwapCycle;
   readonly truncated: boolean;
   readonly stale: readonly { readonly index: number; readonly issues: readonly InputIssue[] }[];
 }

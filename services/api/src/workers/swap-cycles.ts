@@ -2,8 +2,8 @@
  * The swap-cycle tasks of a compute worker (the cycle search is up to O(W⁴) for W wishes, so it never runs
  * on the event loop): the cycles among a schedule's open wishes, and one cycle judged again and applied.
  */
-import { SwapWishError, applySwapCycleOn, checkSwapCycleOn, findSwapCyclesOn, type InputIssue, type Problem, type Roster, type SwapPolicy, type SwapWish } from '@flexroster/core';
-import type { SwapCycleApplyResult, SwapCyclesResult } from './protocol.js';
+import { SwapWishError, applySwapCycleOn, checkSwapCycleOn, findSwapCyclesOn, type InputIssue, type Problem, type Roster, type SwapCycle, type SwapPolicy, type SwapWish } from '@flexroster/core';
+import type { SwapCycleApplyResult, SwapCyclesAnswer, SwapCyclesResult } from './protocol.js';
 
 /** The wish index an issue path `/wishes/i/…` names. */
 const wishIndex = (issue: InputIssue) => Number(/^\/wishes\/(\d+)(\/|$)/.exec(issue.path)?.[1] ?? NaN);
@@ -12,7 +12,7 @@ const wishIndex = (issue: InputIssue) => Number(/^\/wishes\/(\d+)(\/|$)/.exec(is
  * The allowed cycles among `wishes`, cheapest first. A wish whose shift its agent no longer holds (the
  * roster changed since it was posted) is left out and listed in `stale` with its issues (paths as sent).
  */
-export function openCycles(p: Problem, roster: Roster, wishes: readonly SwapWish[], policy: SwapPolicy): SwapCyclesResult {
+export function openCycles(p: Problem, roster: Roster, wishes: readonly SwapWish[], policy: SwapPolicy): { cycles: SwapCycle[]; truncated: boolean; stale: SwapCyclesResult['stale'] } {
   let kept = wishes.map((wish, index) => ({ wish, index }));
   const stale: { index: number; issues: InputIssue[] }[] = [];
   for (;;) {
@@ -30,6 +30,17 @@ export function openCycles(p: Problem, roster: Roster, wishes: readonly SwapWish
       kept = kept.filter((_, i) => !bad.has(i));
     }
   }
+}
+
+/** The cycles among `wishes` in the shape `answer` asks for. */
+export function answerCycles(p: Problem, roster: Roster, wishes: readonly SwapWish[], policy: SwapPolicy, answer: SwapCyclesAnswer): SwapCyclesResult {
+  const { cycles, truncated, stale } = openCycles(p, roster, wishes, policy);
+  if (answer.as === 'cheapest-through') {
+    const cheapest = cycles.find((c) => c.wishIds.includes(answer.wishId));
+    return { truncated, stale, ...(cheapest ? { cheapest } : {}) };
+  }
+  const { agentId } = answer;
+  return { truncated, stale, json: JSON.stringify(agentId === undefined ? cycles : cycles.filter((c) => c.members.some((m) => m.agentId === agentId))) };
 }
 
 /** The cycle (wishes in cycle order) judged on `roster` and, when allowed, the roster after it; `stale` when a wish's shift moved. */
