@@ -25,7 +25,8 @@ export { rosterToShifts, shiftsToRoster, shiftToAssignment } from './evaluate/ro
 export { runHeuristic, rng } from './solve/heuristic.js';
 export * as time from './time/zone.js';
 export * from './schema/swap.js';
-export { checkSwap, swapCandidates } from './swap/api.js';
+export { checkSwap, swapCandidates, findSwapCycles } from './swap/api.js';
+export { findSwapCyclesOn, checkSwapCycleOn, applySwapCycleOn, accepts as wishAccepts, type SwapCycleOptions } from './swap/cycles.js';
 export { checkSwapOn, swapCandidatesOn, judgeChanges } from './swap/swap.js';
 export { writeMps, writeLp, streamMps, streamLp, exportNames, safeName, readCbcSolution, cbcSolutionStatus, NAME_MAX, type ExportNames, type CbcSolutionStatus, type TextSink } from './lp/export.js';
 export { exportModel, shiftColumnName, EXPORT_FORMATS, type ExportFormat, type ModelExport } from './model/export.js';

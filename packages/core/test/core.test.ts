@@ -18,6 +18,8 @@ import {
   jslpBackend,
   checkSwap,
   swapCandidates,
+  findSwapCycles,
+  SwapWishError,
   time,
   TUNING,
   DEFAULT_TUNING,
@@ -373,6 +375,95 @@ t.test('swap checks use the same rules', async (t) => {
         ? { kind: 'give-away' as const, fromAgent: 'a3', shift: { start: '2026-03-26T10:00', end: '2026-03-26T18:00' }, toAgent: c.agentId }
         : { kind: 'exchange' as const, agentA: 'a3', shiftA: { start: '2026-03-26T10:00', end: '2026-03-26T18:00' }, agentB: c.agentId, shiftB: { start: c.shift!.start, end: c.shift!.end } };
     t.ok(checkSwap(s, roster, swap).allowed, `candidate ${c.kind} ${c.agentId} passes the check`);
+  }
+});
+
+/** 11 agents over two weeks, each with one shift to give; the wishes form a 2-, a 3- and a 4-cycle, and a pair that would break rest. */
+function cycleCase() {
+  const s = smallScenario({
+    horizon: { startDate: '2026-03-23', days: 14, timeZone: 'Europe/London', intervalMinutes: 60 },
+    contracts: [{ id: 'ft', hoursPerWeek: { max: 40 }, maxDaysPerWeek: 5, minRestHours: 11 }],
+    agents: Array.from({ length: 11 }, (_, i) => ({ id: `a${i + 1}`, skills: ['voice'], contract: 'ft' })),
+  }) as Scenario;
+  // a2 prefers Mondays off (soft): taking a1's Monday costs, so the exchange ranks after the free cycles.
+  s.agents[1] = { ...s.agents[1]!, rules: [{ kind: 'preferred-day-off', weekday: 'mon', hard: false, weight: 7 }] };
+  const day = (d: string, from = '08:00', to = '16:00') => ({ start: `${d}T${from}`, end: `${d}T${to}` });
+  const gives: [string, ReturnType<typeof day>, string][] = [
+    ['a1', day('2026-03-23'), '2026-03-24'],
+    ['a2', day('2026-03-24'), '2026-03-23'],
+    ['a3', day('2026-03-25'), '2026-03-27'],
+    ['a4', day('2026-03-26'), '2026-03-25'],
+    ['a5', day('2026-03-27'), '2026-03-26'],
+    ['a6', day('2026-03-29'), '2026-04-01'],
+    ['a7', day('2026-03-30'), '2026-03-29'],
+    ['a8', day('2026-03-31'), '2026-03-30'],
+    ['a9', day('2026-04-01'), '2026-03-31'],
+    ['a10', day('2026-03-28'), '2026-04-04'],
+    ['a11', day('2026-04-04', '07:00', '15:00'), '2026-03-28'],
+  ];
+  const roster: Roster = {
+    assignments: [
+      ...gives.map(([agentId, g]) => ({ agentId, ...g, skill: 'voice' })),
+      // a10 keeps a late shift the evening before the early one it wants: 9 hours of rest.
+      { agentId: 'a10', ...day('2026-04-03', '14:00', '22:00'), skill: 'voice' },
+    ],
+  };
+  const wishes = gives.map(([agentId, give, date]) => ({ id: `w-${agentId}`, agentId, give, accept: [{ date }] }));
+  return { s, roster, wishes };
+}
+
+t.test('swap cycles: exchanges and cycles of 3 and 4 are found, rule-breaking ones are not offered, cheapest first', async (t) => {
+  const { s, roster, wishes } = cycleCase();
+  const { cycles, truncated } = findSwapCycles(s, roster, wishes);
+  t.equal(truncated, false);
+  const sets = cycles.map((c) => [...c.wishIds].sort().join(' '));
+  t.same(sets.sort(), ['w-a1 w-a2', 'w-a3 w-a4 w-a5', 'w-a6 w-a7 w-a8 w-a9'], 'one cycle of each length, each once (no rotations)');
+  const three = cycles.find((c) => c.wishIds.length === 3)!;
+  const gave = new Map(three.members.map((m) => [m.agentId, m.gives.start.slice(0, 10)]));
+  for (const m of three.members) {
+    t.equal(m.receives.start.slice(0, 10), wishes.find((w) => w.id === m.wishId)!.accept[0]!.date, `${m.agentId} receives the day they accept`);
+    t.equal(m.receives.start.slice(0, 10), gave.get(m.fromAgent), 'from the agent who gave it');
+  }
+  // The rest pair is refused by the single-swap check for the same reason.
+  const rest = checkSwap(s, roster, { kind: 'exchange', agentA: 'a10', shiftA: wishes[9]!.give, agentB: 'a11', shiftB: wishes[10]!.give });
+  t.notOk(rest.allowed);
+  t.ok(rest.violations.some((v) => v.rule === 'rest' && v.agentId === 'a10'));
+  // Ranked by the roster's cost change, which is the evaluator's.
+  for (let i = 1; i < cycles.length; i++) t.ok(cycles[i - 1]!.costDelta <= cycles[i]!.costDelta, 'cheapest first');
+  t.same(cycles.at(-1)!.wishIds.slice().sort(), ['w-a1', 'w-a2'], 'the exchange costing a preferred day off ranks last');
+  t.equal(cycles.at(-1)!.costDelta, 7);
+  const before = evaluate(s, roster).costs.total;
+  const moved = (c: (typeof cycles)[number]): Roster => ({
+    assignments: roster.assignments.map((a) => {
+      const m = c.members.find((x) => x.fromAgent === a.agentId && x.receives.start.startsWith(a.start));
+      return m ? { ...a, agentId: m.agentId } : a;
+    }),
+  });
+  for (const c of cycles) {
+    const after = evaluate(s, moved(c));
+    t.equal(after.violations.length, 0);
+    t.ok(Math.abs(after.costs.total - before - c.costDelta) < 1e-6, `cost change ${c.costDelta} is the evaluator's`);
+  }
+  // At most 2 long: only the exchange.
+  t.same(findSwapCycles(s, roster, wishes, { maxLength: 2 }).cycles.map((c) => c.wishIds.length), [2]);
+});
+
+t.test('swap cycles: a wish giving a shift its agent does not hold is a typed error naming the wish', async (t) => {
+  const { s, roster, wishes } = cycleCase();
+  const bad = wishes.map((w, i) => (i === 3 ? { ...w, give: { start: '2026-03-26T09:00', end: '2026-03-26T17:00' } } : w));
+  try {
+    findSwapCycles(s, roster, bad);
+    t.fail('should throw');
+  } catch (e) {
+    t.type(e, SwapWishError);
+    t.same((e as SwapWishError).issues.map((i) => i.path), ['/wishes/3/give']);
+  }
+  try {
+    findSwapCycles(s, roster, [{ ...wishes[0], accept: [{ weekday: 'mon' }] }]);
+    t.fail('should throw');
+  } catch (e) {
+    t.type(e, FlexrosterInputError);
+    t.ok((e as FlexrosterInputError).issues.some((i) => i.path.startsWith('/wishes/0/accept/0')), JSON.stringify((e as FlexrosterInputError).issues));
   }
 });
 

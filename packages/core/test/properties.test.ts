@@ -16,6 +16,8 @@ import {
   jslpBackend,
   pinColumns,
   validateScenario,
+  findSwapCycles,
+  applySwapCycleOn,
   type Scenario,
   type Shift,
 } from '@flexroster/core';
@@ -281,4 +283,44 @@ t.test('the reported overtime and its cost equal a recomputation from the roster
     { numRuns: 80, seed: 19 },
   );
   t.ok(withOvertime >= 10, `${withOvertime} of 80 rosters with overtime`);
+});
+
+/** The scenario with three agents for each of its agents and three times the demand: enough people to trade. */
+const crowded = (s: Scenario): Scenario => ({
+  ...s,
+  agents: [0, 1, 2].flatMap((k) => s.agents.map((a) => ({ ...a, id: `${a.id}x${k}` }))),
+  demand: s.demand!.map((d) => ({ ...d, required: (d as { required: number[] }).required.map((x) => x * 3) })),
+});
+
+t.test('every swap cycle offered, applied to the roster, leaves it without hard violations', async (t) => {
+  let offered = 0;
+  let longer = 0;
+  const wishArb = fc.array(
+    fc.record({ pick: fc.nat(), accept: fc.array(fc.oneof({ arbitrary: fc.constant('any' as const), weight: 3 }, fc.record({ day: fc.nat({ max: 3 }) }), fc.constantFrom('early', 'late', 'micro')), { minLength: 1, maxLength: 3 }) }),
+    { minLength: 4, maxLength: 14 },
+  );
+  await fc.assert(
+    fc.asyncProperty(scenarioArb.map(crowded), wishArb, async (s, picks) => {
+      const solved = await solve(s, { timeLimitSeconds: 1 });
+      if (evaluate(s, solved.roster).violations.length > 0 || solved.roster.assignments.length < 2) return;
+      const as = solved.roster.assignments;
+      const day = (d: number) => new Date(Date.parse(`${s.horizon.startDate}T12:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+      const wishes = picks.map((w, i) => {
+        const a = as[w.pick % as.length]!;
+        const accept = w.accept.map((x) => (typeof x === 'string' && x !== 'any' ? { template: x } : typeof x === 'object' ? { date: day(x.day) } : x));
+        return { id: `w${i}`, agentId: a.agentId, give: { start: a.start, end: a.end }, accept };
+      });
+      const p = expandProblem(parseScenario(s));
+      for (const c of findSwapCycles(s, solved.roster, wishes).cycles) {
+        offered++;
+        if (c.wishIds.length > 2) longer++;
+        const after = applySwapCycleOn(p, solved.roster, c.wishIds.map((id) => wishes.find((w) => w.id === id)!));
+        const ev = evaluate(s, after);
+        if (ev.violations.length !== 0) throw new Error(`cycle ${c.wishIds.join(' → ')} breaks ${JSON.stringify(ev.violations)}`);
+        if (after.assignments.length !== as.length) throw new Error('a cycle changes the number of shifts');
+      }
+    }),
+    { numRuns: 20, seed: 23 },
+  );
+  t.ok(offered >= 20 && longer >= 5, `${offered} cycles offered and checked (${longer} longer than 2)`);
 });

@@ -39,6 +39,7 @@ import pageData from './plugins/page-data.js';
 import keys from './plugins/keys.js';
 import schedules from './plugins/schedules.js';
 import swapRequests from './plugins/swap-requests.js';
+import swapWishes from './plugins/swap-wishes.js';
 import leaveRequests from './plugins/leave-requests.js';
 import replan from './plugins/replan.js';
 import extensions from './plugins/extensions.js';
@@ -271,6 +272,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     await scope.register(keys, workflow);
     await scope.register(schedules, workflow);
     await scope.register(swapRequests, workflow);
+    await scope.register(swapWishes, workflow);
     await scope.register(leaveRequests, workflow);
     await scope.register(replan, workflow);
     await scope.register(extensions, workflow);

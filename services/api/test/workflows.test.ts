@@ -408,6 +408,217 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(demand.length, weekScenario().demand!.length);
     });
 
+    /** A planner key of its own: the swap-wish tests make many requests, past one key's per-minute limit with the tests before them. */
+    const freshPlanner = async () => (await call(app, 'POST', '/v1/keys', keys.admin, { role: 'planner' })).body.key as string;
+
+    t.test('swap wishes: an agent wishes for its own shifts; a 3-cycle is matched and applied whole as the next version', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      const s = await createSchedule(own);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      const a1Wed = { start: '2026-03-25T08:00', end: '2026-03-25T16:00' };
+      const a2Mon = { start: '2026-03-23T14:00', end: '2026-03-23T22:00' };
+      const a3Wed = { start: '2026-03-25T14:00', end: '2026-03-25T22:00' };
+      // Not held: 422 naming /body/give (a colleague's shift, or no shift at all).
+      const notHeld = await call(app, 'POST', base, keys.a1, { give: a2Mon, accept: ['any'] });
+      t.equal(notHeld.status, 422);
+      t.same(notHeld.body.errors.map((e: Json) => e.path), ['/body/give']);
+      t.equal((await call(app, 'POST', base, keys.a1, { agentId: 'a2', give: a2Mon, accept: ['any'] })).status, 403, 'only its own shifts');
+      t.equal((await call(app, 'POST', base, planner, { give: a2Mon, accept: ['any'] })).status, 422, 'a planner names the agent');
+      const badTemplate = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ template: 'night' }] });
+      t.same(badTemplate.body.errors.map((e: Json) => e.path), ['/body/accept/0/template']);
+      t.equal((await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ weekday: 'mon' }] })).status, 400, 'schema');
+      // a1's Wednesday morning to a2, a2's Monday evening to a3, a3's Wednesday evening to a1.
+      const w1 = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ date: '2026-03-25' }] });
+      const w2 = await call(app, 'POST', base, keys.a2, { give: a2Mon, accept: [{ date: '2026-03-25' }] });
+      const w3 = await call(app, 'POST', base, keys.a3, { give: a3Wed, accept: [{ template: 'day' }, { date: '2026-03-23' }] });
+      for (const r of [w1, w2, w3]) t.equal(r.status, 201, JSON.stringify(r.body));
+      t.equal(w1.body.status, 'open');
+      t.equal(w1.body.applied, false);
+      t.same((await call(app, 'GET', base, keys.a1)).body.map((x: Json) => x.id), [w1.body.id], 'an agent lists its own wishes');
+      t.equal((await call(app, 'GET', base, planner)).body.length, 3);
+      const matches = await call(app, 'GET', `${base}/matches`, planner);
+      t.equal(matches.status, 200);
+      // The 3-cycle, and a2 and a3 alone (a2 accepts a3's Wednesday evening too); both cost nothing, the shorter first.
+      t.same(matches.body.matches.map((x: Json) => x.wishIds.length), [2, 3], JSON.stringify(matches.body.matches));
+      t.same(matches.body.matches[0].wishIds.slice().sort(), [w2.body.id, w3.body.id].sort());
+      const m = matches.body.matches[1];
+      const got = Object.fromEntries(m.members.map((x: Json) => [x.agentId, `${x.fromAgent} ${x.receives.start.slice(0, 16)}`]));
+      t.same(got, { a1: 'a3 2026-03-25T14:00', a2: 'a1 2026-03-25T08:00', a3: 'a2 2026-03-23T14:00' });
+      t.type(m.costDelta, 'number');
+      t.same((await call(app, 'GET', `${base}/matches`, keys.a1)).body.matches.map((x: Json) => x.wishIds), [m.wishIds], 'an agent sees the cycles it is in');
+      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, keys.a1, { wishIds: m.wishIds })).status, 403, 'a planner applies');
+      // The roster changes under the cycle: a2's Monday moves an hour; the match is gone and applying it is 409.
+      const moved = smallRoster();
+      moved.assignments[1] = shift('a2', '2026-03-23', '13:00', '21:00');
+      const put = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, planner, { roster: moved }, { 'if-match': `"${s.version}"` });
+      t.equal(put.status, 200, JSON.stringify(put.body));
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, []);
+      const stale = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds });
+      t.equal(stale.status, 409);
+      t.match(stale.body.detail, /changed since/);
+      const back = await call(app, 'PUT', `/v1/schedules/${s.id}/roster`, planner, { roster: smallRoster() }, { 'if-match': `"${put.body.version}"` });
+      // Not a cycle in that order (a2 would get a3's evening): 422.
+      const wrong = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: [w1.body.id, w3.body.id, w2.body.id] });
+      t.equal(wrong.status, 422);
+      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds }, { 'if-match': `"${back.body.version}"` });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      t.equal(applied.body.scheduleVersion, back.body.version + 1);
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body;
+      const owner = (ref: { start: string; end: string }) => after.roster.assignments.filter((a: Json) => a.start.startsWith(ref.start) && a.end.startsWith(ref.end)).map((a: Json) => a.agentId);
+      t.same([owner(a1Wed), owner(a2Mon), owner(a3Wed)], [['a2'], ['a3'], ['a1']]);
+      t.equal(after.roster.assignments.length, smallRoster().assignments.length);
+      const listed = (await call(app, 'GET', `${base}?status=applied`, planner)).body;
+      t.equal(listed.length, 3);
+      t.ok(listed.every((x: Json) => x.cycleId === applied.body.id && x.appliedVersion === applied.body.scheduleVersion));
+      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds })).status, 409, 'wishes are consumed');
+      t.equal((await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: matches.body.matches[0].wishIds })).status, 409, 'so is the exchange sharing them');
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, []);
+      const events = await store.query<{ type: string; n: number }>(
+        `SELECT type, count(*)::int AS n FROM outbox_events WHERE type IN ('swap-wish.created', 'swap-cycle.applied') AND data->>'id' = ANY($1::text[]) GROUP BY type ORDER BY type`,
+        [[w1.body.id, w2.body.id, w3.body.id, applied.body.id]],
+      );
+      t.same(events, [{ type: 'swap-cycle.applied', n: 1 }, { type: 'swap-wish.created', n: 3 }]);
+    });
+
+    t.test('20 concurrent applications of cycles sharing a shift: exactly one applied, the rest 409, the roster all or nothing', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      const others = Array.from({ length: 20 }, (_, i) => `b${i + 1}`);
+      const scenario = weekScenario();
+      scenario.agents = [...scenario.agents, ...others.map((id) => ({ id, skills: ['voice'], contract: 'ft' }))];
+      const day = (i: number) => `2026-03-${24 + (i % 6)}`;
+      const roster: Roster = { assignments: [shift('a1', '2026-03-23', '08:00', '16:00'), ...others.map((id, i) => shift(id, day(i), '08:00', '16:00'))] };
+      const s = await createSchedule(own, scenario, roster);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      const mine = await call(app, 'POST', base, keys.a1, { give: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, accept: ['any'] });
+      t.equal(mine.status, 201, JSON.stringify(mine.body));
+      const theirs: string[] = [];
+      for (const [i, id] of others.entries()) {
+        const r = await call(app, 'POST', base, planner, { agentId: id, give: { start: `${day(i)}T08:00`, end: `${day(i)}T16:00` }, accept: [{ date: '2026-03-23' }] });
+        if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+        theirs.push(r.body.id);
+      }
+      const matches = (await call(app, 'GET', `${base}/matches`, planner)).body.matches as Json[];
+      t.equal(matches.length, 20, 'a1 with each of them');
+      const results = await Promise.all(matches.map((m) => call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: m.wishIds })));
+      const codes = results.map((r) => r.status);
+      t.equal(codes.filter((c) => c === 200).length, 1, 'one applied');
+      t.equal(codes.filter((c) => c === 409).length, 19, `the rest 409: ${codes.join(',')}`);
+      const winner = results.find((r) => r.status === 200)!.body;
+      const taker = winner.members.find((x: Json) => x.agentId !== 'a1').agentId as string;
+      const after = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body;
+      t.equal(after.version, s.version + 1, 'one version step');
+      t.equal(after.roster.assignments.length, roster.assignments.length);
+      t.same(after.roster.assignments.filter((a: Json) => a.start.startsWith('2026-03-23T08:00')).map((a: Json) => a.agentId), [taker], 'the shared shift went once');
+      t.equal(after.roster.assignments.filter((a: Json) => a.agentId === 'a1').length, 1, 'a1 got exactly one shift back');
+      t.equal(after.roster.assignments.filter((a: Json) => a.agentId === taker).length, 1);
+      const wishes = (await call(app, 'GET', base, planner)).body as Json[];
+      t.equal(wishes.filter((x) => x.status === 'applied').length, 2);
+      t.equal(wishes.filter((x) => x.status === 'open').length, 19);
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, [], 'a1’s wish is consumed: nothing left to match');
+      t.equal(theirs.length, 20);
+    });
+
+    t.test('swap wishes under auto-approval: the wish completing a cycle applies it at once', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      t.equal((await call(app, 'PUT', '/v1/policy', planner, { autoApproveSwaps: true })).status, 200);
+      t.teardown(() => call(app, 'PUT', '/v1/policy', planner, { autoApproveSwaps: false }).then(() => undefined));
+      const s = await createSchedule(own);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      // a1's Wednesday for a2's Tuesday.
+      const first = await call(app, 'POST', base, keys.a1, { give: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, accept: [{ date: '2026-03-24' }] });
+      t.equal(first.body.applied, false, 'no cycle yet');
+      const second = await call(app, 'POST', base, keys.a2, { give: { start: '2026-03-24T10:00', end: '2026-03-24T18:00' }, accept: ['any'] });
+      t.equal(second.status, 201, JSON.stringify(second.body));
+      t.equal(second.body.applied, true);
+      t.equal(second.body.status, 'applied');
+      t.equal(second.body.scheduleVersion, s.version + 1);
+      t.equal(second.body.cycle.decidedBy, 'policy');
+      const roster = (await call(app, 'GET', `/v1/schedules/${s.id}`, planner)).body.roster.assignments as Json[];
+      const owners = (date: string) => roster.filter((a) => a.start.startsWith(date)).map((a) => `${a.agentId} ${a.start.slice(11, 16)}`).sort();
+      t.same([owners('2026-03-24'), owners('2026-03-25')], [['a1 10:00', 'a3 14:00'], ['a2 08:00', 'a3 14:00']]);
+    });
+
+    t.test('swap wishes: the wish’s agent or a planner withdraws an open wish; 404 for an unknown or another agent’s wish, 409 once applied', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      const s = await createSchedule(own);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      const a1Wed = { start: '2026-03-25T08:00', end: '2026-03-25T16:00' };
+      const a2Tue = { start: '2026-03-24T10:00', end: '2026-03-24T18:00' };
+      const w1 = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ date: '2026-03-24' }] });
+      const w2 = await call(app, 'POST', base, keys.a2, { give: a2Tue, accept: ['any'] });
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches.map((m: Json) => m.wishIds.slice().sort()), [[w1.body.id, w2.body.id].sort()]);
+      t.equal((await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a2)).status, 404, 'another agent’s wish is not theirs to see');
+      t.equal((await call(app, 'DELETE', `${base}/no-such-wish`, planner)).status, 404);
+      t.equal((await call(app, 'DELETE', `/v1/schedules/no-such-schedule/swap-wishes/${w1.body.id}`, planner)).status, 404);
+      const gone = await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a1);
+      t.equal(gone.status, 200, JSON.stringify(gone.body));
+      t.same(gone.body, { id: w1.body.id, deleted: true });
+      t.same((await call(app, 'GET', base, planner)).body.map((x: Json) => x.id), [w2.body.id]);
+      t.same((await call(app, 'GET', `${base}/matches`, planner)).body.matches, [], 'the withdrawn wish left the matches');
+      t.equal((await call(app, 'DELETE', `${base}/${w1.body.id}`, keys.a1)).status, 404, 'withdrawn once');
+      const audited = await store.query<{ actor_role: string }>(`SELECT actor_role FROM audit_log WHERE action = 'swap-wish.delete' AND entity_id = $1`, [w1.body.id]);
+      t.same(audited, [{ actor_role: 'agent' }]);
+      // A planner withdraws any open wish; an applied one stays (409), for its agent and for a planner.
+      const w3 = await call(app, 'POST', base, planner, { agentId: 'a3', give: { start: '2026-03-25T14:00', end: '2026-03-25T22:00' }, accept: ['any'] });
+      t.equal((await call(app, 'DELETE', `${base}/${w3.body.id}`, planner)).status, 200);
+      const w4 = await call(app, 'POST', base, keys.a1, { give: a1Wed, accept: [{ date: '2026-03-24' }] });
+      const applied = await call(app, 'POST', `/v1/schedules/${s.id}/swap-cycles`, planner, { wishIds: [w4.body.id, w2.body.id] });
+      t.equal(applied.status, 200, JSON.stringify(applied.body));
+      for (const key of [keys.a2, planner]) {
+        const consumed = await call(app, 'DELETE', `${base}/${w2.body.id}`, key);
+        t.equal(consumed.status, 409, JSON.stringify(consumed.body));
+        t.equal(consumed.body.type, 'urn:flexroster:problem:wish-consumed');
+      }
+      t.equal((await call(app, 'GET', `${base}?status=applied`, planner)).body.length, 2, 'the applied wishes are kept');
+    });
+
+    t.test('while the matches among many wishes are searched (on a compute worker), /health keeps answering', async (t) => {
+      const planner = await freshPlanner();
+      const own = { ...w, keys: { ...w.keys, planner } };
+      // 14 agents with one shift each, every one accepting any shift: thousands of cycles of up to four to judge.
+      const agents = Array.from({ length: 14 }, (_, i) => `c${i + 1}`);
+      const scenario = weekScenario();
+      scenario.agents = agents.map((id) => ({ id, skills: ['voice'], contract: 'ft' }));
+      const day = (i: number) => `2026-03-${23 + (i % 7)}`;
+      const from = (i: number) => `${String(7 + (i % 7)).padStart(2, '0')}:00`;
+      const to = (i: number) => `${String(15 + (i % 7)).padStart(2, '0')}:00`;
+      const roster: Roster = { assignments: agents.map((id, i) => shift(id, day(i), from(i), to(i))) };
+      const s = await createSchedule(own, scenario, roster);
+      const base = `/v1/schedules/${s.id}/swap-wishes`;
+      for (const [i, agentId] of agents.entries()) {
+        const r = await call(app, 'POST', base, planner, { agentId, give: { start: `${day(i)}T${from(i)}`, end: `${day(i)}T${to(i)}` }, accept: ['any'] });
+        if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+      }
+      const started = performance.now();
+      let finished = 0;
+      const heavy = call(app, 'GET', `${base}/matches`, planner).then((r) => {
+        finished = performance.now();
+        return r;
+      });
+      // The times /health answered while the search ran; on the event loop, the search would leave one long gap.
+      const answered: number[] = [];
+      const codes = new Set<number>();
+      while (finished === 0) {
+        const h = await call(app, 'GET', '/health');
+        if (finished === 0) answered.push(performance.now());
+        codes.add(h.status);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      t.same([...codes], [200]);
+      const matches = await heavy;
+      t.equal(matches.status, 200);
+      t.ok(matches.body.matches.length > 100, `${matches.body.matches.length} cycles`);
+      const duration = finished - started;
+      const gaps = [answered[0]! - started, ...answered.slice(1).map((x, i) => x - answered[i]!), finished - (answered.at(-1) ?? started)];
+      const longest = Math.max(...gaps);
+      t.ok(answered.length >= 3, `${answered.length} answers from /health while the search took ${Math.round(duration)} ms`);
+      t.ok(longest < duration / 2, `the longest wait between answers, ${Math.round(longest)} ms, is under half the search’s ${Math.round(duration)} ms`);
+    });
+
     // PGlite is one process per data directory, so for it the SIGKILL test below restarts on the same directory.
     if (backend.name !== 'pglite')
     t.test('restart on the same database: every acknowledged change is there', async (t) => {
@@ -423,6 +634,36 @@ function suite(backendFactory: () => Promise<Backend>) {
     });
   };
 }
+
+t.test('swap cycles on a compute worker: as the core finds them here, a wish not held left out by its index; a cycle judged and applied', async (t) => {
+  const { ComputePool } = await import('../dist/workers/compute-pool.js');
+  const { applySwapCycleOn, evaluateScenario, findSwapCyclesOn } = await import('@flexroster/core');
+  const pool = new ComputePool({ size: 1, maxQueue: 4, taskTimeoutSeconds: 60 });
+  t.teardown(() => pool.close());
+  const scenario = weekScenario();
+  const roster = smallRoster();
+  const a1 = { id: 'w-a1', agentId: 'a1', give: { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, accept: [{ date: '2026-03-24' }] };
+  const notHeld = { id: 'w-a3', agentId: 'a3', give: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' }, accept: ['any' as const] };
+  const a2 = { id: 'w-a2', agentId: 'a2', give: { start: '2026-03-24T10:00', end: '2026-03-24T18:00' }, accept: ['any' as const] };
+  const found = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {}, answer: { as: 'json' } });
+  t.same(found.stale.map((x) => [x.index, x.issues.map((i) => i.path)]), [[1, ['/wishes/1/give']]]);
+  const here = findSwapCyclesOn(evaluateScenario(scenario), roster, [a1, a2]);
+  t.equal(here.cycles.length, 1);
+  t.same(JSON.parse(found.json!), JSON.parse(JSON.stringify(here.cycles)), 'the cycles among the wishes held');
+  const forA3 = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, a2], policy: {}, answer: { as: 'json', agentId: 'a3' } });
+  t.same(JSON.parse(forA3.json!), [], 'an agent’s view: only the cycles it is in');
+  const through = await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1, notHeld, a2], policy: {}, answer: { as: 'cheapest-through', wishId: 'w-a2' } });
+  t.same(through.cheapest, here.cycles[0]);
+  t.notOk((await pool.run({ kind: 'swap-cycles', scenario, roster, wishes: [a1], policy: {}, answer: { as: 'cheapest-through', wishId: 'w-a1' } })).cheapest, 'no cycle through a lone wish');
+  const applied = await pool.run({ kind: 'swap-cycle-apply', scenario, roster, cycle: [a1, a2], policy: {} });
+  t.equal(applied.status, 'judged');
+  if (applied.status !== 'judged') return;
+  t.equal(applied.check.allowed, true);
+  t.same(applied.check.cycle, here.cycles[0]);
+  t.same(applied.roster, applySwapCycleOn(evaluateScenario(scenario), roster, [a1, a2]));
+  const stale = await pool.run({ kind: 'swap-cycle-apply', scenario, roster, cycle: [a1, notHeld], policy: {} });
+  t.same(stale.status === 'stale' ? stale.issues.map((i) => i.path) : stale, ['/cycle/1/give']);
+});
 
 t.test('PGlite', suite(pgliteBackend));
 

@@ -42,3 +42,11 @@ export class RosterInputError extends FlexrosterInputError {
     this.name = 'RosterInputError';
   }
 }
+
+/** A swap wish gives a shift its agent does not hold (or names an unknown agent); paths name the wish. */
+export class SwapWishError extends FlexrosterInputError {
+  constructor(issues: readonly InputIssue[]) {
+    super('invalid swap wish', issues);
+    this.name = 'SwapWishError';
+  }
+}

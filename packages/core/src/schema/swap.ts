@@ -1,6 +1,6 @@
 /** Swaps: an exchange of two agents' shifts, or a shift given away to another agent. */
 import { Type, type Static } from 'typebox';
-import { DateTime } from './scenario.js';
+import { DateTime, LocalDate } from './scenario.js';
 
 export const ShiftRef = Type.Object(
   { start: DateTime, end: DateTime },
@@ -44,6 +44,37 @@ export const SwapCandidate = Type.Object({
   coverageDelta: Type.Object({ understaffedAgentHours: Type.Number(), overstaffedAgentHours: Type.Number() }),
 });
 
+/** What a wish accepts in return: a shift starting on a date (the receiver's local date), of a template, or any shift. */
+export const WishAccept = Type.Union([
+  Type.Literal('any'),
+  Type.Object({ date: LocalDate }, { additionalProperties: false }),
+  Type.Object({ template: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+]);
+
+/** An agent's wish to trade away one of their shifts for any shift matching one of `accept`. */
+export const SwapWish = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 100 }),
+    agentId: Type.String({ minLength: 1, maxLength: 200 }),
+    give: ShiftRef,
+    accept: Type.Array(WishAccept, { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const MovedShift = Type.Object({ start: Type.String(), end: Type.String(), skill: Type.String() });
+
+/** A cycle of wishes: members[k]'s shift goes to members[k+1]'s agent (the last one's to the first's). */
+export const SwapCycle = Type.Object({
+  wishIds: Type.Array(Type.String()),
+  members: Type.Array(Type.Object({ wishId: Type.String(), agentId: Type.String(), gives: MovedShift, receives: MovedShift, fromAgent: Type.String() })),
+  costDelta: Type.Number(),
+  coverageDelta: Type.Object({ understaffedAgentHours: Type.Number(), overstaffedAgentHours: Type.Number() }),
+});
+
+export type WishAccept = Static<typeof WishAccept>;
+export type SwapWish = Static<typeof SwapWish>;
+export type SwapCycle = Static<typeof SwapCycle>;
 export type ShiftRef = Static<typeof ShiftRef>;
 export type Swap = Static<typeof Swap>;
 export type SwapPolicy = Static<typeof SwapPolicy>;

@@ -15,7 +15,7 @@ import { RULES, type RuleFinding } from '../rules/index.js';
 import { SHIFT_COVERAGE, ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import { isoInZone, parseDateTime } from '../time/zone.js';
 
-function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
+export function findShift(p: Problem, byAgent: Shift[][], agentId: string, agentPath: string, ref: ShiftRef, path: string, issues: InputIssue[]): { agent: number; shift: Shift } | undefined {
   const a = p.agentById.get(agentId);
   if (!a) {
     issues.push({ path: agentPath, message: `unknown agent ${agentId}` });
@@ -56,7 +56,7 @@ function withoutActivities(segments: readonly ShiftSegment[], skill: string): re
   return out;
 }
 
-interface Change {
+export interface Change {
   agent: number;
   remove: Shift[];
   add: Shift[];

@@ -295,6 +295,31 @@ CREATE INDEX replan_proposals_schedule ON replan_proposals (tenant_id, schedule_
 `,
   },
   {
+    id: 10,
+    name: 'swap-wishes',
+    // An agent's wish to trade one shift for another it accepts; consumed ('applied') when a cycle of
+    // wishes is applied as the schedule's next version (cycle_id groups the wishes applied together).
+    sql: `
+CREATE TABLE swap_wishes (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL REFERENCES tenants(id),
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  agent_id text NOT NULL,
+  give jsonb NOT NULL,
+  accept jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('open', 'applied')),
+  base_version integer NOT NULL,
+  cycle_id text,
+  applied_version integer,
+  decided_by text,
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX swap_wishes_schedule ON swap_wishes (tenant_id, schedule_id, status);
+`,
+  },
+  {
     id: 11,
     name: 'offers',
     // VTO and overtime offers of one computation (batch) of a schedule: an offer changes one agent's shift by

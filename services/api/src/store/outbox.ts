@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'swap-request.accepted',
   'swap-request.approved',
   'swap-request.rejected',
+  'swap-wish.created',
+  'swap-cycle.applied',
   'leave-request.created',
   'leave-request.approved',
   'leave-request.rejected',
@@ -29,7 +31,7 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const PAST: Record<string, string> = { create: 'created', accept: 'accepted', approve: 'approved', reject: 'rejected' };
+const PAST: Record<string, string> = { create: 'created', accept: 'accepted', approve: 'approved', reject: 'rejected', apply: 'applied' };
 
 /** The event an audited change emits, if any (audit actions such as `swap-request.approve`, `schedule.swap.apply`). */
 export function eventOfAudit(action: string, entity: string): EventType | undefined {

@@ -1,5 +1,5 @@
 /**
- * A compute worker: validation, expansion, evaluation, swap checks, report data and roster changes, one task at a time, off the event
+ * A compute worker: validation, expansion, evaluation, swap checks and cycles, report data and roster changes, one task at a time, off the event
  * loop. It keeps its own cache of expanded scenarios (a swap-approval screen sends the same scenario with
  * every check). At start it measures its build rate on a reference scenario, for the solve routes'
  * "too large for its time limit" forecast.
@@ -30,6 +30,7 @@ import { scenarioGuardIssues } from '../guards.js';
 import { buildUnits } from '../build-units.js';
 import { computeOffers } from '../offers.js';
 import { largeScenario } from '../bench/scenarios.js';
+import { answerCycles, cycleApply } from './swap-cycles.js';
 import type { ComputeTask, FromComputeWorker, SerializedError, ToComputeWorker } from './protocol.js';
 
 const port = parentPort;
@@ -77,6 +78,10 @@ function run(task: ComputeTask): unknown {
       const byAgent = rosterToShifts(problem, task.roster as Roster, '/roster/assignments');
       return computeOffers(problem, byAgent, evaluateShifts(problem, byAgent), (task.policy ?? {}) as SwapPolicy, { kinds: task.kinds, limit: task.limit });
     }
+    case 'swap-cycles':
+      return answerCycles(expanded(task.scenario), task.roster as Roster, task.wishes, task.policy, task.answer);
+    case 'swap-cycle-apply':
+      return cycleApply(expanded(task.scenario), task.roster as Roster, task.cycle, task.policy);
   }
 }
 

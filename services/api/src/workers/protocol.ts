@@ -1,5 +1,5 @@
 /** Messages between the solve pool (main thread) and a solve worker. */
-import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, ValidationReport } from '@flexroster/core';
+import type { Evaluation, InputIssue, Problem, ReplanBase, Roster, RosterChange, SolveProgress, SolveResult, SwapCandidate, SwapCheck, SwapCycle, SwapPolicy, SwapWish, ValidationReport } from '@flexroster/core';
 import type { ReportData } from '@flexroster/report';
 import type { BackendName } from '../backends.js';
 import type { ComputedOffer, Need, OfferKind } from '../offers.js';
@@ -78,7 +78,36 @@ export type ComputeTask =
   /** The shifts changed from roster `a` to roster `b` of one scenario (two versions of a stored schedule). */
   | { readonly kind: 'changes'; readonly scenario: unknown; readonly a: unknown; readonly b: unknown }
   /** VTO and overtime offers from a stored schedule's coverage, cheapest first (offers.ts). */
-  | { readonly kind: 'offers'; readonly scenario: unknown; readonly roster: unknown; readonly policy: unknown; readonly kinds: readonly OfferKind[]; readonly limit: number };
+  | { readonly kind: 'offers'; readonly scenario: unknown; readonly roster: unknown; readonly policy: unknown; readonly kinds: readonly OfferKind[]; readonly limit: number }
+  /** The allowed cycles among swap wishes on a roster (core findSwapCyclesOn); wishes whose shift is not held are left out, with their issues. */
+  | { readonly kind: 'swap-cycles'; readonly scenario: unknown; readonly roster: unknown; readonly wishes: readonly SwapWish[]; readonly policy: SwapPolicy; readonly answer: SwapCyclesAnswer }
+  /** One cycle judged again (core checkSwapCycleOn) and, when allowed, the roster with it applied. */
+  | { readonly kind: 'swap-cycle-apply'; readonly scenario: unknown; readonly roster: unknown; readonly cycle: readonly SwapWish[]; readonly policy: SwapPolicy };
+
+/**
+ * What a cycle search answers with. Thousands of cycles would take the main thread long to copy in as
+ * objects, so a list comes back as one JSON text (copied as a string), ready to be sent.
+ */
+export type SwapCyclesAnswer =
+  /** Every cycle, cheapest first, as JSON text; with `agentId`, only the cycles that agent is in. */
+  | { readonly as: 'json'; readonly agentId?: string }
+  /** Only the cheapest cycle through wish `wishId` (a new wish under auto-approval). */
+  | { readonly as: 'cheapest-through'; readonly wishId: string };
+
+/** Swap cycles found; `stale` are the wishes left out (index in the wishes sent) and why, paths `/wishes/i/…`. */
+export interface SwapCyclesResult {
+  /** Answer `json`: the cycles (a JSON array). */
+  readonly json?: string;
+  /** Answer `cheapest-through`: that cycle, if any. */
+  readonly cheapest?: SwapCycle;
+  readonly truncated: boolean;
+  readonly stale: readonly { readonly index: number; readonly issues: readonly InputIssue[] }[];
+}
+
+/** A cycle re-judged: `stale` when a wish's shift is no longer its agent's; else the check, and the roster after it when allowed. */
+export type SwapCycleApplyResult =
+  | { readonly status: 'stale'; readonly issues: readonly InputIssue[] }
+  | { readonly status: 'judged'; readonly check: SwapCheck & { cycle?: SwapCycle }; readonly roster?: Roster };
 
 export interface ComputeResults {
   /** The validation report (guard issues first: with any, the core's validation is not run), and the scenario's build units. */
@@ -90,6 +119,8 @@ export interface ComputeResults {
   readonly report: ReportData;
   readonly changes: RosterChange[];
   readonly offers: { readonly needs: Need[]; readonly offers: ComputedOffer[] };
+  readonly 'swap-cycles': SwapCyclesResult;
+  readonly 'swap-cycle-apply': SwapCycleApplyResult;
 }
 
 export type ToComputeWorker = { readonly type: 'compute'; readonly id: number; readonly task: ComputeTask };
