@@ -138,9 +138,10 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
       schema: {
         summary: 'Exchanges and cycles among the open wishes',
         description:
-          'Cycles of 2 to 4 agents on the current roster: each member gives its shift to the next and receives one it accepts; every hard rule holds and under-staffing grows no more than the tenant’s swap policy allows. Cheapest first by the roster’s cost change. An agent key sees the cycles it is in.',
+          'Cycles of 2 to 4 agents on the current roster: each member gives its shift to the next and receives one it accepts; every hard rule holds and under-staffing grows no more than the tenant’s swap policy allows. Cheapest first by the roster’s cost change, the first `limit` of them (default 200); `total` counts them all, and `searchCapped` says the search stopped at its cap of cycles judged. An agent key sees the cycles it is in.',
         tags: ['swap wishes'],
         params: Params,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 200, description: 'at most this many cycles, cheapest first' }) }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {
@@ -150,8 +151,8 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
       const policy = await tenantPolicy(store, actor.tenantId);
       const open = await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' });
       // The list comes as JSON text from the worker: thousands of cycles are not copied in and serialized again here.
-      const matches = await matchesJson(compute, schedule, open, policy.swapPolicy ?? {}, actor.role === 'agent' ? actor.agentId! : undefined);
-      return reply.type('application/json; charset=utf-8').send(`{"scheduleVersion":${schedule.version},"matches":${matches}}`);
+      const found = await matchesJson(compute, schedule, open, policy.swapPolicy ?? {}, request.query.limit, actor.role === 'agent' ? actor.agentId! : undefined);
+      return reply.type('application/json; charset=utf-8').send(`{"scheduleVersion":${schedule.version},"total":${found.total},"searchCapped":${found.truncated},"matches":${found.json}}`);
     },
   );
 

@@ -78,11 +78,11 @@ export async function listWishes(db: Db, actor: Principal, schedule: ScheduleRow
 }
 
 /** The allowed cycles among the open wishes on the schedule's roster, cheapest first, as JSON text (searched on a compute worker); wishes whose shift moved since are left out. */
-export async function matchesJson(compute: ComputePool, schedule: ScheduleRow, wishes: readonly WishRow[], policy: SwapPolicy, agentId?: string): Promise<string> {
+export async function matchesJson(compute: ComputePool, schedule: ScheduleRow, wishes: readonly WishRow[], policy: SwapPolicy, limit: number, agentId?: string): Promise<{ json: string; total: number; truncated: boolean }> {
   const open = wishes.filter((w) => w.status === 'open').map(asCore);
-  const answer = { as: 'json' as const, ...(agentId !== undefined ? { agentId } : {}) };
+  const answer = { as: 'json' as const, limit, ...(agentId !== undefined ? { agentId } : {}) };
   const found = await computeOrBusy(() => compute.run({ kind: 'swap-cycles', scenario: schedule.scenario, roster: schedule.roster, wishes: open, policy, answer }), PATHS);
-  return found.json!;
+  return { json: found.json!, total: found.total!, truncated: found.truncated };
 }
 
 /**

@@ -89,15 +89,16 @@ export type ComputeTask =
  * objects, so a list comes back as one JSON text (copied as a string), ready to be sent.
  */
 export type SwapCyclesAnswer =
-  /** Every cycle, cheapest first, as JSON text; with `agentId`, only the cycles that agent is in. */
-  | { readonly as: 'json'; readonly agentId?: string }
+  /** The cycles, cheapest first, as JSON text (the first `limit`); with `agentId`, only the cycles that agent is in. */
+  | { readonly as: 'json'; readonly agentId?: string; readonly limit?: number }
   /** Only the cheapest cycle through wish `wishId` (a new wish under auto-approval). */
   | { readonly as: 'cheapest-through'; readonly wishId: string };
 
 /** Swap cycles found; `stale` are the wishes left out (index in the wishes sent) and why, paths `/wishes/i/…`. */
 export interface SwapCyclesResult {
-  /** Answer `json`: the cycles (a JSON array). */
+  /** Answer `json`: the cycles (a JSON array), and how many there are before the limit. */
   readonly json?: string;
+  readonly total?: number;
   /** Answer `cheapest-through`: that cycle, if any. */
   readonly cheapest?: SwapCycle;
   readonly truncated: boolean;

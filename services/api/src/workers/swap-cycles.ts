@@ -39,8 +39,9 @@ export function answerCycles(p: Problem, roster: Roster, wishes: readonly SwapWi
     const cheapest = cycles.find((c) => c.wishIds.includes(answer.wishId));
     return { truncated, stale, ...(cheapest ? { cheapest } : {}) };
   }
-  const { agentId } = answer;
-  return { truncated, stale, json: JSON.stringify(agentId === undefined ? cycles : cycles.filter((c) => c.members.some((m) => m.agentId === agentId))) };
+  const { agentId, limit } = answer;
+  const seen = agentId === undefined ? cycles : cycles.filter((c) => c.members.some((m) => m.agentId === agentId));
+  return { truncated, stale, total: seen.length, json: JSON.stringify(limit === undefined ? seen : seen.slice(0, limit)) };
 }
 
 /** The cycle (wishes in cycle order) judged on `roster` and, when allowed, the roster after it; `stale` when a wish's shift moved. */
