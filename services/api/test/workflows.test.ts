@@ -51,6 +51,13 @@ function breakScenario(): Scenario {
   };
 }
 
+/** The world's keys with a planner key of its own (so the suite's planner stays under its requests-per-minute limit). */
+async function ownPlanner(w: World): Promise<World['keys']> {
+  const r = await call(w.app, 'POST', '/v1/keys', w.keys.admin, { role: 'planner' });
+  if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...w.keys, planner: r.body.key as string };
+}
+
 /** An iCalendar text with its folded lines joined again (RFC 5545 §3.1). */
 const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
@@ -324,6 +331,7 @@ function suite(backendFactory: () => Promise<Backend>) {
     });
 
     t.test('segments: a solved schedule with break rules shows each shift’s breaks in the agent view and the calendar feed', async (t) => {
+      const keys = await ownPlanner(w);
       // London is on summer time (+01:00) from 29 March: local 10:30 is 09:30Z, so local and UTC times differ.
       const created = await call(app, 'POST', '/v1/schedules', keys.planner, { name: 'breaks', scenario: breakScenario(), solve: { timeLimitSeconds: 3 } });
       t.equal(created.status, 201, 'solved by the service');
@@ -355,7 +363,8 @@ function suite(backendFactory: () => Promise<Backend>) {
     });
 
     t.test('segments: PUT roster takes them (422 naming the segment), the feed lists them in local time, a shift without any has none', async (t) => {
-      const s = await createSchedule(w, breakScenario(), { assignments: [shift('a1', '2026-03-31', '08:00', '16:00')] });
+      const keys = await ownPlanner(w);
+      const s = await createSchedule({ ...w, keys }, breakScenario(), { assignments: [shift('a1', '2026-03-31', '08:00', '16:00')] });
       const plain = (await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1`, keys.a1)).body.shifts[0];
       t.equal(plain.segments, undefined, 'a shift stored without segments has none in the agent view (one work segment)');
       t.notMatch(unfold((await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1/calendar.ics`, keys.a1)).res.body), /Break|Lunch/, 'nor breaks in the feed');
