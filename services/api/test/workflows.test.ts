@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Roster, Scenario } from '@flexroster/core';
 import { buildApp } from '../dist/index.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
+import { buildCalendar } from '../dist/plugins/calendar.js';
 import { smallRoster, smallScenario, shift } from './fixtures.js';
 import { call, pgliteBackend, postgresBackend, openWorld, type Backend, type Json, type World } from './world.js';
 
@@ -393,6 +394,12 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.ok(raw.split('\r\n').every((l: string) => Buffer.byteLength(l) <= 75), 'folded at 75 octets');
       const description = /^DESCRIPTION:(.*)$/m.exec(unfold(raw))![1]!;
       t.equal(description, '2026-03-31T08:00:00+01:00 to 2026-03-31T16:00:00+01:00 (Europe/London)\\, template day\\, schedule version 3\\nBreak 10:30–10:45\\nLunch 12:00–12:30', 'escaped: commas and line breaks');
+      // Any kind the roster may carry is listed: an activity by its id, work on another skill by that skill.
+      const at = (hm: string) => Date.parse(`2026-03-31T${hm}:00+01:00`);
+      const piece = (from: string, to: string, kind: string, extra: object = {}) => ({ start: from, end: to, kind, startUtc: at(from), endUtc: at(to), ...extra });
+      const other = buildCalendar({ scheduleId: 's', version: 1, agentId: 'a1', zone: 'Europe/London', now: 0, shifts: [{ start: '', end: '', skill: 'voice', startUtc: at('08:00'), endUtc: at('16:00'),
+        segments: [piece('08:00', '09:00', 'work'), piece('09:00', '10:00', 'activity', { activityId: 'coaching; 1:1' }), piece('10:00', '11:00', 'work', { skill: 'email' }), piece('11:00', '16:00', 'work', { skill: 'voice' })] }] });
+      t.match(unfold(other), /DESCRIPTION:.*\\nActivity coaching\\; 1:1 09:00–10:00\\nWork \(email\) 10:00–11:00\r\n/, 'an activity and work on another skill, escaped; work on the shift’s skill is not listed');
     });
 
     t.test('replan: an absence is re-planned with few changes as a draft proposal; apply makes it the next version once', async (t) => {
