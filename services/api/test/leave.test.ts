@@ -25,13 +25,14 @@ async function createSchedule(w: World, scenario: Scenario = leaveScenario(), ro
 }
 
 /**
- * leaveScenario with break rules on its template: a break in every shift, a lunch from 6 hours, and a second
- * break from 500 minutes whose window (500–525 min after the start) only a shift of 515 minutes or more holds.
+ * leaveScenario with break rules on its template: a break from 250 minutes (none in a 4-hour shift), a lunch
+ * from 6 hours, and a second break from 500 minutes whose window (500–525 min after the start) only a shift
+ * of 515 minutes or more holds.
  */
 function breaksScenario(): Scenario {
   const s = leaveScenario();
   const breaks = [
-    { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true },
+    { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true, minShiftMinutes: 250 },
     { kind: 'lunch' as const, minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false, minShiftMinutes: 360 },
     { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 500, latestAfterStartMinutes: 525, paid: true, minShiftMinutes: 500 },
   ];
@@ -339,7 +340,7 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.same(find(await roster(), 'a2', '2026-03-23'), { agentId: 'a2', start: '2026-03-23T13:30:00Z', end: '2026-03-23T22:00:00Z', skill: 'voice' });
     });
 
-    t.test('partial-day leave clips a shift’s segments: a break cut by the new edge goes, a break the shorter shift needs is placed; a shift without segments is as before', async (t) => {
+    t.test('partial-day leave clips a shift’s segments: a break cut by the new edge goes, a break the shorter shift needs is placed, one it does not need goes; a shift without segments is as before', async (t) => {
       await setBalance('a1', 40);
       await setBalance('a2', 40);
       const approveLeave = async (s: Json, version: number, leave: Json) => {
@@ -376,6 +377,9 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(off.length, 1, JSON.stringify(day1.segments));
       t.equal(off[0]![0], 'break');
       t.ok(off[0]![1] >= 60 && off[0]![1] <= 180, `the break ${off[0]![1]} min after the start`);
+      // The afternoon off leaves 4 hours, which need no break: the morning's break becomes work.
+      list = await approveLeave(s2, s2.version + 1, { agentId: 'a1', start: '2026-03-25T12:00', end: '2026-03-25T16:00', type: 'annual' });
+      t.same(segmentsOf(find(list, 'a1', '2026-03-25')), ['work 08:00–12:00']);
     });
 
     t.test('role matrix: route × role × own / other agent / other tenant', async (t) => {
