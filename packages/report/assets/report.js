@@ -162,16 +162,22 @@
   }
 
   // --- Gantt ---
+  var xsOf, ganttRow, ganttTop; // the drawn Gantt's scale, for its segments
   function gantt(view) {
     var agents = data.gantt.agents, ROW = 16, X0 = 130, W = 1200, PW = W - X0 - 10, TOP = 4;
     var height = agents.length * ROW;
     var xs = function (m) { return X0 + ((Math.max(view.from, Math.min(view.to, m)) - view.from) / (view.to - view.from)) * PW; };
+    xsOf = xs; ganttRow = ROW; ganttTop = TOP;
     var s = sv('svg', { viewBox: '0 0 ' + W + ' ' + (height + TOP + 18), class: 'gantt' });
     var defs = sv('defs');
     var hatch = sv('pattern', { id: 'leave-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
     hatch.appendChild(sv('rect', { width: 6, height: 6, fill: '#e4e6ea' }));
     hatch.appendChild(sv('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#9aa1ad', 'stroke-width': 3 }));
     defs.appendChild(hatch);
+    var lunchHatch = sv('pattern', { id: 'lunch-hatch', width: 4, height: 4, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(-45)' });
+    lunchHatch.appendChild(sv('rect', { width: 4, height: 4, fill: '#fff' }));
+    lunchHatch.appendChild(sv('line', { x1: 0, y1: 0, x2: 0, y2: 4, stroke: '#e76f51', 'stroke-width': 2 }));
+    defs.appendChild(lunchHatch);
     s.appendChild(defs);
     agents.forEach(function (a, i) {
       var y = TOP + i * ROW;
@@ -191,12 +197,37 @@
       if (it.micro) { attrs.stroke = '#1d2330'; attrs['stroke-dasharray'] = '2 2'; attrs['stroke-width'] = 1.5; }
       if (!inView) attrs.visibility = 'hidden';
       s.appendChild(titled(sv('rect', attrs), agents[it.agent].id + ' ' + it.skill + (it.template ? ' (' + it.template + ')' : '') + (it.micro ? ' micro-shift' : '') + ' ' + clock(it.start) + ' – ' + clock(it.end)));
+      (it.segments || []).forEach(function (g) { if (g.kind !== 'work' || (g.skill && g.skill !== it.skill)) s.appendChild(segmentRect(it, g, inView)); });
     });
     var legend = el('div', { class: 'legend' }, data.skills.map(function (k) { return el('span', {}, [el('i', { style: 'background:' + colourOf(k) }), k]); }).concat([
       el('span', {}, [el('i', { style: 'background:#e4e6ea;border:1px dashed #1d2330' }), 'micro-shift (dashed outline)']),
       el('span', {}, [el('i', { style: 'background:repeating-linear-gradient(45deg,#e4e6ea 0 3px,#9aa1ad 3px 5px)' }), 'leave']),
-    ]));
+    ]).concat(segmentLegend()));
     section('gantt', 'Roster (' + data.gantt.items.length + ' shifts, ' + agents.length + ' agents)', [legend, el('div', { class: 'scroll' }, [s])]);
+  }
+
+  // --- segments inside a shift bar: breaks as a gap, lunches hatched, activities in their own colour ---
+  var SEGMENT_LOOK = {
+    break: { fill: '#fff', legend: 'background:#fff;border:1px solid #3a6ea5', label: 'break (gap in the bar)' },
+    lunch: { fill: 'url(#lunch-hatch)', legend: 'background:repeating-linear-gradient(-45deg,#fff 0 2px,#e76f51 2px 4px)', label: 'lunch (hatched)' },
+    activity: { fill: '#f4d35e', legend: 'background:#f4d35e;border:1px solid #1d2330', label: 'activity (coaching, meeting …)' },
+  };
+  function segmentLabel(g) { return g.kind === 'work' ? 'work (' + g.skill + ')' : g.kind + (g.activityId ? ' ' + g.activityId : ''); }
+  function segmentRect(it, g, inView) {
+    var look = SEGMENT_LOOK[g.kind] || (g.kind === 'work' ? { fill: colourOf(g.skill) } : SEGMENT_LOOK.activity);
+    var x0 = xsOf(g.start), x1 = xsOf(g.end);
+    var attrs = { class: 'seg seg-' + g.kind, 'data-assignment': it.assignment, 'data-kind': g.kind, 'data-start': clock(g.start), 'data-end': clock(g.end),
+      x: x0, width: Math.max(0, x1 - x0), y: ganttTop + it.agent * ganttRow + 2, height: ganttRow - 4, fill: look.fill, stroke: g.kind === 'activity' ? '#1d2330' : 'none', 'stroke-width': 0.5 };
+    if (g.activityId) attrs['data-activity'] = g.activityId;
+    if (!inView) attrs.visibility = 'hidden';
+    return titled(sv('rect', attrs), data.gantt.agents[it.agent].id + ' ' + segmentLabel(g) + ' ' + clock(g.start) + ' – ' + clock(g.end));
+  }
+  function segmentLegend() {
+    var kinds = {};
+    data.gantt.items.forEach(function (it) { (it.segments || []).forEach(function (g) { if (g.kind !== 'work') kinds[SEGMENT_LOOK[g.kind] ? g.kind : 'activity'] = true; }); });
+    return ['break', 'lunch', 'activity'].filter(function (k) { return kinds[k]; }).map(function (k) {
+      return el('span', { class: 'seg-legend', 'data-kind': k }, [el('i', { style: SEGMENT_LOOK[k].legend }), SEGMENT_LOOK[k].label]);
+    });
   }
 
   // --- zoom: the whole horizon or one day, for coverage and Gantt together ---

@@ -5,7 +5,7 @@
  */
 import { evaluate, evaluateScenario, relativeGap, rosterToShifts, time, type Problem, type Roster, type Shift } from '@flexroster/core';
 import { fairness, type FairnessOptions } from './fairness.js';
-import type { GanttItem, GanttLeave, ProgressPoint, ReportData, SkillCoverage } from './model.js';
+import type { GanttItem, GanttLeave, GanttSegment, ProgressPoint, ReportData, SkillCoverage } from './model.js';
 import { serviceLevels } from './service-level.js';
 
 export interface ReportOptions extends FairnessOptions {
@@ -53,7 +53,7 @@ export function buildReportData(scenario: unknown, result: unknown, options: Rep
       ...(lowerBound !== undefined ? { lowerBound, gap: relativeGap(ev.costs.total, lowerBound) } : {}),
       understaffedAgentHours: ev.understaffedAgentHours,
       overstaffedAgentHours: ev.overstaffedAgentHours,
-      paidShiftHours: byAgent.flat().reduce((h, s) => h + s.minutes, 0) / 60,
+      paidShiftHours: byAgent.flat().reduce((h, s) => h + s.paidMinutes, 0) / 60,
       paidLeaveHours: p.agents.reduce((h, a) => h + a.paidLeaveMinutesTotal, 0) / 60,
       overtimeHours: ev.overtime?.hours ?? 0,
       shifts: roster.assignments.length,
@@ -124,8 +124,30 @@ function ganttItems(p: Problem, roster: Roster, byAgent: readonly (readonly Shif
     const a = p.agentById.get(as.agentId)!;
     const key = `${a.index}|${time.parseDateTime(as.start, a.zone)}|${time.parseDateTime(as.end, a.zone)}|${as.skill}`;
     const s = located.get(key)!.shift()!;
-    return { agent: a.index, assignment: i, start: minutesOf(s.start), end: minutesOf(s.end), skill: s.skill, ...(s.template ? { template: s.template.id } : {}), micro: s.micro };
+    const segments = ganttSegments(as, a.zone, minutesOf);
+    return {
+      agent: a.index,
+      assignment: i,
+      start: minutesOf(s.start),
+      end: minutesOf(s.end),
+      skill: s.skill,
+      ...(s.template ? { template: s.template.id } : {}),
+      micro: s.micro,
+      ...(segments ? { segments } : {}),
+    };
   });
+}
+
+/** The assignment's segments in grid minutes (read from the roster, so any kind and its activity come through). */
+function ganttSegments(as: Roster['assignments'][number], zone: string, minutesOf: (t: number) => number): GanttSegment[] | undefined {
+  const given = as.segments as readonly { start: string; end: string; kind: string; skill?: string; activityId?: string }[] | undefined;
+  return given?.map((g) => ({
+    start: minutesOf(time.parseDateTime(g.start, zone)!),
+    end: minutesOf(time.parseDateTime(g.end, zone)!),
+    kind: g.kind,
+    ...(g.skill !== undefined ? { skill: g.skill } : {}),
+    ...(g.activityId !== undefined ? { activityId: g.activityId } : {}),
+  }));
 }
 
 /** Progress events reduced to the points where the incumbent or the bound changed (and the last one). */

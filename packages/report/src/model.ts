@@ -26,7 +26,7 @@ export interface Kpis {
   readonly gap?: number;
   readonly understaffedAgentHours: number;
   readonly overstaffedAgentHours: number;
-  /** Hours of rostered shifts (a shift is paid for its whole length). */
+  /** Paid hours of rostered shifts: their length less the unpaid breaks and lunches their templates give them. */
   readonly paidShiftHours: number;
   readonly paidLeaveHours: number;
   /** Hours above the contracts' weekly maximum, within their priced overtime band (the evaluator's). */
@@ -49,6 +49,16 @@ export interface GanttAgent {
   readonly skills: readonly string[];
 }
 
+/** A piece of a shift as the roster gives it: work (on `skill`), a break, a lunch or an activity (`activityId`). */
+export interface GanttSegment {
+  readonly start: number;
+  readonly end: number;
+  /** The roster's kind, read generically: work, break, lunch, activity. */
+  readonly kind: string;
+  readonly skill?: string;
+  readonly activityId?: string;
+}
+
 export interface GanttItem {
   /** Index in `gantt.agents`. */
   readonly agent: number;
@@ -59,6 +69,8 @@ export interface GanttItem {
   readonly skill: string;
   readonly template?: string;
   readonly micro: boolean;
+  /** What the shift holds, in order, tiling it; absent when the roster gives none (one work segment on `skill`). */
+  readonly segments?: readonly GanttSegment[];
 }
 
 export interface GanttLeave {

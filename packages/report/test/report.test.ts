@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, jslpBackend, serviceLevel, solve, type Scenario, type SolveProgress } from '@flexroster/core';
-import { buildReportData, renderReport, type ReportData } from '@flexroster/report';
+import { buildReportData, renderReport, renderReportData, type ReportData } from '@flexroster/report';
 import { chromium } from 'playwright-core';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -206,6 +206,83 @@ t.test('the example’s report in Debian’s chromium: no error, one bar per ass
   const dayShifts = data.gantt.items.filter((i) => i.start < data.horizon.dayStarts[1]!).length;
   t.equal(await page.$$eval('svg.gantt rect.bar:not([visibility="hidden"])', (rs) => rs.length), dayShifts);
   t.same(problems, [], 'no error after zooming');
+});
+
+/** The hand-made week with a break and an unpaid lunch on the day template, and b's Monday shift carrying them. */
+function withBreaks() {
+  const { scenario, roster } = handMade();
+  scenario.shiftTemplates[0] = {
+    ...scenario.shiftTemplates[0]!,
+    breaks: [
+      { kind: 'break', minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true },
+      { kind: 'lunch', minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false },
+    ],
+  };
+  const seg = (from: string, to: string, kind: 'work' | 'break' | 'lunch') => ({ start: `2026-03-02T${from}`, end: `2026-03-02T${to}`, kind });
+  const monday = roster.assignments.findIndex((a) => a.agentId === 'b' && a.start === '2026-03-02T09:00');
+  const segmented = { ...roster.assignments[monday]!, segments: [seg('09:00', '10:30', 'work'), seg('10:30', '10:45', 'break'), seg('10:45', '12:00', 'work'), seg('12:00', '12:30', 'lunch'), seg('12:30', '17:00', 'work')] };
+  roster.assignments[monday] = segmented;
+  return { scenario, roster, monday };
+}
+
+t.test('renderReport data: a shift’s segments in grid minutes; unpaid lunches out of the paid hours', async (t) => {
+  const { scenario, roster, monday } = withBreaks();
+  const data = buildReportData(scenario, { roster });
+  const item = data.gantt.items[monday]!;
+  t.same(item.segments, [
+    { start: 540, end: 630, kind: 'work' },
+    { start: 630, end: 645, kind: 'break' },
+    { start: 645, end: 720, kind: 'work' },
+    { start: 720, end: 750, kind: 'lunch' },
+    { start: 750, end: 1020, kind: 'work' },
+  ], 'minutes after the first midnight, as the roster gives them');
+  t.ok(data.gantt.items.every((i, n) => n === monday || i.segments === undefined), 'a shift without segments has none');
+  // Four day shifts (each with the template's unpaid 30-minute lunch) and two others, 8 h each.
+  t.equal(data.kpis.paidShiftHours, 48 - 4 * 0.5, 'the paid hours leave the unpaid lunches out');
+});
+
+t.test('the Gantt in chromium draws breaks, lunches and activities inside their shift bar, with a legend', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.fail(`chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
+  const { scenario, roster, monday } = withBreaks();
+  const data = buildReportData(scenario, { roster });
+  // An activity (the kind a roster may carry beside breaks) in the afternoon, drawn whatever its name.
+  const items = data.gantt.items.map((it, n) =>
+    n === monday ? { ...it, segments: [...it.segments!.slice(0, 4), { start: 750, end: 900, kind: 'work' }, { start: 900, end: 960, kind: 'activity', activityId: 'coaching' }, { start: 960, end: 1020, kind: 'work' }] } : it,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'flexroster-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'segments.html');
+  writeFileSync(file, renderReportData({ ...data, gantt: { ...data.gantt, items } }));
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  t.teardown(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  const segs = await page.$$eval('svg.gantt rect.seg', (rs) =>
+    rs.map((r) => ({ kind: r.getAttribute('data-kind'), at: `${r.getAttribute('data-start')} – ${r.getAttribute('data-end')}`, assignment: r.getAttribute('data-assignment'), title: r.querySelector('title')!.textContent, fill: r.getAttribute('fill'), x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')) })),
+  );
+  t.same(segs.map((g) => [g.kind, g.at, g.assignment, g.title]), [
+    ['break', '2026-03-02 10:30 – 2026-03-02 10:45', String(monday), 'b break 2026-03-02 10:30 – 2026-03-02 10:45'],
+    ['lunch', '2026-03-02 12:00 – 2026-03-02 12:30', String(monday), 'b lunch 2026-03-02 12:00 – 2026-03-02 12:30'],
+    ['activity', '2026-03-02 15:00 – 2026-03-02 16:00', String(monday), 'b activity coaching 2026-03-02 15:00 – 2026-03-02 16:00'],
+  ], 'one element per break, lunch and activity (work on the shift’s skill is the bar itself), with its times and title');
+  t.same(new Set(segs.map((g) => g.fill)).size, 3, 'each kind looks different');
+  t.equal(segs.find((g) => g.kind === 'lunch')!.fill, 'url(#lunch-hatch)', 'the lunch is hatched');
+  const bar = await page.$eval(`svg.gantt rect.bar[data-assignment="${monday}"]`, (r) => ({ x: Number(r.getAttribute('x')), w: Number(r.getAttribute('width')), fill: r.getAttribute('fill') }));
+  t.ok(segs.every((g) => g.x > bar.x && g.x + g.w < bar.x + bar.w && g.w > 0), 'each lies inside its shift bar');
+  t.ok(segs.every((g) => g.fill !== bar.fill), 'and is drawn unlike the work around it');
+  const legend = await page.$$eval('#gantt .legend .seg-legend', (ls) => ls.map((l) => `${l.getAttribute('data-kind')}: ${l.textContent}`));
+  t.same(legend, ['break: break (gap in the bar)', 'lunch: lunch (hatched)', 'activity: activity (coaching, meeting …)'], 'the legend names them');
+  const shots = join(repo, 'artifacts/screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.selectOption('#zoom', '0');
+  await (await page.$('#gantt'))!.screenshot({ path: join(shots, 'report-segments.png') });
+  // Zoomed to Tuesday, Monday's pieces are hidden with their bar.
+  await page.selectOption('#zoom', '1');
+  t.equal(await page.$$eval('svg.gantt rect.seg:not([visibility="hidden"])', (rs) => rs.length), 0);
+  t.same(problems, [], 'no error');
 });
 
 /** The grid interval of an instant with its offset (the example's week has a clock change: real time counts). */

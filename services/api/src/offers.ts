@@ -117,9 +117,9 @@ function offerIntervals(p: Problem, s: Shift, kind: OfferKind, at: Side, steps: 
 }
 
 /** The shift after the offer: longer by the steps (overtime) or shorter (VTO), at `at`. */
-function offerShift(p: Problem, s: Shift, kind: OfferKind, at: Side, minutes: number): Shift {
+function offerShift(p: Problem, byAgent: readonly (readonly Shift[])[], s: Shift, kind: OfferKind, at: Side, minutes: number): Shift {
   const d = minutes * time.MINUTE_MS * (kind === 'overtime' ? 1 : -1);
-  return at === 'start' ? reshape(p, s, s.start - d, s.end) : reshape(p, s, s.start, s.end + d);
+  return at === 'start' ? reshape(p, byAgent, s, s.start - d, s.end) : reshape(p, byAgent, s, s.start, s.end + d);
 }
 
 const blockingOf = <F extends { readonly rule: string }>(findings: readonly F[]): F[] => findings.filter((f) => !NOT_BLOCKING.has(f.rule));
@@ -154,7 +154,7 @@ function bestAt(p: Problem, g: Gaps, byAgent: readonly (readonly Shift[])[], s: 
   if (k === undefined) return undefined;
   const stepMinutes = p.intervalMs / time.MINUTE_MS;
   for (let steps = reach(p, g, s, kind, at, k); steps > 0; steps--) {
-    const next = offerShift(p, s, kind, at, steps * stepMinutes);
+    const next = offerShift(p, byAgent, s, kind, at, steps * stepMinutes);
     if (blockingOf(agentStanding(p, s.agent, replaced(byAgent[s.agent]!, s, next)).hard).length === 0) return { minutes: steps * stepMinutes, shift: next };
   }
   return undefined;
@@ -234,7 +234,7 @@ export function checkOffer(p: Problem, byAgent: readonly (readonly Shift[])[], e
   const g = gapsOf(p, evaluation);
   if (k === undefined || !ts || ts.some((t) => t < 0 || t >= p.intervalCount || !isNeed(g, need, k, t)))
     throw new OfferGone(`the intervals of this offer are no longer ${need === 'over' ? 'over-covered' : 'under-covered'}: the need was met`);
-  const next = offerShift(p, s, offer.kind, offer.at, offer.minutes);
+  const next = offerShift(p, byAgent, s, offer.kind, offer.at, offer.minutes);
   const judged = judgeChanges(p, byAgent, [{ agent: a.index, remove: [s], add: [next] }], policy);
   const roster = shiftsToRoster(p, byAgent.map((list, i) => (i === a.index ? replaced(list, s, next) : [...list])));
   const gone = offer.at === 'start' ? [s.start, next.start] : [next.end, s.end];

@@ -189,3 +189,52 @@ export const HealthSchema = Type.Object({
   }),
   jobs: Type.Integer({ description: 'Jobs held in memory (running, queued and finished ones not yet expired)' }),
 });
+
+/** A stored schedule as the schedule routes answer it: the scenario and roster as stored (segments included). */
+export const ScheduleViewSchema = Type.Object({
+  id: Type.String(),
+  name: Nullable(Type.String(), 'The name given at creation'),
+  version: Type.Integer({ minimum: 1 }),
+  publishedAt: Nullable(Type.String(), 'ISO 8601 instant of the last publication; null for a draft'),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  scenario: Type.Unsafe<Static<typeof Scenario>>({ description: 'The stored scenario (as POST /v1/schedules takes it)' }),
+  roster: { ...Roster, description: 'The stored roster (as PUT /v1/schedules/{id}/roster takes it), each assignment with its `segments` where it was given or solved with them' },
+});
+
+const located = {
+  startLocal: Type.String({ description: 'Wall-clock start in the agent’s zone, with its offset' }),
+  endLocal: Type.String({ description: 'Wall-clock end in the agent’s zone, with its offset' }),
+  startUtc: Type.String({ description: 'Start in UTC (ISO 8601, Z)' }),
+  endUtc: Type.String({ description: 'End in UTC (ISO 8601, Z)' }),
+};
+
+/** One piece of an agent's shift; `kind` is the roster's (work, break, lunch, activity). */
+export const AgentSegmentSchema = Type.Object({
+  start: Type.String({ description: 'As the roster writes it' }),
+  end: Type.String({ description: 'As the roster writes it' }),
+  kind: Type.String({ description: 'work, break, lunch or activity', examples: ['break'] }),
+  skill: Type.Optional(Type.String({ description: 'The skill of a work segment, when the roster names one' })),
+  activityId: Type.Optional(Type.String({ description: 'The activity (coaching, meeting …) of an activity segment' })),
+  ...located,
+});
+
+export const AgentShiftSchema = Type.Object({
+  start: Type.String({ description: 'As the roster writes it' }),
+  end: Type.String({ description: 'As the roster writes it' }),
+  skill: Type.String(),
+  template: Type.Optional(Type.String()),
+  ...located,
+  segments: Type.Optional(
+    Type.Array(AgentSegmentSchema, { description: 'What the shift holds, in order, tiling it; absent when the roster gives none (the shift is then one work segment on `skill`)' }),
+  ),
+});
+
+export const AgentScheduleSchema = Type.Object({
+  scheduleId: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  publishedAt: Nullable(Type.String(), 'ISO 8601 instant; null for a draft (only planners see drafts)'),
+  agentId: Type.String(),
+  timeZone: Type.String({ description: 'The agent’s IANA zone, in which the local times are' }),
+  shifts: Type.Array(AgentShiftSchema),
+});

@@ -25,6 +25,41 @@ async function createSchedule(w: World, scenario: Scenario = leaveScenario(), ro
   return p.body;
 }
 
+/**
+ * leaveScenario with break rules on its template: a break from 250 minutes (none in a 4-hour shift), a lunch
+ * from 6 hours, and a second break from 500 minutes whose window (500–525 min after the start) only a shift
+ * of 515 minutes or more holds.
+ */
+function breaksScenario(): Scenario {
+  const s = leaveScenario();
+  const breaks = [
+    { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true, minShiftMinutes: 250 },
+    { kind: 'lunch' as const, minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false, minShiftMinutes: 360 },
+    { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 500, latestAfterStartMinutes: 525, paid: true, minShiftMinutes: 500 },
+  ];
+  return { ...s, shiftTemplates: [{ ...s.shiftTemplates[0]!, lengthsMinutes: [240, 480, 540], breaks, minGapMinutes: 30 }] };
+}
+
+/** smallRoster with a1's two shifts (08:00–16:00) carrying a break at 10:00 and a lunch at 12:00; the others have no segments. */
+function breaksRoster(): Roster {
+  const seg = (date: string, from: string, to: string, kind: 'work' | 'break' | 'lunch') => ({ start: `${date}T${from}`, end: `${date}T${to}`, kind });
+  const day = (date: string) => [seg(date, '08:00', '10:00', 'work'), seg(date, '10:00', '10:15', 'break'), seg(date, '10:15', '12:00', 'work'), seg(date, '12:00', '12:30', 'lunch'), seg(date, '12:30', '16:00', 'work')];
+  return { assignments: smallRoster().assignments.map((a) => (a.agentId === 'a1' ? { ...a, segments: day(a.start.slice(0, 10)) } : a)) };
+}
+
+/** A stored assignment's segments as "kind hh:mm–hh:mm" (the week is on GMT, so UTC reads as local). */
+const segmentsOf = (a: Json | undefined) => (a?.segments as Json[] | undefined)?.map((g) => `${g.kind} ${String(g.start).slice(11, 16)}–${String(g.end).slice(11, 16)}`);
+
+/** The off-phone segments of a stored assignment as [kind, minutes after the shift start]; asserts that the segments tile it. */
+function offsets(t: Test, a: Json): [string, number][] {
+  const ms = (x: unknown) => Date.parse(String(x));
+  const segs = a.segments as Json[];
+  t.equal(segs[0]!.start, a.start, 'the first segment starts with the shift');
+  t.equal(segs.at(-1)!.end, a.end, 'the last one ends with it');
+  segs.slice(1).forEach((g, i) => t.equal(g.start, segs[i]!.end, 'segments tile the shift'));
+  return segs.filter((g) => g.kind !== 'work').map((g) => [g.kind as string, (ms(g.start) - ms(a.start)) / 60_000]);
+}
+
 const a1Day1 = { start: '2026-03-23T08:00', end: '2026-03-23T16:00' };
 
 const hourly = (spans: [from: number, to: number, n: number][]) => Array.from({ length: 24 }, (_, h) => spans.find(([f, to]) => h >= f && h < to)?.[2] ?? 0);
@@ -487,6 +522,106 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.ok(refused.body.errors.some((e: Json) => e.message.startsWith('a1: contract-hours')), JSON.stringify(refused.body.errors));
       t.equal((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.version, s.version + 1, 'only the new roster');
       t.equal((await call(app, 'GET', `${url}/${ot.id}`, keys.a1)).body.status, 'open', 'the offer stays open');
+    });
+
+    t.test('extensions keep a shift’s segments: the edge work segment grows, a break the new length needs is placed or the extension is refused naming the rule; a shift without segments is as before', async (t) => {
+      const s = await createSchedule(w, breaksScenario(), breaksRoster());
+      const base = `/v1/schedules/${s.id}/extension-requests`;
+      const roster = async () => (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.roster.assignments as Json[];
+      const find = (list: Json[], agentId: string, date: string) => list.find((a) => a.agentId === agentId && String(a.start).startsWith(date));
+      const extend = async (agentId: string, shift: { start: string; end: string }, extendMinutes: number, at: 'start' | 'end') => {
+        const r = await call(app, 'POST', base, agentId === 'a1' ? keys.a1 : keys.a2, { agentId, shift, extendMinutes, at });
+        t.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body;
+      };
+      const approve = async (id: string) => call(app, 'POST', `${base}/${id}/approve`, keys.planner, {});
+
+      // 15 minutes at the end (495 min: no second break yet): the break and the lunch stay, the last work segment grows.
+      const late = await extend('a1', a1Day1, 15, 'end');
+      t.equal(late.check.allowed, true, JSON.stringify(late.check.reasons));
+      t.equal((await approve(late.id)).status, 200);
+      let day1 = find(await roster(), 'a1', '2026-03-23')!;
+      t.match(day1, { start: '2026-03-23T08:00:00Z', end: '2026-03-23T16:15:00Z', template: 'day' }, 'a shift with segments keeps its template: its break rules judge the breaks');
+      t.same(segmentsOf(day1), ['work 08:00–10:00', 'break 10:00–10:15', 'work 10:15–12:00', 'lunch 12:00–12:30', 'work 12:30–16:15']);
+
+      // 15 minutes at the start: the first work segment starts earlier, the breaks keep their times.
+      const early = await extend('a1', { start: '2026-03-25T08:00', end: '2026-03-25T16:00' }, 15, 'start');
+      t.equal(early.check.allowed, true, JSON.stringify(early.check.reasons));
+      t.equal((await approve(early.id)).status, 200);
+      t.same(segmentsOf(find(await roster(), 'a1', '2026-03-25')), ['work 07:45–10:00', 'break 10:00–10:15', 'work 10:15–12:00', 'lunch 12:00–12:30', 'work 12:30–16:00']);
+
+      // 45 more minutes (540 min): the second break is due; the shift's breaks are placed afresh, each in its window.
+      const long = await extend('a1', { start: '2026-03-23T08:00', end: '2026-03-23T16:15' }, 45, 'end');
+      t.equal(long.check.allowed, true, JSON.stringify(long.check.reasons));
+      t.notOk(long.check.violations.some((v: Json) => v.rule === 'breaks'), JSON.stringify(long.check.violations));
+      t.equal((await approve(long.id)).status, 200);
+      day1 = find(await roster(), 'a1', '2026-03-23')!;
+      t.match(day1, { end: '2026-03-23T17:00:00Z', template: 'day' });
+      const off = offsets(t, day1);
+      t.same(off.map(([kind]) => kind).sort(), ['break', 'break', 'lunch'], JSON.stringify(off));
+      const [first, second] = off.filter(([kind]) => kind === 'break').map(([, m]) => m);
+      t.ok(first! >= 60 && first! <= 180, `the first break ${first} min after the start`);
+      t.ok(second! >= 500 && second! <= 525, `the second break ${second} min after the start`);
+      const lunch = off.find(([kind]) => kind === 'lunch')![1];
+      t.ok(lunch >= 180 && lunch <= 300, `the lunch ${lunch} min after the start`);
+
+      // 15 more minutes on day three (510 min): the second break is due but its window (500–525 min) does not fit: refused by the breaks rule.
+      const tight = await extend('a1', { start: '2026-03-25T07:45', end: '2026-03-25T16:00' }, 15, 'end');
+      t.equal(tight.check.allowed, false);
+      t.ok(tight.check.violations.some((v: Json) => v.rule === 'breaks' && /15-min break \(from 500 to 525 min after the start\)/.test(v.message)), JSON.stringify(tight.check.violations));
+      t.ok(tight.check.reasons.some((x: string) => x.startsWith('a1: breaks:')), JSON.stringify(tight.check.reasons));
+      const refused = await approve(tight.id);
+      t.equal(refused.status, 422);
+      t.match(refused.body.detail, /a1: breaks: shift at 07:45: /);
+      t.same(segmentsOf(find(await roster(), 'a1', '2026-03-25')), ['work 07:45–10:00', 'break 10:00–10:15', 'work 10:15–12:00', 'lunch 12:00–12:30', 'work 12:30–16:00'], 'unchanged');
+
+      // A shift without segments, to the same 510 min: no breaks are judged, it is stored without segments and, 510 being no length of its template, without one.
+      const plain = await extend('a2', { start: '2026-03-23T14:00', end: '2026-03-23T22:00' }, 30, 'start');
+      t.equal(plain.check.allowed, true, JSON.stringify(plain.check.reasons));
+      t.equal((await approve(plain.id)).status, 200);
+      t.same(find(await roster(), 'a2', '2026-03-23'), { agentId: 'a2', start: '2026-03-23T13:30:00Z', end: '2026-03-23T22:00:00Z', skill: 'voice' });
+    });
+
+    t.test('partial-day leave clips a shift’s segments: a break cut by the new edge goes, a break the shorter shift needs is placed, one it does not need goes; a shift without segments is as before', async (t) => {
+      await setBalance('a1', 40);
+      await setBalance('a2', 40);
+      const approveLeave = async (s: Json, version: number, leave: Json) => {
+        const base = `/v1/schedules/${s.id}/leave-requests`;
+        const r = await call(app, 'POST', base, keys.planner, leave);
+        t.equal(r.status, 201, JSON.stringify(r.body));
+        t.equal(r.body.impact.shifts[0].action, 'shorten');
+        t.notOk(r.body.impact.violations.some((v: Json) => v.rule === 'breaks'), JSON.stringify(r.body.impact.violations));
+        const ok = await call(app, 'POST', `${base}/${r.body.id}/approve`, keys.planner, undefined, { 'if-match': `"${version}"` });
+        t.equal(ok.status, 200, JSON.stringify(ok.body));
+        return (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.roster.assignments as Json[];
+      };
+      const find = (list: Json[], agentId: string, date: string) => list.find((a) => a.agentId === agentId && String(a.start).startsWith(date));
+
+      // The afternoon off: segments after 14:00 go, the rest stays as it was.
+      const s = await createSchedule(w, breaksScenario(), breaksRoster());
+      let list = await approveLeave(s, s.version, { agentId: 'a1', start: '2026-03-23T14:00', end: '2026-03-23T16:00', type: 'annual' });
+      t.same(segmentsOf(find(list, 'a1', '2026-03-23')), ['work 08:00–10:00', 'break 10:00–10:15', 'work 10:15–12:00', 'lunch 12:00–12:30', 'work 12:30–14:00']);
+      // Leave from 12:15 cuts the lunch: it goes, and its first 15 minutes are work (255 min need no lunch).
+      list = await approveLeave(s, s.version + 1, { agentId: 'a1', start: '2026-03-25T12:15', end: '2026-03-25T16:00', type: 'annual' });
+      const day3 = find(list, 'a1', '2026-03-25')!;
+      t.match(day3, { start: '2026-03-25T08:00:00Z', end: '2026-03-25T12:15:00Z', template: 'day' });
+      t.same(segmentsOf(day3), ['work 08:00–10:00', 'break 10:00–10:15', 'work 10:15–12:15']);
+      // A shift without segments: shortened as before, no segments, no template (360 min is no length of it).
+      list = await approveLeave(s, s.version + 2, { agentId: 'a2', start: '2026-03-23T20:00', end: '2026-03-23T22:00', type: 'annual' });
+      t.same(find(list, 'a2', '2026-03-23'), { agentId: 'a2', start: '2026-03-23T14:00:00Z', end: '2026-03-23T20:00:00Z', skill: 'voice' });
+
+      // Leave until 10:05 cuts the break: the 355-min rest needs a break (and no lunch), so one is placed in its window.
+      const s2 = await createSchedule(w, breaksScenario(), breaksRoster());
+      list = await approveLeave(s2, s2.version, { agentId: 'a1', start: '2026-03-23T08:00', end: '2026-03-23T10:05', type: 'annual' });
+      const day1 = find(list, 'a1', '2026-03-23')!;
+      t.match(day1, { start: '2026-03-23T10:05:00Z', end: '2026-03-23T16:00:00Z' });
+      const off = offsets(t, day1);
+      t.equal(off.length, 1, JSON.stringify(day1.segments));
+      t.equal(off[0]![0], 'break');
+      t.ok(off[0]![1] >= 60 && off[0]![1] <= 180, `the break ${off[0]![1]} min after the start`);
+      // The afternoon off leaves 4 hours, which need no break: the morning's break becomes work.
+      list = await approveLeave(s2, s2.version + 1, { agentId: 'a1', start: '2026-03-25T12:00', end: '2026-03-25T16:00', type: 'annual' });
+      t.same(segmentsOf(find(list, 'a1', '2026-03-25')), ['work 08:00–12:00']);
     });
 
     t.test('role matrix: route × role × own / other agent / other tenant', async (t) => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { rosterChanges, type Scenario } from '@flexroster/core';
+import { rosterChanges, type Roster, type Scenario } from '@flexroster/core';
 import { buildReportData } from '@flexroster/report';
 import { smallRoster, smallScenario } from './fixtures.js';
 import { call, openWorld, testBackend, type World } from './world.js';
@@ -21,7 +21,25 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const shots = join(repo, 'artifacts/screenshots');
-const weekScenario = (): Scenario => ({ ...smallScenario(), horizon: { ...smallScenario().horizon, days: 7 } });
+/** The small scenario over a week; its template has a 15-minute break and a 30-minute unpaid lunch. */
+function weekScenario(): Scenario {
+  const s = smallScenario();
+  const breaks = [
+    { kind: 'break' as const, minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true },
+    { kind: 'lunch' as const, minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false },
+  ];
+  return { ...s, horizon: { ...s.horizon, days: 7 }, shiftTemplates: [{ ...s.shiftTemplates[0]!, breaks, minGapMinutes: 30 }] };
+}
+/** smallRoster with a3's Tuesday shift (14:00–22:00) carrying its break and lunch; the other shifts carry none. */
+function pageRoster(): Roster {
+  const r = smallRoster();
+  const seg = (from: string, to: string, kind: 'work' | 'break' | 'lunch') => ({ start: `2026-03-24T${from}`, end: `2026-03-24T${to}`, kind });
+  r.assignments[3] = { ...r.assignments[3]!, segments: [seg('14:00', '16:00', 'work'), seg('16:00', '16:15', 'break'), seg('16:15', '18:00', 'work'), seg('18:00', '18:30', 'lunch'), seg('18:30', '22:00', 'work')] };
+  return r;
+}
+/** The drawn pieces of shifts on a page: kind, times and title. */
+const segmentsOn = (page: Page, selector: string) =>
+  page.$$eval(selector, (gs) => gs.map((g) => `${g.getAttribute('data-kind')} ${g.getAttribute('data-start')}–${g.getAttribute('data-end')}: ${g.querySelector('title')?.textContent ?? g.getAttribute('title')}`));
 
 /** A tab that records every console error, page error, failed request and 4xx/5xx answer. */
 async function tab(context: BrowserContext, problems: string[], viewport?: { width: number; height: number }): Promise<Page> {
@@ -46,14 +64,14 @@ const ganttBars = (page: Page) => page.$$eval('svg.gantt rect.bar', (rs) => rs.m
 t.test('the pages in chromium', async (t: Test) => {
   if (!existsSync(CHROMIUM)) return t.fail(`chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   const w: World = await openWorld(t, await testBackend('flexroster-pages-'), ADMIN);
-  const created = await call(w.app, 'POST', '/v1/schedules', w.keys.planner, { name: 'week 13', scenario: weekScenario(), roster: smallRoster() });
+  const created = await call(w.app, 'POST', '/v1/schedules', w.keys.planner, { name: 'week 13', scenario: weekScenario(), roster: pageRoster() });
   t.equal(created.status, 201);
   const id = created.body.id as string;
   t.equal((await call(w.app, 'POST', `/v1/schedules/${id}/publish`, w.keys.planner)).status, 200);
   // The report data, made on a compute worker, is the report package's for the stored schedule.
   const report = await call(w.app, 'GET', `/v1/schedules/${id}/report`, w.keys.planner);
   t.equal(report.status, 200);
-  t.same(report.body, JSON.parse(JSON.stringify(buildReportData(weekScenario(), { roster: smallRoster() }, { title: 'week 13' }))), 'the report package’s data for the stored schedule');
+  t.same(report.body, JSON.parse(JSON.stringify(buildReportData(weekScenario(), { roster: pageRoster() }, { title: 'week 13' }))), 'the report package’s data for the stored schedule');
   const base = await w.app.listen({ host: '127.0.0.1', port: 0 });
 
   const dir = mkdtempSync(join(tmpdir(), 'flexroster-pages-'));
@@ -96,9 +114,23 @@ t.test('the pages in chromium', async (t: Test) => {
     await signIn(a3, `${base}/me`, w.keys.a3);
     await a3.waitForSelector('#my-shifts li.shift');
     t.same(await weekOf(a3), ['2026-03-24T14:00', '2026-03-25T14:00'], "a3's week");
+    // Inside a3's Tuesday shift: its break and lunch drawn in the shift's bar and written out, in local time.
+    t.same(await segmentsOn(a3, '#my-shifts li.shift[data-start="2026-03-24T14:00"] .shiftbar .seg'), ['break 16:00–16:15: break 16:00–16:15', 'lunch 18:00–18:30: lunch 18:00–18:30']);
+    t.equal(await a3.textContent('#my-shifts li.shift[data-start="2026-03-24T14:00"] .segments'), 'break 16:00–16:15 · lunch 18:00–18:30');
+    const lunch = await a3.$eval('li.shift[data-start="2026-03-24T14:00"] .seg[data-kind="lunch"]', (g) => ({ left: (g as HTMLElement).style.left, width: (g as HTMLElement).style.width, bg: getComputedStyle(g).backgroundImage }));
+    t.same([lunch.left, lunch.width], ['50%', '6.25%'], 'placed at 4 h of 8, half an hour wide');
+    t.match(lunch.bg, /repeating-linear-gradient/, 'hatched (the CSP lets the page place it)');
+    t.equal(await a3.$$eval('li.shift[data-start="2026-03-25T14:00"] .seg', (gs) => gs.length), 0, 'a shift without segments: a plain bar');
+    t.same(await a3.$$eval('#segment-legend span', (ls) => ls.map((l) => l.getAttribute('data-kind'))), ['break', 'lunch'], 'a legend of what the week holds');
+    await (await a3.$('#week'))!.screenshot({ path: join(shots, 'agent-breaks.png') });
     await signIn(planner, `${base}/app`, w.keys.planner);
     await planner.waitForSelector('svg.gantt rect.bar');
-    t.equal((await ganttBars(planner)).length, smallRoster().assignments.length, 'one Gantt bar per assignment');
+    t.same(await segmentsOn(planner, 'svg.gantt rect.seg[data-assignment="3"]'), [
+      'break 2026-03-24 16:00–2026-03-24 16:15: a3 break 2026-03-24 16:00 – 2026-03-24 16:15',
+      'lunch 2026-03-24 18:00–2026-03-24 18:30: a3 lunch 2026-03-24 18:00 – 2026-03-24 18:30',
+    ], "the planner's Gantt draws a3's break and lunch inside the shift");
+    t.same(await planner.$$eval('#gantt .legend .seg-legend', (ls) => ls.map((l) => l.getAttribute('data-kind'))), ['break', 'lunch'], 'with a legend');
+    t.equal((await ganttBars(planner)).length, pageRoster().assignments.length, 'one Gantt bar per assignment');
     t.equal((await ganttBars(planner)).filter((b) => b.startsWith('a1 ')).length, 2);
     t.ok(await planner.$('svg.coverage[data-skill="voice"] rect.sched'), 'the coverage chart is drawn');
 
@@ -107,7 +139,7 @@ t.test('the pages in chromium', async (t: Test) => {
     await a1.click('#give-candidates');
     await a1.waitForSelector('#candidate-list li');
     const proposed = await a1.$$eval('#candidate-list li.candidate', (ls) => ls.map((l) => l.getAttribute('data-agent')));
-    const expected = (await call(w.app, 'POST', '/v1/swaps/candidates', w.keys.planner, { scenario: weekScenario(), roster: smallRoster(), agentId: 'a1', shift: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' } })).body;
+    const expected = (await call(w.app, 'POST', '/v1/swaps/candidates', w.keys.planner, { scenario: weekScenario(), roster: pageRoster(), agentId: 'a1', shift: { start: '2026-03-23T08:00', end: '2026-03-23T16:00' } })).body;
     t.same(proposed, expected.filter((c: { kind: string }) => c.kind === 'give-away').map((c: { agentId: string }) => c.agentId), 'the candidates proposed are the service’s give-away candidates');
     t.ok(proposed.includes('a3'), 'a3 could take it');
     await a1.click('#candidate-list li.candidate[data-agent="a3"] button');
@@ -179,7 +211,7 @@ t.test('the pages in chromium', async (t: Test) => {
     // Version 1 is the stored roster, the current one has the approved give-away: the listed change is that move of a shift to a3.
     const sinceFirst = await call(w.app, 'GET', `/v1/schedules/${id}/changes?from=1`, w.keys.planner);
     t.equal(sinceFirst.status, 200);
-    t.same(sinceFirst.body.changes, rosterChanges(now.scenario, smallRoster(), now.roster), 'the core’s rosterChanges between version 1 and now');
+    t.same(sinceFirst.body.changes, rosterChanges(now.scenario, pageRoster(), now.roster), 'the core’s rosterChanges between version 1 and now');
     t.match(sinceFirst.body.changes, [{ agentId: 'a1', before: { start: '2026-03-23T08:00' }, after: null }, { agentId: 'a3', before: null, after: { start: '2026-03-23T08:00' } }]);
   });
 
@@ -238,6 +270,10 @@ t.test('the pages in chromium', async (t: Test) => {
     t.match(await planner.textContent('#schedules li'), `v${saved.version}`);
     await planner.waitForFunction((n) => document.querySelectorAll('svg.gantt rect.bar').length === n, again.roster.assignments.length);
     t.same((await ganttBars(planner)).length, again.roster.assignments.length, "the Gantt: one bar per assignment of the new roster");
+    // The re-solve placed every shift's break and lunch: stored with the roster, drawn in the Gantt.
+    const pieces = saved.roster.assignments.flatMap((a: Roster['assignments'][number]) => (a.segments ?? []).filter((g) => g.kind !== 'work'));
+    t.equal(pieces.length, 2 * saved.roster.assignments.length, 'a break and a lunch in each solved shift');
+    t.equal(await planner.$$eval('svg.gantt rect.seg', (gs) => gs.length), pieces.length, 'each drawn');
     // The new version's changes against the one before, as the core lists them.
     const expectedChanges = rosterChanges(saved.scenario, base.roster, saved.roster);
     const rows = await planner.$$eval('#version-changes tbody tr', (rs) => rs.map((r) => `${r.className} ${r.children[1]!.textContent}`));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Roster, Scenario } from '@flexroster/core';
 import { buildApp } from '../dist/index.js';
 import { startServerProcess } from '../dist/bench/server-process.js';
+import { buildCalendar } from '../dist/plugins/calendar.js';
 import { smallRoster, smallScenario, shift } from './fixtures.js';
 import { call, pgliteBackend, postgresBackend, openWorld, type Backend, type Json, type World } from './world.js';
 
@@ -28,6 +29,38 @@ async function createSchedule(w: World, scenario: Scenario = weekScenario(), ros
   }
   return r.body;
 }
+
+/** smallScenario from Monday 30 March (London on summer time) with a 15-minute break and a 30-minute unpaid lunch in each 8-hour shift. */
+function breakScenario(): Scenario {
+  const base = smallScenario();
+  const dates = ['2026-03-30', '2026-03-31', '2026-04-01'];
+  return {
+    ...base,
+    name: 'breaks',
+    horizon: { ...base.horizon, startDate: dates[0]!, timeZone: 'Europe/London' },
+    shiftTemplates: [
+      {
+        ...base.shiftTemplates[0]!,
+        breaks: [
+          { kind: 'break', minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 180, paid: true },
+          { kind: 'lunch', minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false },
+        ],
+        minGapMinutes: 30,
+      },
+    ],
+    demand: dates.map((date, i) => ({ ...base.demand![i]!, start: `${date}T00:00` })),
+  };
+}
+
+/** The world's keys with a planner key of its own (so the suite's planner stays under its requests-per-minute limit). */
+async function ownPlanner(w: World): Promise<World['keys']> {
+  const r = await call(w.app, 'POST', '/v1/keys', w.keys.admin, { role: 'planner' });
+  if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
+  return { ...w.keys, planner: r.body.key as string };
+}
+
+/** An iCalendar text with its folded lines joined again (RFC 5545 §3.1). */
+const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
 const a1Day1 = { start: '2026-03-23T08:00', end: '2026-03-23T16:00' };
 const giveA1toA3 = { kind: 'give-away', fromAgent: 'a1', shift: a1Day1, toAgent: 'a3' };
@@ -288,7 +321,7 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.equal(ex.status, 201, JSON.stringify(ex.body));
       t.equal((await call(app, 'POST', `${base}/${ex.body.id}/accept`, keys.a2)).status, 200);
       const ok = await call(app, 'POST', `${base}/${ex.body.id}/approve`, keys.planner, {});
-      t.equal(ok.status, 200, JSON.stringify(ok.body));
+      t.equal(ok.status, 200, 'a roster whose segments tile its shift is the next version');
       const a1 = (await call(app, 'GET', `${feed}?token=${token}`)).res.body;
       t.match(a1, /DTSTART:20260330T070000Z\r\nDTEND:20260330T150000Z/, 'after the change: 07:00Z');
       t.notMatch(a1, /20260328T080000Z/);
@@ -296,6 +329,77 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.match(a2, /DTSTART:20260328T080000Z\r\nDTEND:20260328T160000Z/, 'before the change: 08:00Z');
       const view = await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1`, keys.a1);
       t.equal(view.body.shifts[0].startLocal, '2026-03-30T08:00:00+01:00');
+    });
+
+    t.test('segments: a solved schedule with break rules shows each shift’s breaks in the agent view and the calendar feed', async (t) => {
+      const keys = await ownPlanner(w);
+      // London is on summer time (+01:00) from 29 March: local 10:30 is 09:30Z, so local and UTC times differ.
+      const created = await call(app, 'POST', '/v1/schedules', keys.planner, { name: 'breaks', scenario: breakScenario(), solve: { timeLimitSeconds: 3 } });
+      t.equal(created.status, 201, 'solved by the service');
+      const s = (await call(app, 'POST', `/v1/schedules/${created.body.id}/publish`, keys.planner)).body;
+      const stored = (await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body;
+      t.ok(stored.roster.assignments.length > 0 && stored.roster.assignments.every((a: Json) => a.segments?.length >= 3), 'the solve placed a break and a lunch in every shift: the stored roster keeps them');
+      const agentId = stored.roster.assignments[0].agentId as string;
+      const view = await call(app, 'GET', `/v1/schedules/${s.id}/agents/${agentId}`, keys.planner);
+      t.equal(view.status, 200);
+      const mine = stored.roster.assignments.filter((a: Json) => a.agentId === agentId);
+      t.equal(view.body.shifts.length, mine.length);
+      for (const shift of view.body.shifts as Json[]) {
+        const given = mine.find((a: Json) => a.start === shift.start)!;
+        t.same(shift.segments.map((g: Json) => [g.start, g.end, g.kind]), given.segments.map((g: Json) => [g.start, g.end, g.kind]), `${shift.start}: the roster's segments`);
+        t.equal(shift.segments[0].startUtc, shift.startUtc, 'the first segment starts with the shift');
+        t.equal(shift.segments.at(-1).endUtc, shift.endUtc, 'the last one ends with it');
+        for (const g of shift.segments as Json[]) {
+          t.match(g.startLocal, /\+01:00$/, 'local times in the agent’s zone, with its summer offset');
+          t.equal(Date.parse(g.startLocal), Date.parse(g.startUtc), 'the same instant in both');
+        }
+      }
+      const ics = unfold((await call(app, 'GET', `/v1/schedules/${s.id}/agents/${agentId}/calendar.ics`, keys.planner)).res.body);
+      const breaks = (view.body.shifts as Json[]).flatMap((x) => x.segments.filter((g: Json) => g.kind !== 'work'));
+      t.ok(breaks.some((g) => g.kind === 'break') && breaks.some((g) => g.kind === 'lunch'));
+      for (const g of breaks) {
+        const line = `${g.kind === 'break' ? 'Break' : 'Lunch'} ${g.startLocal.slice(11, 16)}–${g.endLocal.slice(11, 16)}`;
+        t.ok(ics.includes(`\\n${line}`), `the description lists "${line}" (local time) on a line of its own`);
+      }
+    });
+
+    t.test('segments: PUT roster takes them (422 naming the segment), the feed lists them in local time, a shift without any has none', async (t) => {
+      const keys = await ownPlanner(w);
+      const s = await createSchedule({ ...w, keys }, breakScenario(), { assignments: [shift('a1', '2026-03-31', '08:00', '16:00')] });
+      const plain = (await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1`, keys.a1)).body.shifts[0];
+      t.equal(plain.segments, undefined, 'a shift stored without segments has none in the agent view (one work segment)');
+      t.notMatch(unfold((await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1/calendar.ics`, keys.a1)).res.body), /Break|Lunch/, 'nor breaks in the feed');
+      const seg = (from: string, to: string, kind: string) => ({ start: `2026-03-31T${from}`, end: `2026-03-31T${to}`, kind });
+      const segments = [seg('08:00', '10:30', 'work'), seg('10:30', '10:45', 'break'), seg('10:45', '12:00', 'work'), seg('12:00', '12:30', 'lunch'), seg('12:30', '16:00', 'work')];
+      const put = (roster: Roster, version: number) => call(app, 'PUT', `/v1/schedules/${s.id}/roster`, keys.planner, { roster }, { 'if-match': `"${version}"` });
+      const crossed = segments.map((g, j) => (j === 1 ? { ...g, end: '2026-03-31T10:15' } : g));
+      const bad = await put({ assignments: [{ ...shift('a1', '2026-03-31', '08:00', '16:00'), segments: crossed } as Roster['assignments'][number]] }, s.version);
+      t.equal(bad.status, 422);
+      t.ok(bad.body.errors.some((e: Json) => e.path === '/body/roster/assignments/0/segments/1/end'), `naming the segment: ${JSON.stringify(bad.body.errors)}`);
+      t.equal((await put({ assignments: [{ ...shift('a1', '2026-03-31', '08:00', '16:00'), segments: [{ ...segments[0]!, kind: 'nap' }] } as never] }, s.version)).status, 400, 'an unknown kind is refused by the schema');
+      const roster = { assignments: [{ ...shift('a1', '2026-03-31', '08:00', '16:00'), segments }] } as Roster;
+      const ok = await put(roster, s.version);
+      t.equal(ok.status, 200, 'a roster whose segments tile its shift is the next version');
+      t.same(ok.body.roster, roster, 'stored as given, segments included');
+      t.same((await call(app, 'GET', `/v1/schedules/${s.id}`, keys.planner)).body.roster, roster, 'and read back so');
+      const view = (await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1`, keys.a1)).body.shifts[0];
+      t.same(view.segments.map((g: Json) => `${g.kind} ${g.startLocal}–${g.endUtc}`), [
+        'work 2026-03-31T08:00:00+01:00–2026-03-31T09:30:00.000Z',
+        'break 2026-03-31T10:30:00+01:00–2026-03-31T09:45:00.000Z',
+        'work 2026-03-31T10:45:00+01:00–2026-03-31T11:00:00.000Z',
+        'lunch 2026-03-31T12:00:00+01:00–2026-03-31T11:30:00.000Z',
+        'work 2026-03-31T12:30:00+01:00–2026-03-31T15:00:00.000Z',
+      ]);
+      const raw = (await call(app, 'GET', `/v1/schedules/${s.id}/agents/a1/calendar.ics`, keys.a1)).res.body;
+      t.ok(raw.split('\r\n').every((l: string) => Buffer.byteLength(l) <= 75), 'folded at 75 octets');
+      const description = /^DESCRIPTION:(.*)$/m.exec(unfold(raw))![1]!;
+      t.equal(description, '2026-03-31T08:00:00+01:00 to 2026-03-31T16:00:00+01:00 (Europe/London)\\, template day\\, schedule version 3\\nBreak 10:30–10:45\\nLunch 12:00–12:30', 'escaped: commas and line breaks');
+      // Any kind the roster may carry is listed: an activity by its id, work on another skill by that skill.
+      const at = (hm: string) => Date.parse(`2026-03-31T${hm}:00+01:00`);
+      const piece = (from: string, to: string, kind: string, extra: object = {}) => ({ start: from, end: to, kind, startUtc: at(from), endUtc: at(to), ...extra });
+      const other = buildCalendar({ scheduleId: 's', version: 1, agentId: 'a1', zone: 'Europe/London', now: 0, shifts: [{ start: '', end: '', skill: 'voice', startUtc: at('08:00'), endUtc: at('16:00'),
+        segments: [piece('08:00', '09:00', 'work'), piece('09:00', '10:00', 'activity', { activityId: 'coaching; 1:1' }), piece('10:00', '11:00', 'work', { skill: 'email' }), piece('11:00', '16:00', 'work', { skill: 'voice' })] }] });
+      t.match(unfold(other), /DESCRIPTION:.*\\nActivity coaching\\; 1:1 09:00–10:00\\nWork \(email\) 10:00–11:00\r\n/, 'an activity and work on another skill, escaped; work on the shift’s skill is not listed');
     });
 
     t.test('replan: an absence is re-planned with few changes as a draft proposal; apply makes it the next version once', async (t) => {

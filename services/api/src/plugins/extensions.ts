@@ -3,7 +3,9 @@
  * `extendMinutes` at its `start` (earlier) or `end` (later). The check is the core's `judgeChanges` with
  * the extended shift instead of the original. An extended shift often matches no template, so
  * `shift-templates` findings do not block an extension (they are listed in the reasons, marked as not
- * blocking); every other hard rule does, as does growing under-staffing beyond the swap policy.
+ * blocking); every other hard rule does, as does growing under-staffing beyond the swap policy. A shift
+ * with segments keeps them, its last work segment growing to the new end (the first to the new start), its
+ * breaks placed afresh when the breaks rule asks (../shifts.ts `reshape`); a `breaks` finding blocks.
  * Settling follows the swap requests: when the check passes and the tenant policy has
  * `autoApproveSwaps`, the extension is applied at once; otherwise it waits for a planner (approve, 422
  * with the reasons unless `override`; or reject). Applying rewrites the roster in one transaction with
@@ -48,8 +50,8 @@ function checkExtension(problems: ProblemCache, row: ScheduleRow, ext: Extension
   const original = byAgent[agent.index]!.find((s) => s.start === start && s.end === end);
   if (!original) throw fail('/body/shift', `${ext.agentId} has no shift from ${ext.shift.start} to ${ext.shift.end}`);
   const delta = ext.extendMinutes * time.MINUTE_MS;
-  const extended: Shift = ext.at === 'start' ? reshape(p, original, original.start - delta, original.end) : reshape(p, original, original.start, original.end + delta);
-  if (extended.end - extended.start > 24 * time.HOUR_MS) throw fail('/body/extendMinutes', 'a shift is at most 24 hours long');
+  if (original.end - original.start + delta > 24 * time.HOUR_MS) throw fail('/body/extendMinutes', 'a shift is at most 24 hours long');
+  const extended: Shift = ext.at === 'start' ? reshape(p, byAgent, original, original.start - delta, original.end) : reshape(p, byAgent, original, original.start, original.end + delta);
   const judged = judgeChanges(p, byAgent, [{ agent: agent.index, remove: [original], add: [extended] }], policy);
   const blocking = judged.violations.filter((v) => !NOT_BLOCKING.has(v.rule));
   const reasons = blocking.map((v) => `${v.agentId}: ${v.rule}: ${v.message}`);

@@ -9,7 +9,9 @@
  *    shift without a template the shortest length of any template) would remain; else `shorten`, cutting
  *    out the part inside the leave and, when the leave lies in the middle of the shift, keeping the longer
  *    remaining piece (the earlier one on a tie). A shortened shift keeps its template only when its new
- *    length is one of the template's lengths; else it is stored without one.
+ *    length is one of the template's lengths; else it is stored without one. A shift with segments keeps
+ *    its template and its segments cut to the shortened shift, its breaks placed afresh when the breaks
+ *    rule asks (../shifts.ts `reshape`).
  *  - `coverageDelta` and `costDelta` from the core's `judgeChanges` (the dropped/shortened shifts instead
  *    of the originals, judged on the scenario with the leave added), and the agent's hard-rule findings
  *    afterwards as information (`violations`); they do not block leave.
@@ -117,7 +119,7 @@ export function leaveImpact(problems: ProblemCache, row: ScheduleRow, leave: Lea
     const after = end < s.end ? s.end - end : 0;
     let kept: Shift | null = null;
     if (before > 0 || after > 0) {
-      const piece = before >= after ? reshape(p, s, s.start, start) : reshape(p, s, end, s.end);
+      const piece = before >= after ? reshape(p, byAgent, s, s.start, start) : reshape(p, byAgent, s, end, s.end);
       if (piece.minutes >= minLengthMinutes(scenario, s)) kept = piece;
     }
     remove.push(s);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Roster, Scenario, time, type Roster as RosterT } from '@flexroster/core';
+import { Roster, Scenario, time, type Assignment, type Roster as RosterT } from '@flexroster/core';
 import { ProblemError, notFound } from '../problem.js';
 import { computeOrBusy, prepareSolve, solveWithin } from '../solving.js';
 import { checkScenarioSize } from '../limits.js';
@@ -15,30 +15,66 @@ import { checkIfMatch, insertSchedule, listSchedules, loadSchedule, scheduleView
 import { createFeedToken, revokeFeedTokens } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { assertSelf } from './auth.js';
-import { buildCalendar, type CalendarShift } from './calendar.js';
+import { buildCalendar, type CalendarSegment, type CalendarShift } from './calendar.js';
+import { AgentScheduleSchema, ScheduleViewSchema, pickProblems } from '../schemas.js';
 import type { ProblemCache } from '../problem-cache.js';
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const AgentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), agentId: Type.String({ minLength: 1, maxLength: 200 }) });
 
-/** The agent's shifts in a schedule, with instants; 404 for an agent the scenario does not have. */
+/** A segment as a roster stores it; `kind` is read generically (work, break, lunch, activity, …). */
+interface StoredSegment {
+  readonly start: string;
+  readonly end: string;
+  readonly kind: string;
+  readonly skill?: string;
+  readonly activityId?: string;
+}
+
+/** An assignment's segments located in the agent's zone; undefined when the roster gives none (one work segment on its skill). */
+function locateSegments(a: Assignment, zone: string): CalendarSegment[] | undefined {
+  const given = a.segments as readonly StoredSegment[] | undefined;
+  return given?.map((g) => ({
+    start: g.start,
+    end: g.end,
+    kind: g.kind,
+    ...(g.skill !== undefined ? { skill: g.skill } : {}),
+    ...(g.activityId !== undefined ? { activityId: g.activityId } : {}),
+    startUtc: time.parseDateTime(g.start, zone)!,
+    endUtc: time.parseDateTime(g.end, zone)!,
+  }));
+}
+
+/** The agent's shifts in a schedule, with instants (segments too); 404 for an agent the scenario does not have. */
 export function agentShifts(problems: ProblemCache, row: ScheduleRow, agentId: string): { zone: string; shifts: CalendarShift[] } {
   const p = problems.get(row.scenario);
   const agent = p.agentById.get(agentId);
   if (!agent) throw notFound(`Schedule ${row.id} has no agent ${agentId}`);
   const shifts = row.roster.assignments
     .filter((a) => a.agentId === agentId)
-    .map((a) => ({
-      start: a.start,
-      end: a.end,
-      skill: a.skill,
-      template: a.template,
-      startUtc: time.parseDateTime(a.start, agent.zone)!,
-      endUtc: time.parseDateTime(a.end, agent.zone)!,
-    }))
+    .map((a) => {
+      const segments = locateSegments(a, agent.zone);
+      return {
+        start: a.start,
+        end: a.end,
+        skill: a.skill,
+        template: a.template,
+        startUtc: time.parseDateTime(a.start, agent.zone)!,
+        endUtc: time.parseDateTime(a.end, agent.zone)!,
+        ...(segments ? { segments } : {}),
+      };
+    })
     .sort((x, y) => x.startUtc - y.startUtc);
   return { zone: agent.zone, shifts };
 }
+
+/** A located instant as the agent view writes it: wall-clock in the agent's zone with its offset, and UTC. */
+const instants = (startUtc: number, endUtc: number, zone: string) => ({
+  startLocal: time.isoInZone(startUtc, zone),
+  endLocal: time.isoInZone(endUtc, zone),
+  startUtc: new Date(startUtc).toISOString(),
+  endUtc: new Date(endUtc).toISOString(),
+});
 
 const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, context) => {
   const { store, problems, compute, limits, feedTokenTtlSeconds } = context;
@@ -94,7 +130,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
     listSchedules(store, request.principal!.tenantId),
   );
 
-  app.get('/v1/schedules/:id', { config: { roles: ['planner'] }, schema: { summary: 'A stored schedule', tags: ['schedules'], params: Params } }, async (request, reply) => {
+  app.get('/v1/schedules/:id', { config: { roles: ['planner'] }, schema: { summary: 'A stored schedule', tags: ['schedules'], params: Params, response: { 200: ScheduleViewSchema, ...pickProblems(401, 403, 404) } } }, async (request, reply) => {
     const row = await loadSchedule(store, request.principal!, request.params.id);
     void reply.header('etag', `"${row.version}"`);
     return scheduleView(row);
@@ -107,7 +143,7 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
       schema: {
         summary: 'Replace a schedule’s roster: its next version',
         description:
-          'If-Match (required, 428 without): the version the new roster was made from; 409 when the schedule changed since. The roster is checked against the stored scenario (422 naming /body/roster paths). A published schedule stays published: its agents see the new version at once.',
+          'If-Match (required, 428 without): the version the new roster was made from; 409 when the schedule changed since. The roster is checked against the stored scenario (422 naming /body/roster paths). A published schedule stays published: its agents see the new version at once. Assignments may carry `segments` (breaks, lunches, activities) that tile them (422 naming e.g. /body/roster/assignments/3/segments/1/end). Answers the schedule as GET /v1/schedules/{id} does.',
         tags: ['schedules'],
         params: Params,
         body: Type.Object({ roster: Roster }, { additionalProperties: false }),
@@ -161,7 +197,10 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
 
   app.post(
     '/v1/schedules/:id/publish',
-    { config: { roles: ['planner'] }, schema: { summary: 'Publish a schedule to its agents', description: 'Optional If-Match: the version you saw (409 when it changed).', tags: ['schedules'], params: Params } },
+    {
+      config: { roles: ['planner'] },
+      schema: { summary: 'Publish a schedule to its agents', description: 'Optional If-Match: the version you saw (409 when it changed).', tags: ['schedules'], params: Params },
+    },
     async (request, reply) =>
       mutate(store, request, reply, async (db, actor) => {
         const row = await loadSchedule(db, actor, request.params.id);
@@ -174,7 +213,17 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
 
   app.get(
     '/v1/schedules/:id/agents/:agentId',
-    { config: { roles: ['planner', 'agent'] }, schema: { summary: 'One agent’s shifts', tags: ['schedules'], params: AgentParams } },
+    {
+      config: { roles: ['planner', 'agent'] },
+      schema: {
+        summary: 'One agent’s shifts',
+        description:
+          'The agent’s shifts of the schedule (an agent: of a published one), in time order, each with its wall-clock times in the agent’s zone and in UTC, and its `segments` (work, breaks, lunches, activities) as the roster gives them; a shift stored without segments has none here and is one work segment on its skill.',
+        tags: ['schedules'],
+        params: AgentParams,
+        response: { 200: AgentScheduleSchema, ...pickProblems(401, 403, 404) },
+      },
+    },
     async (request) => {
       const principal = request.principal!;
       const row = await loadSchedule(store, principal, request.params.id);
@@ -192,10 +241,8 @@ const schedules: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, contex
           end: s.end,
           skill: s.skill,
           ...(s.template ? { template: s.template } : {}),
-          startLocal: time.isoInZone(s.startUtc, zone),
-          endLocal: time.isoInZone(s.endUtc, zone),
-          startUtc: new Date(s.startUtc).toISOString(),
-          endUtc: new Date(s.endUtc).toISOString(),
+          ...instants(s.startUtc, s.endUtc, zone),
+          ...(s.segments ? { segments: s.segments.map(({ startUtc, endUtc, ...g }) => ({ ...g, ...instants(startUtc, endUtc, zone) })) } : {}),
         })),
       };
     },

@@ -49,8 +49,31 @@
     fill(F.$('next'), [el('h2', {}, ['Next shifts']), next.length ? el('ul', { class: 'list' }, next.map(function (s) { return el('li', {}, [shiftText(s)]); })) : el('p', { class: 'muted' }, ['No shift ahead in this schedule (' + view.timeZone + ').'])]);
   }
   function weekPanel(view) {
-    var items = shifts.map(function (s) { return el('li', { class: 'shift', 'data-start': s.start }, [shiftText(s)]); });
-    fill(F.$('week'), [el('h2', {}, ['My week (' + view.timeZone + ')']), items.length ? el('ul', { class: 'list', id: 'my-shifts' }, items) : el('p', { class: 'muted', id: 'my-shifts' }, ['No shifts.'])]);
+    var items = shifts.map(function (s) { return el('li', { class: 'shift', 'data-start': s.start }, [shiftText(s), shiftBar(s), breakLine(s)]); });
+    fill(F.$('week'), [el('h2', {}, ['My week (' + view.timeZone + ')']), segmentLegend(), items.length ? el('ul', { class: 'list', id: 'my-shifts' }, items) : el('p', { class: 'muted', id: 'my-shifts' }, ['No shifts.'])]);
+  }
+
+  // --- inside a shift: its segments (breaks, lunches, activities) as the service lists them; a shift without
+  // segments is one work segment and shows a plain bar ---
+  var SEGMENT_KINDS = { break: 'break', lunch: 'lunch', activity: 'activity' };
+  /** Breaks, lunches, activities, and work on a skill other than the shift's: what an agent needs told. */
+  function offPhone(s) { return (s.segments || []).filter(function (g) { return g.kind !== 'work' || (g.skill && g.skill !== s.skill); }); }
+  function hm(iso) { return String(iso).slice(11, 16); }
+  function segmentText(g) { return (g.kind === 'work' ? 'work (' + g.skill + ')' : g.kind + (g.activityId ? ' ' + g.activityId : '')) + ' ' + hm(g.startLocal) + '–' + hm(g.endLocal); }
+  function shiftBar(s) {
+    var t0 = Date.parse(s.startUtc), length = Date.parse(s.endUtc) - t0;
+    var pieces = offPhone(s).map(function (g) {
+      var left = ((Date.parse(g.startUtc) - t0) / length) * 100, width = ((Date.parse(g.endUtc) - Date.parse(g.startUtc)) / length) * 100;
+      return el('span', { class: 'seg seg-' + (SEGMENT_KINDS[g.kind] || (g.kind === 'work' ? 'work' : 'activity')), 'data-kind': g.kind, 'data-start': hm(g.startLocal), 'data-end': hm(g.endLocal), title: segmentText(g), style: 'left:' + left + '%;width:' + width + '%' });
+    });
+    return el('div', { class: 'shiftbar', role: 'img', 'aria-label': pieces.length ? 'shift with ' + offPhone(s).map(segmentText).join(', ') : 'shift without breaks' }, pieces);
+  }
+  function breakLine(s) { var g = offPhone(s); return g.length ? el('div', { class: 'muted segments' }, [g.map(segmentText).join(' · ')]) : null; }
+  function segmentLegend() {
+    var seen = {};
+    shifts.forEach(function (s) { offPhone(s).forEach(function (g) { if (g.kind !== 'work') seen[SEGMENT_KINDS[g.kind] || 'activity'] = true; }); });
+    var kinds = ['break', 'lunch', 'activity'].filter(function (k) { return seen[k]; });
+    return kinds.length ? el('div', { class: 'legend', id: 'segment-legend' }, kinds.map(function (k) { return el('span', { 'data-kind': k }, [el('i', { class: 'seg-' + k }), k]); })) : null;
   }
 
   function requestsPanel(swaps, leave, ext) {
