@@ -4,12 +4,12 @@
  * says whether the roster is optimal, feasible (with the gap where a bound is known) or infeasible, and why.
  */
 import type { LpBackend, LpSolution } from '../lp/backend.js';
-import type { LpModel } from '../lp/model.js';
 import { jslpBackend } from '../lp/jslp.js';
 import { expandProblem, type Problem, type Shift } from '../expand/problem.js';
 import { generateCandidates } from '../shifts/candidates.js';
 import { parseScenario, validateScenario } from '../validate/validate.js';
-import { RosterSearch, runHeuristic } from './heuristic.js';
+import { runHeuristic } from './heuristic.js';
+import { solveWholeMip } from './whole-mip.js';
 import { buildRosterModel, type BuiltModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
@@ -22,11 +22,8 @@ import { changesBetween } from '../evaluate/changes.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
 import { solveByDecomposition } from './scale.js';
-import { improveBesideMip } from './phases/improve-beside.js';
-import { incumbent as incumbentOf, SolveContext, type DecomposeOptions } from './context.js';
-import { chooseRoute, routeFacts } from './route.js';
 import { SolveOptionsError } from '../schema/errors.js';
-import { DEFAULT_TUNING, resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
+import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
 import type { SolveEvent } from './events.js';
 
 export interface SolveProgress {
@@ -231,77 +228,35 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   let lp: LpSolution | undefined;
   let solveStart = performance.now();
   let backendNote: string | undefined;
-  let besideNote: string | undefined;
   const remaining = (deadline - performance.now()) / 1000;
   if (options.signal?.aborted) backendNote = 'cancelled before the backend started';
   else if (!backendTakesIt) backendNote = `model of ${variables} columns × ${rows} rows is beyond ${backend.name}'s limit; roster from the heuristic`;
   else if (remaining < 0.05) backendNote = 'no time left for the backend';
   else {
     solveStart = performance.now();
-    // A backend may check its limit only now and then (on a busy machine, seconds late): it is stopped at the
-    // time kept for finishing at the latest, and answers with the best roster it has streamed.
-    const hardStop = withDeadline(options.signal, remaining * 1000 - reserveMs);
-    const companion = lpBoundBeside(backend, built.lp, remaining - tuning.backendMarginSeconds - reserveMs / 1000, hardStop.signal);
-    // Beside it, the relaxation rounded and its restricted MIP (phases/improve-beside.ts); stopped too once the
-    // MIP is proved, as nothing is left for them to win.
-    const besideStop = new AbortController();
-    const beside = besideContext(q, built, backend, heuristic.shifts, {
-      deadline: performance.now() + remaining * 1000 - reserveMs,
-      seed: (options.seed ?? 1) + 1,
+    const whole = await solveWholeMip({
+      q,
+      built,
+      backend,
       tuning,
-      mipRelativeGap: options.mipRelativeGap ?? 1e-4,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      onImprove: (_phase, cost, _bound, shifts) => {
-        incumbent?.(cost, shifts);
-        if (cost !== undefined && (heuristic.infeasibility > 0 || cost < heuristic.cost)) progress('backend', cost);
-      },
-    }, AbortSignal.any([hardStop.signal, besideStop.signal]));
-    const improving = improveBesideMip(beside, companion.solved);
-    lp = await backend.solve(built.lp, {
-      // Keep back time for decoding and evaluation, so the whole solve ends within its limit.
-      timeLimitSeconds: Math.max(0.05, remaining - tuning.backendMarginSeconds - reserveMs / 1000),
+      heuristic,
+      deadline: performance.now() + remaining * 1000 - reserveMs,
+      seed: options.seed ?? 1,
       mipRelativeGap: options.mipRelativeGap ?? 1e-4,
       ...(options.relaxation ? { relaxation: options.relaxation } : {}),
-      signal: hardStop.signal,
-      // The heuristic's roster as a MIP start: the backend begins from it instead of searching for a first roster.
-      ...(heuristic.infeasibility === 0 ? { initialSolution: built.encode(heuristic.shifts) } : {}),
-      // Report the best roster known, which may still be the heuristic's.
-      onProgress: (pr) => progress('backend', heuristic.infeasibility === 0 && pr.objective !== undefined ? Math.min(pr.objective, heuristic.cost) : pr.objective, pr.bound),
-    });
-    if (lp.bound !== undefined && Number.isFinite(lp.bound)) {
-      bound = Math.max(bound, lp.bound);
-      bounds.mip = lp.bound;
-    }
-    if (lp.status === 'optimal') besideStop.abort();
-    const relaxed = await companion.settle(lp.status === 'optimal');
-    await improving;
-    hardStop.clear();
-    if (hardStop.timedOut()) lp = { ...lp, message: `stopped at the time limit (${backend.name} had not returned by then)` };
-    if (relaxed !== undefined) {
-      bound = Math.max(bound, relaxed);
-      bounds.lp = relaxed;
-    }
-    if (lp.values && (lp.status === 'optimal' || lp.status === 'feasible')) {
-      const shifts = built.decode(lp.values);
-      const ev = evaluateShifts(q, shifts);
-      if (ev.violations.length === 0 && (bestEval.violations.length > 0 || ev.costs.total <= bestEval.costs.total + 1e-9)) {
-        best = { shifts, source: backend.name };
-        bestEval = ev;
-      } else if (ev.violations.length > 0) backendNote = `${backend.name}'s roster broke ${ev.violations.length} hard rules (${ev.violations[0]!.rule}: ${ev.violations[0]!.message}); kept the heuristic roster`;
-    }
-    if (beside.notes.length > 0) {
-      const shifts = beside.main.search.shifts();
-      const ev = evaluateShifts(q, shifts);
-      const kept = ev.violations.length === 0 && (bestEval.violations.length > 0 || ev.costs.total < bestEval.costs.total - 1e-9);
-      besideNote = `beside the MIP: ${beside.notes.join('; ')}; its roster ${ev.violations.length === 0 ? round(ev.costs.total, 2) : 'breaks a hard rule'}${kept ? ' (kept)' : ''}`;
-      if (kept) {
-        best = { shifts, source: 'the LP relaxation beside the MIP' };
-        bestEval = ev;
-      }
-    }
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      progress: (cost, lowerBound) => progress('backend', cost, lowerBound),
+      ...(incumbent ? { incumbent } : {}),
+    }, { ...best, ev: bestEval });
+    lp = whole.lp;
+    best = whole.best;
+    bestEval = whole.best.ev;
+    Object.assign(bounds, whole.bounds);
+    bound = Math.max(bound, whole.bounds.mip ?? -Infinity, whole.bounds.lp ?? -Infinity);
+    backendNote = whole.note;
   }
-  const note = [backendNote, besideNote].filter(Boolean).join('; ') || undefined;
-  return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
+  return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note: backendNote, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
 
   function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
     const { lp, bound } = r;
@@ -390,36 +345,6 @@ function pricesChange(base: StabilityBase): boolean {
   return Object.values(base.changeCost).some((price) => price > 0);
 }
 
-/** The context the phases beside a whole-model MIP share: the heuristic's roster as their incumbent. */
-function besideContext(q: Problem, built: BuiltModel, backend: LpBackend, start: Shift[][], options: DecomposeOptions, signal: AbortSignal): SolveContext {
-  const route = chooseRoute(routeFacts(q, built, backend, (options.deadline - performance.now()) / 1000, options.tuning ?? DEFAULT_TUNING));
-  const ctx = new SolveContext(q, built, backend, route, options, signal);
-  ctx.main = incumbentOf(new RosterSearch(q, start));
-  ctx.indexModel();
-  return ctx;
-}
-
-/** `signal`, or this solve's deadline `ms` from now, whichever comes first; `clear` drops the timer; `timedOut` says the deadline came first. */
-function withDeadline(signal: AbortSignal | undefined, ms: number): { signal: AbortSignal; clear: () => void; timedOut: () => boolean } {
-  const stop = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = !stop.signal.aborted;
-    stop.abort();
-  }, Math.max(0, ms));
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) stop.abort();
-  return {
-    signal: stop.signal,
-    clear: () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    },
-    timedOut: () => timedOut,
-  };
-}
-
 /** The activity sessions the roster leaves unplaced, named (the `activities` rule's shortfall). */
 function unplacedActivities(p: Problem, shifts: readonly (readonly Shift[])[]): NonNullable<SolveResult['unplacedActivities']> {
   return unplacedSessions(p, shifts).map((u) => ({
@@ -430,29 +355,6 @@ function unplacedActivities(p: Problem, shifts: readonly (readonly Shift[])[]): 
     sessions: u.missing,
     message: unplacedMessage(u),
   }));
-}
-
-/**
- * The LP relaxation on a second worker beside a whole-model MIP, so that a MIP stopped by the limit before
- * its own bound still has one. Only for backends without a size limit (each solve in its own worker thread).
- * `settle(true)` stops it when the MIP was proven optimal; otherwise it is waited for (it shares the MIP's
- * limit) and gives its objective when it was solved to optimality. `solved` is its answer, for rounding.
- */
-function lpBoundBeside(backend: LpBackend, model: LpModel, seconds: number, signal: AbortSignal | undefined) {
-  if (backend.maxModelSize !== undefined || seconds < 0.05) return { solved: Promise.resolve(undefined), settle: async () => undefined };
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const running = backend.solve(model, { timeLimitSeconds: seconds, relaxIntegrality: true, signal: stop.signal });
-  return {
-    solved: running.catch(() => undefined),
-    async settle(mipProven: boolean): Promise<number | undefined> {
-      if (mipProven) stop.abort();
-      const r = await running.catch(() => undefined);
-      signal?.removeEventListener('abort', onAbort);
-      return r?.status === 'optimal' && r.objective !== undefined && Number.isFinite(r.objective) ? r.objective : undefined;
-    },
-  };
 }
 
 /**
