@@ -1,6 +1,6 @@
 export * from './lp/model.js';
 export { reducedCostFixing, type ReducedCostFixing } from './lp/reduced-cost.js';
-export { aggregateAgents, type AgentAggregation } from './lp/aggregate.js';
+export { aggregateAgents, liftToClasses, type AgentAggregation } from './lp/aggregate.js';
 export { agentClasses, classAggregation, disaggregate } from './solve/class-bound.js';
 export { followAgentPlan, followClassPlan, type FollowPlanOptions, type FollowPlanResult } from './solve/follow-plan.js';
 export type * from './lp/backend.js';

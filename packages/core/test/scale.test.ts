@@ -1,6 +1,6 @@
 import t from 'tap';
 import { addDays, format, parseISO } from 'date-fns';
-import { buildRosterModel, checkAgent, classAggregation, evaluate, evaluateShifts, followAgentPlan, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type Shift, type LpSolution, type SolveProgress } from '@flexroster/core';
+import { buildRosterModel, checkAgent, classAggregation, liftToClasses, evaluate, evaluateShifts, followAgentPlan, followClassPlan, expandProblem, generateCandidates, jslpBackend, objectiveValue, parseScenario, pinColumns, reducedCostFixing, runHeuristic, solve, violatedRows, FlexrosterInputError, type LpBackend, type Shift, type LpSolution, type SolveProgress } from '@flexroster/core';
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
@@ -130,9 +130,8 @@ t.test('the class-aggregated LP is a relaxation: an optimal roster summed per cl
     t.ok(aggregation.classes < agents, `${agents} agents fall into ${aggregation.classes} classes`);
     const optimum = await highs.solve(built.lp, { timeLimitSeconds: 60, mipRelativeGap: 0 });
     t.equal(optimum.status, 'optimal');
-    // The per-agent optimum (every column, slacks included) summed into class columns.
-    const summed = new Float64Array(aggregation.model.variables.length);
-    optimum.values!.forEach((v, j) => (summed[aggregation.classColumn[j]!]! += v));
+    // The per-agent optimum (every column, slacks included) summed into class columns, with its credits.
+    const summed = liftToClasses(aggregation, built.lp, optimum.values!);
     t.same(violatedRows(aggregation.model, summed, 1e-6).filter((r) => !r.startsWith('integrality')), [], `${agents}×7: the summed optimum keeps every class row`);
     t.ok(objectiveValue(aggregation.model, summed) <= optimum.objective! + 1e-6, `${agents}×7: summed cost ${objectiveValue(aggregation.model, summed)} ≤ ${optimum.objective}`);
     const classLp = await highs.solve(aggregation.model, { timeLimitSeconds: 30, relaxIntegrality: true });

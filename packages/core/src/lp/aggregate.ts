@@ -10,7 +10,12 @@
  * are dropped (dropping rows only relaxes):
  * - every agent column behind a class column that appears in a summed row appears in it, with one coefficient
  *   (an agent's own rule, such as a personal rule, adds rows that only some class agents have: dropped);
- * - a class column's cost is the cheapest of its agents' (again a relaxation).
+ * - a class column's cost is its agents' usual cost c (the most common), less a credit column worth at most
+ *   W = Σ over agents cheaper than c of (c − c_a)·u_a, and at most (c − c_min)·X:
+ *   Σ c_a·x_a ≥ Σ min(c_a, c)·x_a ≥ max(c_min·X, c·X − W) (dearer agents' extra cost is relaxed). The cheapest
+ *   cost alone (c_min·X) let one agent's credit (a granted shift request) be claimed by every agent of the class:
+ *   on large classes the class LP fell below zero although no cost is negative. `liftToClasses` maps a
+ *   per-agent solution onto the class model.
  * Agents whose rows match (identical agents) lose nothing: spreading a class solution evenly over its agents
  * is a per-agent solution of the same cost, so the two LP optima are equal.
  */
@@ -18,6 +23,8 @@ import { plainVariable, type LpModel, type LpRow, type LpVariable } from './mode
 
 export interface AgentAggregation {
   readonly model: LpModel;
+  /** Per class column whose agents' costs differ: its credit column and usual cost (see the header). */
+  readonly credits: ReadonlyMap<number, { readonly column: number; readonly usual: number }>;
   /** Class-model column of every column of the per-agent model. */
   readonly classColumn: Int32Array;
   /** How many per-agent columns each class column sums (for a shift: the class agents who have it). */
@@ -85,6 +92,7 @@ export function aggregateAgents(model: LpModel, owner: Int32Array, shiftKey: (co
   const byKey = new Map<string, number>();
   const variables: { name: string; lower: number; upper: number; cost: number; integer: boolean }[] = [];
   const members: number[] = [];
+  const dearest: number[] = [];
   /** Class columns whose agents' columns cannot be summed (a negative lower bound): rows using them are dropped. */
   const unusable = new Set<number>();
   for (let j = 0; j < n; j++) {
@@ -109,13 +117,15 @@ export function aggregateAgents(model: LpModel, owner: Int32Array, shiftKey: (co
     cv.lower += v.lower;
     cv.upper += v.upper;
     cv.cost = Math.min(cv.cost, v.cost);
+    dearest[c] = Math.max(dearest[c] ?? -Infinity, v.cost);
     cv.integer &&= v.integer;
     members[c]!++;
     if (v.lower < 0) unusable.add(c);
   }
+  const { credits, creditRows } = creditColumns(model, classColumn, variables, members, dearest);
 
   // 3. Rows: global rows mapped entry by entry, agent rows summed per class and name.
-  const rows: LpRow[] = [];
+  const rows: LpRow[] = [...creditRows];
   let dropped = 0;
   /** Maps entries to class columns; undefined when a class column gets two coefficients or misses some of its agents' columns. */
   const sumEntries = (group: readonly LpRow[]): { indices: number[]; coefficients: number[] } | undefined => {
@@ -164,5 +174,65 @@ export function aggregateAgents(model: LpModel, owner: Int32Array, shiftKey: (co
     rows.push({ name: key, ...entries, lower, upper });
   }
   const classes = new Set(agentClass).size;
-  return { model: { sense: 'minimize', variables: variables as LpVariable[], rows, objectiveOffset: model.objectiveOffset }, classColumn, members: Int32Array.from(members), classes, droppedRows: dropped };
+  return { model: { sense: 'minimize', variables: variables as LpVariable[], rows, objectiveOffset: model.objectiveOffset }, credits, classColumn, members: Int32Array.from(members), classes, droppedRows: dropped };
+}
+
+type ClassVariable = { name: string; lower: number; upper: number; cost: number; integer: boolean };
+
+/**
+ * For each class column whose agents' costs differ (and whose agents' columns are bounded): its usual cost on
+ * the class column, a credit column (cost −1, at most W) and the row credit ≤ (usual − cheapest)·X (see the
+ * header). Appended to `variables` (with 0 members).
+ */
+function creditColumns(model: LpModel, classColumn: Int32Array, variables: ClassVariable[], members: number[], dearest: number[]) {
+  const differs = (c: number) => dearest[c] !== undefined && dearest[c]! - variables[c]!.cost > 1e-12 * Math.max(1, Math.abs(dearest[c]!));
+  const counts = new Map<number, Map<number, number>>();
+  for (let j = 0; j < model.variables.length; j++) {
+    const c = classColumn[j]!;
+    if (!differs(c)) continue;
+    const byCost = counts.get(c) ?? new Map<number, number>();
+    counts.set(c, byCost);
+    byCost.set(model.variables[j]!.cost, (byCost.get(model.variables[j]!.cost) ?? 0) + 1);
+  }
+  const usual = new Map<number, number>();
+  for (const [c, byCost] of counts) {
+    let best = -Infinity;
+    let most = 0;
+    for (const [cost, n] of byCost) if (n > most || (n === most && cost > best)) [best, most] = [cost, n];
+    usual.set(c, best);
+  }
+  const worth = new Map<number, number>();
+  for (let j = 0; j < model.variables.length; j++) {
+    const u = usual.get(classColumn[j]!);
+    const v = model.variables[j]!;
+    if (u !== undefined && v.cost < u) worth.set(classColumn[j]!, (worth.get(classColumn[j]!) ?? 0) + (u - v.cost) * v.upper);
+  }
+  const credits = new Map<number, { column: number; usual: number }>();
+  const creditRows: LpRow[] = [];
+  for (const [c, u] of usual) {
+    const w = worth.get(c) ?? 0;
+    if (!Number.isFinite(w)) continue;
+    const cv = variables[c]!;
+    const spread = u - cv.cost;
+    const column = variables.length;
+    variables.push({ name: `credit|${cv.name}`, lower: 0, upper: w, cost: -1, integer: false });
+    members.push(0);
+    cv.cost = u;
+    credits.set(c, { column, usual: u });
+    creditRows.push({ name: `credit|${cv.name}`, indices: [column, c], coefficients: [1, -spread], lower: -Infinity, upper: 0 });
+  }
+  return { credits, creditRows };
+}
+
+/** A per-agent solution as a class-model solution: columns summed per class, each credit what its cheaper agents give. */
+export function liftToClasses(aggregation: AgentAggregation, model: LpModel, values: ArrayLike<number>): Float64Array {
+  const lifted = new Float64Array(aggregation.model.variables.length);
+  for (let j = 0; j < model.variables.length; j++) {
+    const c = aggregation.classColumn[j]!;
+    const x = values[j] ?? 0;
+    lifted[c]! += x;
+    const credit = aggregation.credits.get(c);
+    if (credit) lifted[credit.column]! += Math.max(0, credit.usual - model.variables[j]!.cost) * x;
+  }
+  return lifted;
 }
