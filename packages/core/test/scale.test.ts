@@ -4,6 +4,7 @@ import { buildRosterModel, checkAgent, classAggregation, liftToClasses, evaluate
 // Relative imports: @flexroster/core does not depend on these packages (they depend on it).
 import { highsBackend } from '../../solver-highs/dist/index.js';
 import { generateScenario } from '../../../benchmarks/scenarios/dist/generate.js';
+import { generateShape } from '../../../benchmarks/sweep/dist/generate.js';
 import { RosterSearch } from '../dist/solve/heuristic.js';
 
 const medium = generateScenario({ agents: 50, days: 7 }, 3);
@@ -479,4 +480,20 @@ t.test('anytime: with the same seed, twice the time never gives a worse roster (
     t.not(twice.status, 'infeasible', `seed ${seed}: ${twice.reason}`);
     if (once.status !== 'infeasible') t.ok(twice.cost <= once.cost + 1e-9, `seed ${seed}, ${s.agents.length} agents: ${once.cost} in 1 s, ${twice.cost} in 2 s`);
   }
+});
+
+t.test('class LP with agents whose shift requests make some of their shifts cheaper: a bound between 0 and the per-agent LP', async (t) => {
+  // Sweep shape 5: 532 agents in 6 classes, many personal rules; the cheapest agent's cost for the whole class
+  // once gave a class LP of −14,542 beside a per-agent LP of 15,714.5.
+  const { scenario } = generateShape(24, 1, 5);
+  const p = expandProblemOf(scenario);
+  const built = buildRosterModel(p);
+  const aggregation = classAggregation(p, built);
+  t.ok(aggregation.credits.size > 0, `${aggregation.credits.size} class columns with a credit`);
+  const highs = highsBackend();
+  const classLp = await highs.solve(aggregation.model, { timeLimitSeconds: 60, relaxIntegrality: true });
+  const agentLp = await highs.solve(built.lp, { timeLimitSeconds: 60, relaxIntegrality: true });
+  t.equal(classLp.status, 'optimal');
+  t.ok(classLp.objective! >= 0, `class LP ${classLp.objective} is not negative`);
+  t.ok(classLp.objective! <= agentLp.objective! + 1e-6, `class LP ${classLp.objective} ≤ per-agent LP ${agentLp.objective}`);
 });
