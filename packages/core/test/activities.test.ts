@@ -26,17 +26,10 @@ import {
   type Scenario,
   type Roster,
   type Shift,
-  type ShiftTemplate,
 } from '@flexroster/core';
+import { BREAKS } from './fixtures.js';
 
 const MIN = 60_000;
-const BREAKS: Pick<ShiftTemplate, 'breaks' | 'minGapMinutes'> = {
-  breaks: [
-    { kind: 'break', minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 120, paid: true },
-    { kind: 'lunch', minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false, minShiftMinutes: 360 },
-  ],
-  minGapMinutes: 30,
-};
 
 /**
  * Monday 2026-03-23, London, 15-minute grid; one 09:00–17:00 template with BREAKS; voice limited to 120 min

@@ -25,19 +25,10 @@ import {
   type Scenario,
   type Roster,
   type Shift,
-  type ShiftTemplate,
 } from '@flexroster/core';
-import { smallScenario } from './fixtures.js';
+import { BREAKS, smallScenario } from './fixtures.js';
 
 const MIN = 60_000;
-/** A 15-minute break 60–120 min in, a 30-min unpaid lunch 180–300 min in (shifts of 6 h or more), 30 min apart. */
-const BREAKS: Pick<ShiftTemplate, 'breaks' | 'minGapMinutes'> = {
-  breaks: [
-    { kind: 'break', minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 120, paid: true },
-    { kind: 'lunch', minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false, minShiftMinutes: 360 },
-  ],
-  minGapMinutes: 30,
-};
 
 /** One 15-minute-grid day, a 09:00–17:00 template with BREAKS, `agents` agents, demand 2 from 08:00 to 18:00 unless given. */
 function breakScenario(agents = 2, required?: number[]): Scenario {

@@ -1,5 +1,5 @@
 /** Scenario builders shared by the core tests (not a test file itself). */
-import type { Scenario } from '@flexroster/core';
+import type { Scenario, ShiftTemplate } from '@flexroster/core';
 
 /** A flat requirement for every interval of `days` days starting at local midnight. */
 export function flatDemand(skill: string, startDate: string, days: number, perDay: number[], addDays: (d: string, n: number) => string) {
@@ -20,3 +20,12 @@ export function smallScenario(overrides: Partial<Scenario> = {}): Scenario {
     ...overrides,
   };
 }
+
+/** A 15-minute break 60–120 min in, a 30-min unpaid lunch 180–300 min in (shifts of 6 h or more), 30 min apart. */
+export const BREAKS: Pick<ShiftTemplate, 'breaks' | 'minGapMinutes'> = {
+  breaks: [
+    { kind: 'break', minutes: 15, earliestAfterStartMinutes: 60, latestAfterStartMinutes: 120, paid: true },
+    { kind: 'lunch', minutes: 30, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 300, paid: false, minShiftMinutes: 360 },
+  ],
+  minGapMinutes: 30,
+};
