@@ -55,6 +55,7 @@ export const TUNING = {
   restrictedShareOfTotal: share(0.35, '…and at most this share of total'),
   chainRepairShare: share(0.4, 'beside the class chain, broken agents wait for its MIP while more than this share of total is left'),
   chainRestrictedShareWhileBroken: share(0.6, "the class chain's restricted MIP takes this share of left while the roster breaks a rule"),
+  besideNarrowShare: share(0.5, "beside a whole MIP, the share of what is left the restricted MIP over the relaxation's and the roster's own shifts takes before the one that also opens their neighbours"),
   followPlanShare: share(0.75, 'share of left the chunks following a plan may take; the windows get the rest'),
   followAgentPlanGap: positive(1e-3, "relative MIP gap of the chunks following a per-agent plan"),
   roundingRepairShare: share(0.15, 'share of total the local search may spend repairing a rounded relaxation'),
