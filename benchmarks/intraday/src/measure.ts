@@ -2,7 +2,8 @@
  * The three ways to get breaks into a roster, measured on one size: (a) the solve's second stage, (b) (a)'s
  * shifts with breaks at fixed offsets (activities and resets placed again by the core), (c) a solve with a
  * flat shrinkage and no break rules, then the core's placeBreaks, placeActivities and placeResets. All three
- * are evaluated against the scenario with break rules.
+ * are evaluated against the scenario with break rules. (d) is (c)'s shifts with breaks at fixed offsets: the
+ * placement compared on a shift plan that has room for breaks (the shift plan does not count break time).
  */
 import {
   evaluate,
@@ -26,7 +27,7 @@ import { fixedOffsetRoster } from './fixed.js';
 import { serviceSummary, type ServiceSummary } from './service.js';
 
 export interface Variant extends ServiceSummary {
-  readonly method: 'a second stage' | 'b fixed offsets' | 'c flat shrinkage';
+  readonly method: 'a second stage' | 'b fixed offsets' | 'c flat shrinkage' | 'd c with fixed offsets';
   readonly underHours: number;
   readonly overHours: number;
   readonly hardViolations: number;
@@ -92,6 +93,9 @@ export async function measureSize(size: SizeName, seed: number, timeLimitSeconds
   const cShifts = placeBreaks(p, rosterToShifts(p, c0.roster));
   const c = afterBreaks(p, shiftsToRoster(p, cShifts));
   const cStage = (performance.now() - t) / 1000;
+  t = performance.now();
+  const d = afterBreaks(p, fixedOffsetRoster(scenario, c0.roster));
+  const dStage = (performance.now() - t) / 1000;
 
   return {
     size,
@@ -100,6 +104,11 @@ export async function measureSize(size: SizeName, seed: number, timeLimitSeconds
     shifts: a.roster.assignments.length,
     timeLimitSeconds,
     solveStatus: `${a.status} / ${c0.status}`,
-    variants: [measured(scenario, 'a second stage', a.roster, aSeconds, aStage), measured(scenario, 'b fixed offsets', b, 0, bStage), measured(scenario, 'c flat shrinkage', c, cSeconds, cStage)],
+    variants: [
+      measured(scenario, 'a second stage', a.roster, aSeconds, aStage),
+      measured(scenario, 'b fixed offsets', b, 0, bStage),
+      measured(scenario, 'c flat shrinkage', c, cSeconds, cStage),
+      measured(scenario, 'd c with fixed offsets', d, 0, dStage),
+    ],
   };
 }

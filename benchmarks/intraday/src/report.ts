@@ -39,7 +39,7 @@ function row(s: SizeResult, v: Variant): string {
 function verdicts(sizes: readonly SizeResult[]): string[] {
   const out: string[] = [];
   for (const s of sizes) {
-    const [a, b] = s.variants;
+    const [a, b, c, d] = s.variants;
     const targeted = s.size === 'M' || s.size === 'L';
     const less = lessUnderPct(a!, b!);
     const adds = stageAddsPct(a!);
@@ -47,7 +47,8 @@ function verdicts(sizes: readonly SizeResult[]): string[] {
     const mark = (ok: boolean) => (targeted ? (ok ? 'met' : '**not met**') : 'not a target size');
     out.push(`- ${s.size}: (a) has ${f(less)} % less under-staffing than (b) (target ≥ ${TARGETS.lessUnderPct} %: ${mark(less >= TARGETS.lessUnderPct)}); ` +
       `the second stage took ${f(a!.stageSeconds, 3)} s of a ${f(a!.solveSeconds)} s solve, adding ${f(adds)} % (target ≤ ${TARGETS.stageAddsPct} %: ${mark(adds <= TARGETS.stageAddsPct)}); ` +
-      `hard violations ${s.variants.map((v) => v.hardViolations).join(' / ')} for a / b / c (${hard === 0 ? 'none' : '**some**'}).`);
+      `hard violations ${s.variants.map((v) => v.hardViolations).join(' / ')} for a / b / c / d (${hard === 0 ? 'none' : '**some**'}); ` +
+      `on (c)'s shifts the greedy placement has ${f(lessUnderPct(c!, d!))} % less under-staffing than fixed offsets (d).`);
   }
   return out;
 }
