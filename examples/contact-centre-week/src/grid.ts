@@ -1,5 +1,5 @@
 /** Text views of a result: each agent's week as an hourly grid, and coverage per hour. */
-import { time, type Scenario, type SolveResult } from '@flexroster/core';
+import { skillIds, time, type Scenario, type SolveResult } from '@flexroster/core';
 
 const FIRST_HOUR = 6;
 const LAST_HOUR = 22;
@@ -43,10 +43,10 @@ export function coverageByHour(s: Scenario, r: SolveResult): string {
     e.n++;
     byKey.set(key, e);
   }
-  const lines: string[] = ['hour (site time)    ' + s.skills.map((k) => `${k}: need/have`.padEnd(20)).join('')];
+  const lines: string[] = ['hour (site time)    ' + skillIds(s).map((k) => `${k}: need/have`.padEnd(20)).join('')];
   const hoursSeen = [...new Set([...byKey.keys()].map((k) => k.split('|')[0]!))].sort();
   for (const h of hoursSeen) {
-    const parts = s.skills.map((k) => {
+    const parts = skillIds(s).map((k) => {
       const e = byKey.get(`${h}|${k}`);
       if (!e) return ''.padEnd(20);
       const need = e.req / e.n;

@@ -1,5 +1,6 @@
 /**
- * Solves the contact-centre week and prints each agent's week and the coverage per hour.
+ * Solves the contact-centre week and prints each agent's week, each shift's segments (work, breaks, lunch,
+ * resets, coaching and meetings), the activities left unplaced, and the coverage per hour.
  *   node examples/contact-centre-week/dist/main.js [--backend highs|javascript-lp-solver] [--time-limit 20] [--report [file.html]]
  * With --report it also writes the HTML report of the solve (default report.html in the current folder).
  * With javascript-lp-solver the model is too large for the LP, so the roster comes from the heuristic;
@@ -12,6 +13,7 @@ import { backendByName, summarize } from '@flexroster/cli';
 import { renderReport } from '@flexroster/report';
 import { buildScenario } from './scenario.js';
 import { coverageByHour, weekGrid } from './grid.js';
+import { agentDays, unplacedLines } from './days.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -29,6 +31,9 @@ if (args.includes('--write-scenario')) {
   const result = await solve(scenario, { timeLimitSeconds: Number(flag('time-limit') ?? 20), backend: backendByName(backendName), onProgress: (p) => progress.push(p) });
   console.log(`${scenario.name}\n`);
   console.log(weekGrid(scenario, result));
+  console.log(`\nInside the shifts (site time)\n${agentDays(scenario, result)}`);
+  const unplaced = unplacedLines(result);
+  console.log(unplaced.length ? `\n${unplaced.join('\n')}` : '\nEvery activity session was placed.');
   console.log(`\n${coverageByHour(scenario, result)}\n`);
   console.log(summarize(result));
   if (result.status !== 'optimal')
