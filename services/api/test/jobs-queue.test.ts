@@ -526,7 +526,7 @@ t.test('a retry starts from its checkpoint, and its result is never worse (Postg
 
   t.test('a solver result worse than the checkpoint gives way to the checkpoint, the reason says so', async (t) => {
     const calls: Json[] = [];
-    const worse = { ...earlier, cost: earlier.cost + 500, gap: 0.5, reason: 'feasible roster from the heuristic' };
+    const worse = { ...earlier, status: 'feasible' as const, cost: earlier.cost + 500, gap: 0.5, reason: 'feasible roster from the heuristic' };
     const kept = await solveFrom(scenario, { timeLimitSeconds: 5, backend: 'highs', start: checkpoint }, async (from: string, seconds: number, base: unknown) => {
       calls.push({ from, seconds, base });
       return worse;

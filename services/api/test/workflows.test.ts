@@ -715,7 +715,13 @@ function suite(backendFactory: () => Promise<Backend>) {
       t.same([...codes], [200]);
       const matches = await heavy;
       t.equal(matches.status, 200);
-      t.ok(matches.body.matches.length > 100, `${matches.body.matches.length} cycles`);
+      t.ok(matches.body.total > 200, `${matches.body.total} cycles`);
+      t.equal(matches.body.matches.length, 200, 'the first 200 (the default limit), cheapest first');
+      t.equal(matches.body.searchCapped, false);
+      const few = await call(app, 'GET', `${base}/matches?limit=5`, planner);
+      t.same(few.body.matches, matches.body.matches.slice(0, 5), '?limit=5: the same first five');
+      t.equal(few.body.total, matches.body.total);
+      t.equal((await call(app, 'GET', `${base}/matches?limit=0`, planner)).status, 400, 'a limit below 1 is refused');
       const duration = finished - started;
       const gaps = [answered[0]! - started, ...answered.slice(1).map((x, i) => x - answered[i]!), finished - (answered.at(-1) ?? started)];
       const longest = Math.max(...gaps);

@@ -20,6 +20,9 @@ import type { Principal } from '../store/keys.js';
 import type { WorkflowContext } from '../store/context.js';
 import { Params } from './request-routes.js';
 
+/** Cycles a matches answer lists unless `limit` says otherwise. */
+const MATCHES_LIMIT = 200;
+
 const WishBody = Type.Object(
   {
     agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The wishing agent: an agent key’s own (may be left out); required from a planner' })),
@@ -141,7 +144,7 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
           'Cycles of 2 to 4 agents on the current roster: each member gives its shift to the next and receives one it accepts; every hard rule holds and under-staffing grows no more than the tenant’s swap policy allows. Cheapest first by the roster’s cost change, the first `limit` of them (default 200); `total` counts them all, and `searchCapped` says the search stopped at its cap of cycles judged. An agent key sees the cycles it is in.',
         tags: ['swap wishes'],
         params: Params,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 200, description: 'at most this many cycles, cheapest first' }) }, { additionalProperties: false }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'at most this many cycles, cheapest first (default 200)' })) }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {
@@ -151,7 +154,7 @@ const swapWishes: FastifyPluginAsyncTypebox<WorkflowContext> = async (app, { sto
       const policy = await tenantPolicy(store, actor.tenantId);
       const open = await listWishes(store, { ...actor, role: 'planner' }, schedule, { status: 'open' });
       // The list comes as JSON text from the worker: thousands of cycles are not copied in and serialized again here.
-      const found = await matchesJson(compute, schedule, open, policy.swapPolicy ?? {}, request.query.limit, actor.role === 'agent' ? actor.agentId! : undefined);
+      const found = await matchesJson(compute, schedule, open, policy.swapPolicy ?? {}, request.query.limit ?? MATCHES_LIMIT, actor.role === 'agent' ? actor.agentId! : undefined);
       return reply.type('application/json; charset=utf-8').send(`{"scheduleVersion":${schedule.version},"total":${found.total},"searchCapped":${found.truncated},"matches":${found.json}}`);
     },
   );
