@@ -5,9 +5,8 @@
  * placed afterwards. Under-staffing, Erlang C service level from the agents on the phones, hard violations,
  * the second stage's time. Appends a dated section to benchmarks/results/intraday.md. Unknown flags are refused.
  */
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { backendByName, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
+import { backendByName, commitLabel, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
 import { SIZES, type SizeName } from '@flexroster/bench-scenarios';
 import { measureSize, type SizeResult } from './measure.js';
 import { machine, markdown } from './report.js';
@@ -31,15 +30,6 @@ function limits(text: string | undefined): Record<SizeName, number> {
   return out;
 }
 
-function commit(): string {
-  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-  try {
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const { positional, flags, help } = parseFlags(argv, FLAGS);
   if (help) return console.log(HELP);
@@ -60,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
     results.push(r);
   }
   const command = `pnpm bench:intraday -- ${argv.filter((a) => a !== '--').join(' ')}`.trim();
-  const section = markdown({ date: new Date().toISOString(), commit: commit(), command, sizes: results });
+  const section = markdown({ date: new Date().toISOString(), commit: commitLabel(), command, sizes: results });
   console.log(section);
   if (!existsSync(md)) writeFileSync(md, '# Intraday benchmark (breaks by the second stage vs fixed offsets vs a flat shrinkage)\n\n');
   appendFileSync(md, `${section}\n`);

@@ -5,10 +5,9 @@
  * re-plan and with a solve from scratch. Appends a dated section to benchmarks/results/replan.md and the
  * records to replan.json beside it. Unknown flags are refused (`--help` lists them).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { evaluate, solve } from '@flexroster/core';
-import { backendByName, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
+import { backendByName, commitLabel, parseFlags, runAsProgram, UsageError } from '@flexroster/cli';
 import { generateScenario, SIZES, type SizeName } from '@flexroster/bench-scenarios';
 import { absenceEvent, demandEvent } from './events.js';
 import { runEvent, type ChangeCost } from './measure.js';
@@ -56,15 +55,6 @@ async function runSize(size: SizeName, seed: number, day: number): Promise<SizeR
   return { size, ...SIZES[size], seed, publish, replanLimitSeconds: limit.replan, events: runs };
 }
 
-function commit(): string {
-  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-  try {
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' (with uncommitted changes)' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const { positional, flags, help } = parseFlags(argv, FLAGS);
   if (help) return console.log(HELP);
@@ -78,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
   console.error(`machine: ${machine()}`);
   const runs: SizeRun[] = [];
   for (const size of sizes) for (const seed of seeds) runs.push(await runSize(size, seed, day));
-  const report: ReplanReport = { date: new Date().toISOString(), machine: machine(), commit: commit(), command: `pnpm bench:replan -- ${argv.filter((a) => a !== '--').join(' ')}`.trim(), changeCost: CHANGE_COST, runs };
+  const report: ReplanReport = { date: new Date().toISOString(), machine: machine(), commit: commitLabel(), command: `pnpm bench:replan -- ${argv.filter((a) => a !== '--').join(' ')}`.trim(), changeCost: CHANGE_COST, runs };
   const section = markdown(report);
   console.log(section);
   if (!existsSync(md)) writeFileSync(md, '# Re-plan benchmark (minimal-change solve vs a solve from scratch)\n\n');

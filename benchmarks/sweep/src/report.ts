@@ -2,7 +2,7 @@
  * The sweep's records and how they are written: `sweep.json` holds this run's records (replaced each run);
  * `sweep.md` gets this run as a new dated section on top, under the file's title, older sections kept below.
  */
-import { execFileSync } from 'node:child_process';
+import { commitLabel } from '@flexroster/cli';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -74,16 +74,6 @@ export interface SweepRun {
   records: ShapeRecord[];
 }
 
-function gitCommit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
-
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
   return {
@@ -93,7 +83,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     date: new Date().toISOString(),
-    commit: gitCommit(),
+    commit: commitLabel(),
   };
 }
 
