@@ -158,7 +158,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<App> {
     startedAt: Date.now(),
   };
   const opening = openAndBootstrap(options);
-  const store = options.openStoreInBackground && !options.store ? deferredStore(opening, options.storage?.databaseUrl ? 'postgres' : 'pglite') : await opening;
+  const store = options.openStoreInBackground && !options.store ? deferredStore(opening, options.storage?.databaseUrl ? 'postgres' : 'pglite', options.storage?.schema) : await opening;
   opening.then(
     () => options.onStoreReady?.(),
     (error: unknown) => options.onStoreReady?.(error instanceof Error ? error : new Error(String(error))),

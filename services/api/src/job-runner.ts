@@ -1,7 +1,7 @@
 /**
- * Takes solve jobs from the `solve_jobs` table and runs them on a solve pool: the whole of a worker
- * process, and the part of an API process with solve threads that picks up jobs nobody holds (enqueued
- * by an API without threads, or handed back after a crash). Runs on PostgreSQL and on PGlite alike.
+ * Takes solve jobs from the queue (store/solve-queue.ts, with their `solve_jobs` rows) and runs them on a
+ * solve pool: the whole of a worker process, and the part of an API process with solve threads that picks
+ * up jobs nobody holds (enqueued by an API without threads, or handed back after a crash). Runs on PostgreSQL and on PGlite alike.
  *
  * Contract: a claimed job's lease is renewed every `leaseSeconds / 3`; progress is written at most once a
  * second; a job's best roster (checkpoint) at most every 5 s; a cancel set by any API process arrives by
@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SolveCancelledError, type SolveHandle, type SolvePool } from './workers/pool.js';
 import { describeError } from './jobs.js';
-import { CANCEL_CHANNEL, cancelRequested, claimJob, finishJob, renewLeases, saveCheckpoint, saveProgress, saveStart, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
+import { CANCEL_CHANNEL, cancelRequested, claimJob, deleteExpired, finishJob, handBack, renewLeases, saveCheckpoint, saveProgress, saveStart, sweepAbandoned, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 
 export interface RunnerOptions {
@@ -38,6 +38,8 @@ export interface RunnerOptions {
 }
 
 const PROGRESS_WRITE_MS = 1000;
+/** How often a runner deletes the jobs kept past their expiry (rows and queue entries). */
+const EXPIRED_CLEANUP_MS = 60_000;
 /** First and longest wait between probes of a lost database: quick to see a blip end, gentle on a long outage. */
 export const RECONNECT_BACKOFF_MS = { first: 500, max: 30_000 } as const;
 
@@ -72,6 +74,7 @@ export class JobRunner implements LeaseKeeper {
   private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastSweep = 0;
+  private lastCleanup = 0;
   /** Per running job, until when (Date.now() ms) its lease surely holds: its claim's or last renewal's start plus the lease. */
   private readonly heldUntil = new Map<string, number>();
   /** Set while the database cannot be reached: the pending probe and the wait before the next one. */
@@ -124,9 +127,7 @@ export class JobRunner implements LeaseKeeper {
     this.external.clear();
     this.heldUntil.clear();
     if (ids.length > 0)
-      await this.store
-        .query("UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0) WHERE lease_owner = $1 AND status = 'running'", [this.owner])
-        .catch((error: unknown) => this.options.onError?.(error));
+      await handBack(this.store, this.owner).catch((error: unknown) => this.options.onError?.(error));
   }
 
   private listen(): void {
@@ -156,6 +157,10 @@ export class JobRunner implements LeaseKeeper {
       if (Date.now() - this.lastSweep > (this.options.leaseSeconds * 1000) / 2) {
         this.lastSweep = Date.now();
         await sweepAbandoned(this.store, this.options.ttlSeconds);
+      }
+      if (Date.now() - this.lastCleanup > EXPIRED_CLEANUP_MS) {
+        this.lastCleanup = Date.now();
+        await deleteExpired(this.store);
       }
       if (this.capacity() > 0) {
         const claimedAt = Date.now();
@@ -293,7 +298,7 @@ export class JobRunner implements LeaseKeeper {
       if (this.running.get(id) !== handle) return;
       this.running.delete(id);
       this.heldUntil.delete(id);
-      this.store.tx((db) => finishJob(db, id, this.owner, { status, ttlSeconds: this.options.ttlSeconds, ...extra })).catch((error: unknown) => this.options.onError?.(error));
+      finishJob(this.store, id, this.owner, { status, ttlSeconds: this.options.ttlSeconds, ...extra }).catch((error: unknown) => this.options.onError?.(error));
     };
     handle.result.then(
       (result) => end(cancelled ? 'cancelled' : 'done', { result }),

@@ -10,7 +10,7 @@ import { PoolClosedError, SolveCancelledError, type SolveHandle, type SolvePool 
 import type { SolveTask, StartedFrom } from './workers/protocol.js';
 import type { JobCheckpoint, JobProgress, JobStatus, JobView } from './schemas.js';
 import { inputProblem } from './problem.js';
-import { deleteJob, finishJob, insertJob, markStarted, queuePosition, readJob, requestCancel, rowView, saveCheckpoint, saveProgress, saveStart, type JobRow } from './store/solve-jobs.js';
+import { cancelQueued, deleteJob, finishJob, handBack, insertJob, markStarted, queuePosition, readJob, requestCancel, rowView, saveCheckpoint, saveProgress, saveStart, type JobRow } from './store/solve-jobs.js';
 import type { Store } from './store/store.js';
 import type { LeaseKeeper } from './job-runner.js';
 
@@ -243,10 +243,7 @@ export class JobStore {
   async cancelRow(row: JobRow): Promise<boolean> {
     const store = this.options.durable!.store;
     if (!(await requestCancel(store, row.id))) return false;
-    await store.query(
-      "UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $2 * interval '1 second' WHERE id = $1 AND status = 'queued' AND lease_owner IS NULL",
-      [row.id, this.options.ttlSeconds],
-    );
+    await cancelQueued(store, row.id, this.options.ttlSeconds);
     return true;
   }
 
@@ -336,12 +333,7 @@ export class JobStore {
     if (durable && !this.closing) {
       this.closing = true;
       await Promise.all([...this.jobs.values()].map((job) => this.internals.get(job)?.writes.catch(() => undefined)));
-      await durable.store
-        .query(
-          "UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, attempts = CASE WHEN status = 'running' THEN greatest(attempts - 1, 0) ELSE attempts END WHERE lease_owner = $1 AND status IN ('queued', 'running')",
-          [durable.owner],
-        )
-        .catch(() => undefined);
+      await handBack(durable.store, durable.owner).catch(() => undefined);
     }
     this.closing = true;
     for (const job of this.jobs.values()) {
@@ -358,7 +350,7 @@ export class JobStore {
     job.finishedAt = new Date();
     const durable = this.options.durable;
     durable?.leases?.release(job.id);
-    if (durable) this.write(job, (store) => store.tx((db) => finishJob(db, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds })));
+    if (durable) this.write(job, (store) => finishJob(store, job.id, durable.owner, { status, result: job.result, error: job.error, ttlSeconds: this.options.ttlSeconds }));
     job.expiresAt = new Date(job.finishedAt.getTime() + this.options.ttlSeconds * 1000);
     const internals = this.internals.get(job);
     if (internals) {

@@ -76,7 +76,7 @@ async function pgSchema(tt: Parameters<Parameters<typeof t.test>[1]>[0]): Promis
   tt.teardown(async () => {
     await store.close();
     const admin = await openPostgres(PG_URL);
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_queue CASCADE`);
     await admin.close();
   });
   return { schema, store };
@@ -87,6 +87,10 @@ async function integrationKey(app: App): Promise<Record<string, string>> {
   if (res.statusCode !== 201) throw new Error(res.body);
   return { authorization: `Bearer ${(res.json() as Json).key}` };
 }
+
+/** The job's entry in the pg-boss queue (state, priority), or undefined. */
+const entry = async (store: Store, id: string) =>
+  (await store.query<{ state: string; priority: number }>(`SELECT state, priority FROM ${store.queueSchema}.job WHERE name = 'solve-jobs' AND id = $1`, [id]))[0];
 
 const row = async (store: Store, id: string) => (await store.query<Json>('SELECT status, attempts, runner, lease_owner, error FROM solve_jobs WHERE id = $1', [id]))[0]!;
 
@@ -120,6 +124,8 @@ t.test('PostgreSQL: an API without solve threads, two worker processes', async (
     t.same(rows.map((r) => r.attempts), ids.map(() => 1), 'each ran once');
     const runners = new Set(rows.map((r) => r.runner));
     t.same([...runners].sort(), workers.map((w) => w.owner).sort(), 'both workers took jobs');
+    const entries = await Promise.all(ids.map((id) => entry(store, id)));
+    t.same(entries.map((e) => e?.state), ids.map(() => 'completed'), "each job's pg-boss entry completed");
   });
 
   t.test('cancel through the API reaches the worker running the job', async (t) => {
@@ -153,6 +159,7 @@ t.test('PostgreSQL: an API without solve threads, two worker processes', async (
     t.equal(res.statusCode, 200);
     t.equal((res.json() as Json).status, 'cancelled');
     t.notOk((res.json() as Json).result, 'no roster: it never started');
+    t.equal((await entry(store, id))?.state, 'cancelled', 'its queue entry is cancelled: no worker takes it later');
     for (const b of busy) await app.inject({ method: 'DELETE', url: `/v1/solve-jobs/${b}`, headers: auth });
   });
 
@@ -188,6 +195,7 @@ t.test('PostgreSQL: an API without solve threads, two worker processes', async (
     });
     t.equal(done.status, 'done');
     t.equal((await row(store, id)).attempts, 2);
+    t.match(await entry(store, id), { state: 'completed', priority: 1 }, 'handed back through the queue, ahead of new jobs');
   });
 
   t.test('out of attempts: a lost job fails with the reason stated', async (t) => {
@@ -332,6 +340,56 @@ t.test('checkpoints, and a worker that loses its database (PostgreSQL)', async (
     t.same(rows.map((r) => r.status), small.map(() => 'done'));
     t.ok(rows.some((r) => r.runner === behind.owner), 'the worker takes jobs again');
     t.ok(rows.every((r) => r.attempts === 1), 'each ran once');
+  });
+});
+
+t.test('the queue is pg-boss, in the transactions of the job rows (PGlite and PostgreSQL)', async (t) => {
+  const q = await import('../dist/store/solve-jobs.js');
+  const { solveQueue } = await import('../dist/store/solve-queue.js');
+  const check = async (t: Parameters<Parameters<typeof t.test>[1]>[0], store: Store) => {
+    const job = (id: string, leaseOwner?: string) => ({ id, tenantId: 't', keyId: 'k', task: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' as const }, scenario: {}, maxAttempts: 3, leaseSeconds: 30, ...(leaseOwner ? { leaseOwner } : {}) });
+    const [a, b, held, dup, gone] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await q.insertJob(store, job(a));
+    await q.insertJob(store, job(b));
+    t.match(await entry(store, a), { state: 'created', priority: 0 }, 'a new job waits in the queue');
+    await q.insertJob(store, job(held, 'api:here'));
+    t.match(await entry(store, held), { state: 'active', priority: 1000 }, 'a job its process runs at once is taken as it is sent');
+    const first = await q.claimJob(store, 'runner:1', 30);
+    t.equal(first?.id, a, 'the oldest waiting job first; the held one is not offered');
+    t.equal((await entry(store, a))?.state, 'active');
+    t.ok(await q.finishJob(store, a, 'runner:1', { status: 'done', ttlSeconds: 60 }));
+    t.equal((await entry(store, a))?.state, 'completed', 'ended with its row');
+    t.ok(await q.cancelQueued(store, b, 60), 'a waiting job is cancelled at once');
+    t.equal((await entry(store, b))?.state, 'cancelled');
+    t.equal(await q.claimJob(store, 'runner:1', 30), undefined, 'nothing waits now');
+    // Its process vanished: the held job is handed back (a restart on one PGlite sweeps every open job).
+    await q.sweepAbandoned(store, 60, true);
+    t.match(await entry(store, held), { state: 'created', priority: 1 }, 'handed back to the queue');
+    const retried = await q.claimJob(store, 'runner:2', 30);
+    t.match(retried, { id: held, status: 'running', runner: 'runner:2' });
+    // A queue entry that cannot be written takes the row with it: one transaction.
+    await store.tx((tx) => solveQueue(store, tx).send(dup));
+    await t.rejects(q.insertJob(store, job(dup)), /was not queued/);
+    t.same(await store.query('SELECT id FROM solve_jobs WHERE id = $1', [dup]), [], 'no row without its queue entry');
+    await t.rejects(store.tx(async (tx) => {
+      await solveQueue(store, tx).send(gone);
+      throw new Error('rolled back');
+    }));
+    t.equal(await entry(store, gone), undefined, 'a rolled-back send leaves no entry');
+    await store.query("UPDATE solve_jobs SET expires_at = now() - interval '1 second' WHERE id = $1", [a]);
+    t.equal(await q.deleteExpired(store), 1, 'one job past its expiry');
+    t.same([await entry(store, a), await entry(store, b)], [undefined, { state: 'cancelled', priority: 0 }], 'its entry deleted with its row, the others kept');
+  };
+  t.test('PGlite', async (t) => {
+    const { openPglite, migrate } = await import('../dist/store/store.js');
+    const store = await openPglite('memory://');
+    t.teardown(() => store.close());
+    await migrate(store);
+    await check(t, store);
+  });
+  t.test('PostgreSQL', async (t) => {
+    const { store } = await pgSchema(t);
+    await check(t, store);
   });
 });
 

@@ -43,7 +43,7 @@ export function postgresBackend(url: string): Backend {
     reopen: open,
     async cleanup() {
       const s = await openPostgres(url);
-      await s.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await s.query(`DROP SCHEMA IF EXISTS ${schema}, ${schema}_queue CASCADE`);
       await s.close();
     },
   };

@@ -47,7 +47,7 @@ async function withSchema<T>(fn: (store: Store, schema: string) => Promise<T>): 
   try {
     return await fn(store, schema);
   } finally {
-    await store.query(`DROP SCHEMA ${schema} CASCADE`);
+    await store.query(`DROP SCHEMA ${schema}, ${schema}_queue CASCADE`);
     await store.close();
   }
 }

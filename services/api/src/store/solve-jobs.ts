@@ -3,12 +3,15 @@
  * enqueue, read and cancel) and whoever runs the job (the API's own solve threads or a worker process).
  * A running job holds a lease (`lease_owner`, `lease_until`) its runner renews; a job whose lease ran out
  * is taken again (attempts counted, at most `max_attempts`, then failed with the reason stated).
+ * Every change of a job's place in the queue (sent, taken, handed back, ended) goes to its pg-boss entry
+ * (solve-queue.ts) in the same transaction as its row.
  */
 import type { SolveResult } from '@flexroster/core';
 import type { JobProgress, JobStatus, JobView } from '../schemas.js';
 import type { SolveCheckpoint, SolveTask, StartedFrom } from '../workers/protocol.js';
 import { iso, jsonb, type Db, type Store } from './store.js';
 import { emit } from './outbox.js';
+import { solveQueue } from './solve-queue.js';
 
 export interface JobRow {
   readonly id: string;
@@ -53,12 +56,17 @@ export interface NewJob {
   readonly leaseSeconds: number;
 }
 
-export async function insertJob(db: Db, job: NewJob): Promise<void> {
-  await db.query(
-    `INSERT INTO solve_jobs (id, tenant_id, key_id, task, scenario, status, max_attempts, lease_owner, lease_until)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'queued', $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() + $8 * interval '1 second' END)`,
-    [job.id, job.tenantId, job.keyId, jsonb(job.task), jsonb(job.scenario), job.maxAttempts, job.leaseOwner ?? null, job.leaseSeconds],
-  );
+/** Writes the job's row and its queue entry: waiting for any runner, or held by `leaseOwner`, which runs it now. */
+export async function insertJob(store: Store, job: NewJob): Promise<void> {
+  await store.tx(async (tx) => {
+    await tx.query(
+      `INSERT INTO solve_jobs (id, tenant_id, key_id, task, scenario, status, max_attempts, lease_owner, lease_until)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'queued', $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() + $8 * interval '1 second' END)`,
+      [job.id, job.tenantId, job.keyId, jsonb(job.task), jsonb(job.scenario), job.maxAttempts, job.leaseOwner ?? null, job.leaseSeconds],
+    );
+    const queue = solveQueue(store, tx);
+    await (job.leaseOwner === undefined ? queue.send(job.id) : queue.sendHeld(job.id));
+  });
 }
 
 /** The job if it belongs to this key and has not expired. */
@@ -105,29 +113,65 @@ export async function saveCheckpoint(db: Db, id: string, owner: string, checkpoi
   );
 }
 
-/** Ends the job (only while `owner` still holds it, so a runner whose lease was taken over writes nothing). */
+/**
+ * Ends the job (only while `owner` still holds it, so a runner whose lease was taken over writes nothing),
+ * with its queue entry, and emits its event, in one transaction.
+ */
 export async function finishJob(
-  db: Db,
+  store: Store,
   id: string,
   owner: string | null,
   end: { status: JobStatus; result?: SolveResult | undefined; error?: JobView['error'] | undefined; ttlSeconds: number },
 ): Promise<boolean> {
-  const rows = await db.query<{ tenant_id: string }>(
-    `UPDATE solve_jobs SET status = $3, result = $4::jsonb, error = $5::jsonb, finished_at = now(), expires_at = now() + $6 * interval '1 second',
-       lease_owner = NULL, lease_until = NULL, checkpoint = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint END,
-       checkpoint_at = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint_at END
-     WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING tenant_id`,
-    [id, owner, end.status, jsonb(end.result ?? null), jsonb(end.error ?? null), end.ttlSeconds],
-  );
-  const tenantId = rows[0]?.tenant_id;
-  if (tenantId !== undefined && end.status !== 'cancelled')
-    await emit(db, tenantId, end.status === 'failed' ? 'solve-job.failed' : 'solve-job.finished', {
-      id,
-      status: end.status,
-      ...(end.result ? { result: { status: end.result.status, cost: end.result.cost } } : {}),
-      ...(end.error ? { error: end.error } : {}),
-    });
-  return rows.length > 0;
+  return store.tx(async (db) => {
+    const rows = await db.query<{ tenant_id: string }>(
+      `UPDATE solve_jobs SET status = $3, result = $4::jsonb, error = $5::jsonb, finished_at = now(), expires_at = now() + $6 * interval '1 second',
+         lease_owner = NULL, lease_until = NULL, checkpoint = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint END,
+         checkpoint_at = CASE WHEN $4::jsonb IS NULL OR $4::jsonb = 'null'::jsonb THEN checkpoint_at END
+       WHERE id = $1 AND status IN ('queued', 'running') AND ($2::text IS NULL OR lease_owner = $2) RETURNING tenant_id`,
+      [id, owner, end.status, jsonb(end.result ?? null), jsonb(end.error ?? null), end.ttlSeconds],
+    );
+    const tenantId = rows[0]?.tenant_id;
+    if (tenantId === undefined) return false;
+    await solveQueue(store, db).end(id, end.status === 'done' ? 'completed' : end.status === 'cancelled' ? 'cancelled' : 'failed', { status: end.status });
+    if (end.status !== 'cancelled')
+      await emit(db, tenantId, end.status === 'failed' ? 'solve-job.failed' : 'solve-job.finished', {
+        id,
+        status: end.status,
+        ...(end.result ? { result: { status: end.result.status, cost: end.result.cost } } : {}),
+        ...(end.error ? { error: end.error } : {}),
+      });
+    return true;
+  });
+}
+
+/** Ends a queued job nobody holds at once (a cancel); false when it is held or no longer queued. */
+export async function cancelQueued(store: Store, id: string, ttlSeconds: number): Promise<boolean> {
+  return store.tx(async (db) => {
+    const rows = await db.query(
+      "UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $2 * interval '1 second' WHERE id = $1 AND status = 'queued' AND lease_owner IS NULL RETURNING id",
+      [id, ttlSeconds],
+    );
+    if (rows.length > 0) await solveQueue(store, db).end(id, 'cancelled');
+    return rows.length > 0;
+  });
+}
+
+/**
+ * Hands the open jobs `owner` holds back to the queue (it stops): no attempt counted for a running one,
+ * whose search another runner starts again (from its checkpoint, if any).
+ */
+export async function handBack(store: Store, owner: string): Promise<void> {
+  await store.tx(async (db) => {
+    const rows = await db.query<{ id: string }>(
+      `UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL,
+         attempts = CASE WHEN status = 'running' THEN greatest(attempts - 1, 0) ELSE attempts END
+       WHERE lease_owner = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [owner],
+    );
+    const queue = solveQueue(store, db);
+    for (const { id } of rows) await queue.requeue(id);
+  });
 }
 
 /**
@@ -162,48 +206,82 @@ export async function cancelRequested(db: Db, id: string): Promise<boolean> {
 /**
  * Jobs whose runner vanished (lease ran out; `all`: every open job, for a single process restarting on
  * its own PGlite): those out of attempts or cancelled fail or end, the rest are handed back for a new attempt.
+ * One transaction, rows locked and skipped when another sweep has them.
  */
 export async function sweepAbandoned(store: Store, ttlSeconds: number, all = false): Promise<void> {
-  const db: Db = store;
   const lost = all ? "status IN ('queued', 'running')" : "status IN ('queued', 'running') AND lease_until < now()";
-  await db.query(
-    `UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL
-     WHERE ${lost} AND cancel_requested`,
-    [ttlSeconds],
-  );
-  await store.tx(async (tx) => {
-    const failed = await tx.query<{ id: string; tenant_id: string; error: unknown; checkpoint_cost: number | null }>(
+  await store.tx(async (db) => {
+    const queue = solveQueue(store, db);
+    const rows = await db.query<{ id: string; status: JobStatus; cancel_requested: boolean; attempts: number; max_attempts: number; lease_owner: string | null }>(
+      `SELECT id, status, cancel_requested, attempts, max_attempts, lease_owner FROM solve_jobs WHERE ${lost} FOR UPDATE SKIP LOCKED`,
+    );
+    if (rows.length === 0) return;
+    const ids = (pick: (r: (typeof rows)[number]) => boolean) => jsonb(rows.filter(pick).map((r) => r.id));
+    const cancelled = await db.query<{ id: string }>(
+      `UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL
+       WHERE id IN (SELECT jsonb_array_elements_text($2::jsonb)) RETURNING id`,
+      [ttlSeconds, ids((r) => r.cancel_requested)],
+    );
+    for (const { id } of cancelled) await queue.end(id, 'cancelled');
+    const failed = await db.query<{ id: string; tenant_id: string; error: unknown; checkpoint_cost: number | null }>(
       `UPDATE solve_jobs SET status = 'failed', finished_at = now(), expires_at = now() + $1 * interval '1 second', lease_owner = NULL, lease_until = NULL,
          error = jsonb_build_object('title', 'Solve failed', 'detail', 'its runner stopped (crash or lost connection) on each of ' || attempts || ' attempts; no more attempts are made'
            || CASE WHEN checkpoint IS NULL THEN '; no roster keeping every hard rule was checkpointed before'
               ELSE '; the best roster checkpointed before (cost ' || (checkpoint->>'cost') || ') is kept in checkpoint' END)
-       WHERE ${lost} AND status = 'running' AND attempts >= max_attempts RETURNING id, tenant_id, error, (checkpoint->>'cost')::float8 AS checkpoint_cost`,
-      [ttlSeconds],
+       WHERE id IN (SELECT jsonb_array_elements_text($2::jsonb)) RETURNING id, tenant_id, error, (checkpoint->>'cost')::float8 AS checkpoint_cost`,
+      [ttlSeconds, ids((r) => !r.cancel_requested && r.status === 'running' && r.attempts >= r.max_attempts)],
     );
-    for (const f of failed)
-      await emit(tx, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error, ...(f.checkpoint_cost !== null ? { checkpoint: { cost: f.checkpoint_cost } } : {}) });
+    for (const f of failed) {
+      await queue.end(f.id, 'failed', { status: 'failed' });
+      await emit(db, f.tenant_id, 'solve-job.failed', { id: f.id, status: 'failed', error: f.error, ...(f.checkpoint_cost !== null ? { checkpoint: { cost: f.checkpoint_cost } } : {}) });
+    }
+    const back = await db.query<{ id: string }>(
+      "UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING id",
+      // A queued job nobody held is still waiting in the queue as it was.
+      [ids((r) => !r.cancel_requested && r.lease_owner !== null && !(r.status === 'running' && r.attempts >= r.max_attempts))],
+    );
+    for (const { id } of back) await queue.requeue(id);
   });
-  await db.query(`UPDATE solve_jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE ${lost}`);
 }
 
-/** Takes the oldest free job for `owner` (SKIP LOCKED: many runners never take the same one); with its scenario. */
-export async function claimJob(db: Db, owner: string, leaseSeconds: number): Promise<JobRow | undefined> {
-  const [row] = await db.query<JobRow>(
-    `UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $1, runner = $1, lease_until = now() + $2 * interval '1 second',
-       started_from = NULL, start_cost = NULL
-     WHERE id = (SELECT id FROM solve_jobs WHERE status = 'queued' AND lease_owner IS NULL AND NOT cancel_requested ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING ${VIEW_COLUMNS}, scenario`,
-    [owner, leaseSeconds],
-  );
-  return row;
+/**
+ * Takes the next waiting job for `owner` from the queue, with its scenario; an entry whose job was ended
+ * meanwhile (a cancel) is closed and the next one looked at.
+ */
+export async function claimJob(store: Store, owner: string, leaseSeconds: number): Promise<JobRow | undefined> {
+  return store.tx(async (db) => {
+    const queue = solveQueue(store, db);
+    for (;;) {
+      const id = await queue.take();
+      if (id === undefined) return undefined;
+      const [row] = await db.query<JobRow>(
+        `UPDATE solve_jobs SET status = 'running', attempts = attempts + 1, started_at = now(), lease_owner = $2, runner = $2, lease_until = now() + $3 * interval '1 second',
+           started_from = NULL, start_cost = NULL
+         WHERE id = $1 AND status = 'queued' AND lease_owner IS NULL AND NOT cancel_requested
+         RETURNING ${VIEW_COLUMNS}, scenario`,
+        [id, owner, leaseSeconds],
+      );
+      if (row) return row;
+      await queue.end(id, 'cancelled');
+    }
+  });
 }
 
-export async function deleteJob(db: Db, id: string): Promise<void> {
-  await db.query('DELETE FROM solve_jobs WHERE id = $1', [id]);
+/** Deletes the job's row and its queue entry. */
+export async function deleteJob(store: Store, id: string): Promise<void> {
+  await store.tx(async (db) => {
+    await db.query('DELETE FROM solve_jobs WHERE id = $1', [id]);
+    await solveQueue(store, db).remove([id]);
+  });
 }
 
-export async function deleteExpired(db: Db): Promise<void> {
-  await db.query('DELETE FROM solve_jobs WHERE expires_at < now()');
+/** Deletes the jobs kept past their expiry, rows and queue entries; how many. */
+export async function deleteExpired(store: Store): Promise<number> {
+  return store.tx(async (db) => {
+    const rows = await db.query<{ id: string }>('DELETE FROM solve_jobs WHERE expires_at < now() RETURNING id');
+    await solveQueue(store, db).remove(rows.map((r) => r.id));
+    return rows.length;
+  });
 }
 
 /** The API's view of a stored job. */

@@ -5,6 +5,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS } from './migrations.js';
+import { installSolveQueue } from './solve-queue.js';
 import { PGLITE_CONF } from './pglite-conf.js';
 import { prepareDataDir } from './pglite-template.js';
 
@@ -15,6 +16,10 @@ export interface Db {
 
 export interface Store extends Db {
   readonly kind: 'pglite' | 'postgres';
+  /** The schema of the solve queue's tables (pg-boss; see solve-queue.ts): beside the store's own schema. */
+  readonly queueSchema: string;
+  /** Runs a script of several statements without parameters; rows of its last statement. */
+  script<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** LISTEN on `channel` (on PostgreSQL, one connection held for it); resolves with the function that stops listening. */
@@ -24,13 +29,21 @@ export interface Store extends Db {
 
 const CHANNEL = /^[a-z_][a-z0-9_]*$/;
 
+/** The solve queue's schema beside the store's own (`schema`, PostgreSQL only; else the default one). */
+export const queueSchemaFor = (schema?: string) => (schema ? `${schema}_queue` : 'flexroster_queue');
+
 /** Thrown by optimistic updates whose row changed since it was read (→ 409). */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
-/** Applies the migrations that have not run yet (each in its own transaction, serialised by an advisory lock). */
+/** Applies the migrations that have not run yet (serialised by an advisory lock), then installs the solve queue. */
 export async function migrate(store: Store): Promise<void> {
+  await migrateTables(store);
+  await installSolveQueue(store);
+}
+
+async function migrateTables(store: Store): Promise<void> {
   await store.tx(async (db) => {
     await db.query('SELECT pg_advisory_xact_lock(727274)');
     await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
@@ -86,8 +99,13 @@ export function pgliteStore(pg: PGlite): Store {
   // PGlite is one connection: its transaction() holds a mutex, so transactions run one at a time.
   return {
     kind: 'pglite',
+    queueSchema: queueSchemaFor(),
     async query<T>(sql: string, params: readonly unknown[] = []) {
       return (await pg.query<T>(sql, params as unknown[])).rows;
+    },
+    async script<T>(sql: string) {
+      const results = await pg.exec(sql);
+      return (results.at(-1)?.rows ?? []) as T[];
     },
     tx<T>(fn: (db: Db) => Promise<T>) {
       return pg.transaction((t) =>
@@ -145,8 +163,15 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
   };
   return {
     kind: 'postgres',
+    queueSchema: queueSchemaFor(schema),
     async query<T>(sql: string, params: readonly unknown[] = []) {
       return (await pool.query(sql, params as unknown[])).rows as T[];
+    },
+    async script<T>(sql: string) {
+      // Without parameters node-postgres uses the simple protocol, which runs several statements.
+      const result: unknown = await pool.query(sql);
+      const last = (Array.isArray(result) ? result.at(-1) : result) as { rows?: T[] } | undefined;
+      return last?.rows ?? [];
     },
     async tx<T>(fn: (db: Db) => Promise<T>) {
       const client = await pool.connect();
@@ -198,10 +223,12 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
  * A store usable at once whose statements wait until `opening` resolves: the server listens (and answers
  * /health) while the database opens, and the first requests that need it wait for it.
  */
-export function deferredStore(opening: Promise<Store>, kind: Store['kind']): Store {
+export function deferredStore(opening: Promise<Store>, kind: Store['kind'], schema?: string): Store {
   return {
     kind,
+    queueSchema: queueSchemaFor(schema),
     query: async (sql, params) => (await opening).query(sql, params),
+    script: async (sql) => (await opening).script(sql),
     tx: async (fn) => (await opening).tx(fn),
     listen: async (channel, onMessage) => (await opening).listen(channel, onMessage),
     close: async () => {
