@@ -1,5 +1,5 @@
 /**
- * Takes solve jobs from the queue (store/solve-queue.ts, with their `solve_jobs` rows) and runs them on a
+ * Takes solve jobs from the queue (store/queues.ts, with their `solve_jobs` rows) and runs them on a
  * solve pool: the whole of a worker process, and the part of an API process with solve threads that picks
  * up jobs nobody holds (enqueued by an API without threads, or handed back after a crash). Runs on PostgreSQL and on PGlite alike.
  *

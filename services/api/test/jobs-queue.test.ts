@@ -88,9 +88,9 @@ async function integrationKey(app: App): Promise<Record<string, string>> {
   return { authorization: `Bearer ${(res.json() as Json).key}` };
 }
 
-/** The job's entry in the pg-boss queue (state, priority), or undefined. */
-const entry = async (store: Store, id: string) =>
-  (await store.query<{ state: string; priority: number }>(`SELECT state, priority FROM ${store.queueSchema}.job WHERE name = 'solve-jobs' AND id = $1`, [id]))[0];
+/** The entry of a solve job (or of a delivery, `queue`) in its pg-boss queue (state, priority), or undefined. */
+const entry = async (store: Store, id: string, queue = 'solve-jobs') =>
+  (await store.query<{ state: string; priority: number }>(`SELECT state, priority FROM ${store.queueSchema}.job WHERE name = $2 AND id = $1`, [id, queue]))[0];
 
 const row = async (store: Store, id: string) => (await store.query<Json>('SELECT status, attempts, runner, lease_owner, error FROM solve_jobs WHERE id = $1', [id]))[0]!;
 
@@ -345,7 +345,7 @@ t.test('checkpoints, and a worker that loses its database (PostgreSQL)', async (
 
 t.test('the queue is pg-boss, in the transactions of the job rows (PGlite and PostgreSQL)', async (t) => {
   const q = await import('../dist/store/solve-jobs.js');
-  const { solveQueue } = await import('../dist/store/solve-queue.js');
+  const { solveQueue } = await import('../dist/store/queues.js');
   const check = async (t: Parameters<Parameters<typeof t.test>[1]>[0], store: Store) => {
     const job = (id: string, leaseOwner?: string) => ({ id, tenantId: 't', keyId: 'k', task: { timeLimitSeconds: 1, backend: 'javascript-lp-solver' as const }, scenario: {}, maxAttempts: 3, leaseSeconds: 30, ...(leaseOwner ? { leaseOwner } : {}) });
     const [a, b, held, dup, gone] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
@@ -368,11 +368,11 @@ t.test('the queue is pg-boss, in the transactions of the job rows (PGlite and Po
     const retried = await q.claimJob(store, 'runner:2', 30);
     t.match(retried, { id: held, status: 'running', runner: 'runner:2' });
     // A queue entry that cannot be written takes the row with it: one transaction.
-    await store.tx((tx) => solveQueue(store, tx).send(dup));
+    await store.tx((tx) => solveQueue(tx).send(dup));
     await t.rejects(q.insertJob(store, job(dup)), /was not queued/);
     t.same(await store.query('SELECT id FROM solve_jobs WHERE id = $1', [dup]), [], 'no row without its queue entry');
     await t.rejects(store.tx(async (tx) => {
-      await solveQueue(store, tx).send(gone);
+      await solveQueue(tx).send(gone);
       throw new Error('rolled back');
     }));
     t.equal(await entry(store, gone), undefined, 'a rolled-back send leaves no entry');
@@ -516,6 +516,8 @@ t.test('events out: outbox in the change transaction, signed webhooks, retries a
     t.equal(gone.status, 'dead');
     t.ok(gone.attempts >= 1);
     t.equal(gone.lastStatus, 503);
+    t.equal((await entry(store, delivered.id, 'webhook-deliveries'))?.state, 'completed', "the delivered one's queue entry is completed");
+    t.equal((await entry(store, gone.id, 'webhook-deliveries'))?.state, 'cancelled', "the dead one's is cancelled: never offered again");
   });
 
   t.test('a rolled-back change emits no event; a committed one does', async (t) => {
@@ -532,6 +534,31 @@ t.test('events out: outbox in the change transaction, signed webhooks, retries a
     t.equal(await count(), 0, 'nothing from the rolled-back change');
     await store.tx((db) => audit(db, actor, 'swap-request.create', 'swap_request', 'committed', null, {}));
     t.equal(await count(), 1);
+  });
+
+  t.test('a dispatcher that vanished mid-post: its entry expires and the delivery is posted again', async (t) => {
+    const { emit, WebhookDispatcher } = await import('../dist/store/outbox.js');
+    const { deliveryQueue } = await import('../dist/store/queues.js');
+    const other = await pgSchema(t);
+    const [tenant] = await other.store.query<Json>('SELECT id FROM tenants LIMIT 1');
+    const tenantId = (tenant?.id as string | undefined) ?? (await other.store.query<Json>("INSERT INTO tenants (id, name) VALUES ('t-lost', 't') RETURNING id"))[0]!.id;
+    await other.store.query("INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, secret, allow_private) VALUES ('ep-lost', $1, $2, ARRAY['schedule.published'], $3, true)", [tenantId, `${base}/hook`, SECRET]);
+    await other.store.tx((db) => emit(db, tenantId, 'schedule.published', { id: 'lost-post' }));
+    const [delivery] = await other.store.query<Json>("SELECT id FROM webhook_deliveries WHERE endpoint_id = 'ep-lost'");
+    t.equal((await entry(other.store, delivery!.id, 'webhook-deliveries'))?.state, 'created', 'written with the event');
+    // A dispatcher takes it, then dies before any outcome is written; its post is long past the expiry.
+    t.same(await other.store.tx((db) => deliveryQueue(db).take(10)), [delivery!.id]);
+    await other.store.query(`UPDATE ${other.store.queueSchema}.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [delivery!.id]);
+    const before = received.length;
+    const dispatcher = new WebhookDispatcher(other.store, { backoffSeconds: [0.2], giveUpSeconds: 3600, pollMs: 100 });
+    dispatcher.start();
+    t.teardown(() => dispatcher.stop());
+    const done = await until('posted again', async () => {
+      const [r] = await other.store.query<Json>('SELECT status, attempts FROM webhook_deliveries WHERE id = $1', [delivery!.id]);
+      return r?.status === 'delivered' ? r : undefined;
+    });
+    t.equal(done.attempts, 1, 'one post recorded: the lost one never wrote an outcome');
+    t.ok(received.slice(before).some((r) => r.body.data.id === 'lost-post' && r.verified), 'the receiver got it, signed');
   });
 });
 

@@ -365,4 +365,13 @@ ALTER TABLE solve_jobs ADD COLUMN started_from text CHECK (started_from IN ('scr
 ALTER TABLE solve_jobs ADD COLUMN start_cost double precision;
 `,
   },
+  {
+    id: 13,
+    name: 'delivery-ids-uuid',
+    // Deliveries are entries of the pg-boss delivery queue, whose ids are UUIDs: the md5 ids written
+    // before are the same 32 hex digits, written as a UUID.
+    sql: `
+UPDATE webhook_deliveries SET id = id::uuid::text WHERE id ~ '^[0-9a-f]{32}$';
+`,
+  },
 ];

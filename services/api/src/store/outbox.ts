@@ -1,8 +1,9 @@
 /**
- * Events out: an event row (and one delivery row per subscribed webhook endpoint) is written in the same
- * transaction as the change it reports, so a rolled-back change never emits one. A dispatcher posts due
- * deliveries, signed, and retries failures with backoff until `giveUpSeconds` after the event, then marks
- * them dead (visible in GET /v1/webhooks/{id}/deliveries). At-least-once: receivers de-duplicate by event id.
+ * Events out: an event row (and one delivery row per subscribed webhook endpoint, with its entry in the
+ * delivery queue, queues.ts) is written in the same transaction as the change it reports, so a rolled-back
+ * change never emits one. A dispatcher takes due deliveries from the queue, posts them, signed, and retries
+ * failures with backoff until `giveUpSeconds` after the event, then marks them dead (visible in
+ * GET /v1/webhooks/{id}/deliveries). At-least-once: receivers de-duplicate by event id.
  *
  * Signature: header `Flexroster-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
  * A receiver recomputes v1 over the raw body and refuses stale `t` (replays).
@@ -10,6 +11,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Db, Store } from './store.js';
 import { jsonb } from './store.js';
+import { deliveryQueue, maintainQueues } from './queues.js';
 
 export const EVENT_TYPES = [
   'schedule.published',
@@ -46,12 +48,25 @@ export function eventOfAudit(action: string, entity: string): EventType | undefi
 export async function emit(db: Db, tenantId: string, type: EventType, data: unknown): Promise<void> {
   const id = randomUUID();
   await db.query('INSERT INTO outbox_events (id, tenant_id, type, data) VALUES ($1, $2, $3, $4::jsonb)', [id, tenantId, type, jsonb(data)]);
-  await db.query(
+  const deliveries = await db.query<{ id: string }>(
     `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, status, attempts, next_attempt_at)
-     SELECT md5(random()::text || e.id || $2), e.id, $2, 'pending', 0, now() FROM webhook_endpoints e
-     WHERE e.tenant_id = $1 AND e.deleted_at IS NULL AND $3 = ANY (e.event_types)`,
+     SELECT gen_random_uuid()::text, e.id, $2, 'pending', 0, now() FROM webhook_endpoints e
+     WHERE e.tenant_id = $1 AND e.deleted_at IS NULL AND $3 = ANY (e.event_types) RETURNING id`,
     [tenantId, id, type],
   );
+  const queue = deliveryQueue(db);
+  for (const d of deliveries) await queue.send(d.id);
+}
+
+/** Gives every pending delivery without a queue entry one (those written before the queue existed). */
+export async function adoptPendingDeliveries(store: Store): Promise<void> {
+  await store.tx(async (db) => {
+    const pending = await db.query<{ id: string; wait: number }>(
+      "SELECT id, greatest(extract(epoch FROM next_attempt_at - now()), 0)::float8 AS wait FROM webhook_deliveries WHERE status = 'pending'",
+    );
+    const queue = deliveryQueue(db);
+    for (const d of pending) await queue.send(d.id, d.wait);
+  });
 }
 
 export interface DispatcherOptions {
@@ -62,6 +77,9 @@ export interface DispatcherOptions {
   readonly pollMs?: number;
   readonly timeoutMs?: number;
 }
+
+/** How often a dispatcher runs pg-boss's maintenance of the queues (expiry of lost entries, archiving). */
+const MAINTENANCE_MS = 60_000;
 
 export const DEFAULT_BACKOFF_SECONDS = [10, 60, 300, 1800, 3600, 7200, 14400];
 
@@ -82,10 +100,11 @@ interface Due {
   age_seconds: number;
 }
 
-/** Posts due deliveries (many dispatchers may run: SKIP LOCKED); each attempt's outcome is stored. */
+/** Posts due deliveries (many dispatchers may run: the queue gives each entry to one); each attempt's outcome is stored. */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lastMaintenance = 0;
 
   constructor(
     private readonly store: Store,
@@ -108,16 +127,28 @@ export class WebhookDispatcher {
   }
 
   async tick(): Promise<void> {
-    const due = await this.store
-      .query<Due>(
-        `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '60 seconds'
-         FROM webhook_endpoints e, outbox_events ev
-         WHERE d.id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT 10 FOR UPDATE SKIP LOCKED)
-           AND e.id = d.endpoint_id AND ev.id = d.event_id
-         RETURNING d.id, e.url, e.secret, d.attempts, ev.id AS event_id, ev.type, ev.tenant_id, ev.data, ev.created_at, extract(epoch FROM now() - ev.created_at)::float8 AS age_seconds`,
-      )
-      .catch(() => [] as Due[]);
+    if (Date.now() - this.lastMaintenance > MAINTENANCE_MS) {
+      this.lastMaintenance = Date.now();
+      await maintainQueues(this.store).catch(() => undefined);
+    }
+    const due = await this.store.tx((db) => this.take(db)).catch(() => [] as Due[]);
     await Promise.all(due.map((d) => this.deliver(d)));
+  }
+
+  /** Up to 10 due deliveries from the queue, with what their posts need; entries of settled ones are closed. */
+  private async take(db: Db): Promise<Due[]> {
+    const queue = deliveryQueue(db);
+    const ids = await queue.take(10);
+    if (ids.length === 0) return [];
+    const due = await db.query<Due>(
+      `SELECT d.id, e.url, e.secret, d.attempts, ev.id AS event_id, ev.type, ev.tenant_id, ev.data, ev.created_at, extract(epoch FROM now() - ev.created_at)::float8 AS age_seconds
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN outbox_events ev ON ev.id = d.event_id
+       WHERE d.id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND d.status = 'pending'`,
+      [jsonb(ids)],
+    );
+    const found = new Set(due.map((d) => d.id));
+    for (const id of ids) if (!found.has(id)) await queue.end(id, 'delivered');
+    return due;
   }
 
   private async deliver(d: Due): Promise<void> {
@@ -141,15 +172,21 @@ export class WebhookDispatcher {
     }
     const attempts = d.attempts + 1;
     if (!error) {
-      await this.store.query("UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now() WHERE id = $1", [d.id, attempts, status]);
+      await this.store.tx(async (db) => {
+        await db.query("UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now() WHERE id = $1", [d.id, attempts, status]);
+        await deliveryQueue(db).end(d.id, 'delivered');
+      });
       return;
     }
     const backoff = this.options.backoffSeconds;
     const wait = backoff[Math.min(attempts - 1, backoff.length - 1)] ?? 60;
     const dead = d.age_seconds + wait > this.options.giveUpSeconds;
-    await this.store.query(
-      `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status = $4, last_error = $5, next_attempt_at = now() + $6 * interval '1 second' WHERE id = $1`,
-      [d.id, dead ? 'dead' : 'pending', attempts, status || null, error, wait],
-    );
+    await this.store.tx(async (db) => {
+      await db.query(
+        `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status = $4, last_error = $5, next_attempt_at = now() + $6 * interval '1 second' WHERE id = $1`,
+        [d.id, dead ? 'dead' : 'pending', attempts, status || null, error, wait],
+      );
+      await (dead ? deliveryQueue(db).end(d.id, 'dead') : deliveryQueue(db).retryLater(d.id, wait));
+    });
   }
 }

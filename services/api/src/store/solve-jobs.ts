@@ -4,14 +4,14 @@
  * A running job holds a lease (`lease_owner`, `lease_until`) its runner renews; a job whose lease ran out
  * is taken again (attempts counted, at most `max_attempts`, then failed with the reason stated).
  * Every change of a job's place in the queue (sent, taken, handed back, ended) goes to its pg-boss entry
- * (solve-queue.ts) in the same transaction as its row.
+ * (queues.ts) in the same transaction as its row.
  */
 import type { SolveResult } from '@flexroster/core';
 import type { JobProgress, JobStatus, JobView } from '../schemas.js';
 import type { SolveCheckpoint, SolveTask, StartedFrom } from '../workers/protocol.js';
 import { iso, jsonb, type Db, type Store } from './store.js';
 import { emit } from './outbox.js';
-import { solveQueue } from './solve-queue.js';
+import { solveQueue } from './queues.js';
 
 export interface JobRow {
   readonly id: string;
@@ -64,7 +64,7 @@ export async function insertJob(store: Store, job: NewJob): Promise<void> {
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'queued', $6, $7, CASE WHEN $7::text IS NULL THEN NULL ELSE now() + $8 * interval '1 second' END)`,
       [job.id, job.tenantId, job.keyId, jsonb(job.task), jsonb(job.scenario), job.maxAttempts, job.leaseOwner ?? null, job.leaseSeconds],
     );
-    const queue = solveQueue(store, tx);
+    const queue = solveQueue(tx);
     await (job.leaseOwner === undefined ? queue.send(job.id) : queue.sendHeld(job.id));
   });
 }
@@ -133,7 +133,7 @@ export async function finishJob(
     );
     const tenantId = rows[0]?.tenant_id;
     if (tenantId === undefined) return false;
-    await solveQueue(store, db).end(id, end.status === 'done' ? 'completed' : end.status === 'cancelled' ? 'cancelled' : 'failed', { status: end.status });
+    await solveQueue(db).end(id, end.status === 'done' ? 'completed' : end.status === 'cancelled' ? 'cancelled' : 'failed', { status: end.status });
     if (end.status !== 'cancelled')
       await emit(db, tenantId, end.status === 'failed' ? 'solve-job.failed' : 'solve-job.finished', {
         id,
@@ -152,7 +152,7 @@ export async function cancelQueued(store: Store, id: string, ttlSeconds: number)
       "UPDATE solve_jobs SET status = 'cancelled', finished_at = now(), expires_at = now() + $2 * interval '1 second' WHERE id = $1 AND status = 'queued' AND lease_owner IS NULL RETURNING id",
       [id, ttlSeconds],
     );
-    if (rows.length > 0) await solveQueue(store, db).end(id, 'cancelled');
+    if (rows.length > 0) await solveQueue(db).end(id, 'cancelled');
     return rows.length > 0;
   });
 }
@@ -169,7 +169,7 @@ export async function handBack(store: Store, owner: string): Promise<void> {
        WHERE lease_owner = $1 AND status IN ('queued', 'running') RETURNING id`,
       [owner],
     );
-    const queue = solveQueue(store, db);
+    const queue = solveQueue(db);
     for (const { id } of rows) await queue.requeue(id);
   });
 }
@@ -211,7 +211,7 @@ export async function cancelRequested(db: Db, id: string): Promise<boolean> {
 export async function sweepAbandoned(store: Store, ttlSeconds: number, all = false): Promise<void> {
   const lost = all ? "status IN ('queued', 'running')" : "status IN ('queued', 'running') AND lease_until < now()";
   await store.tx(async (db) => {
-    const queue = solveQueue(store, db);
+    const queue = solveQueue(db);
     const rows = await db.query<{ id: string; status: JobStatus; cancel_requested: boolean; attempts: number; max_attempts: number; lease_owner: string | null }>(
       `SELECT id, status, cancel_requested, attempts, max_attempts, lease_owner FROM solve_jobs WHERE ${lost} FOR UPDATE SKIP LOCKED`,
     );
@@ -250,7 +250,7 @@ export async function sweepAbandoned(store: Store, ttlSeconds: number, all = fal
  */
 export async function claimJob(store: Store, owner: string, leaseSeconds: number): Promise<JobRow | undefined> {
   return store.tx(async (db) => {
-    const queue = solveQueue(store, db);
+    const queue = solveQueue(db);
     for (;;) {
       const id = await queue.take();
       if (id === undefined) return undefined;
@@ -271,7 +271,7 @@ export async function claimJob(store: Store, owner: string, leaseSeconds: number
 export async function deleteJob(store: Store, id: string): Promise<void> {
   await store.tx(async (db) => {
     await db.query('DELETE FROM solve_jobs WHERE id = $1', [id]);
-    await solveQueue(store, db).remove([id]);
+    await solveQueue(db).remove([id]);
   });
 }
 
@@ -279,7 +279,7 @@ export async function deleteJob(store: Store, id: string): Promise<void> {
 export async function deleteExpired(store: Store): Promise<number> {
   return store.tx(async (db) => {
     const rows = await db.query<{ id: string }>('DELETE FROM solve_jobs WHERE expires_at < now() RETURNING id');
-    await solveQueue(store, db).remove(rows.map((r) => r.id));
+    await solveQueue(db).remove(rows.map((r) => r.id));
     return rows.length;
   });
 }

@@ -5,19 +5,20 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS } from './migrations.js';
-import { installSolveQueue } from './solve-queue.js';
+import { installQueues } from './queues.js';
+import { adoptPendingDeliveries } from './outbox.js';
 import { PGLITE_CONF } from './pglite-conf.js';
 import { prepareDataDir } from './pglite-template.js';
 
 export interface Db {
   /** Runs one statement with `$1…` parameters; rows come back with jsonb parsed. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The schema of the queues' tables (pg-boss; see queues.ts), beside the store's own schema. */
+  readonly queueSchema: string;
 }
 
 export interface Store extends Db {
   readonly kind: 'pglite' | 'postgres';
-  /** The schema of the solve queue's tables (pg-boss; see solve-queue.ts): beside the store's own schema. */
-  readonly queueSchema: string;
   /** Runs a script of several statements without parameters; rows of its last statement. */
   script<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
@@ -37,10 +38,11 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
-/** Applies the migrations that have not run yet (serialised by an advisory lock), then installs the solve queue. */
+/** Applies the migrations that have not run yet (serialised by an advisory lock), then installs the queues. */
 export async function migrate(store: Store): Promise<void> {
   await migrateTables(store);
-  await installSolveQueue(store);
+  await installQueues(store);
+  await adoptPendingDeliveries(store);
 }
 
 async function migrateTables(store: Store): Promise<void> {
@@ -110,6 +112,7 @@ export function pgliteStore(pg: PGlite): Store {
     tx<T>(fn: (db: Db) => Promise<T>) {
       return pg.transaction((t) =>
         fn({
+          queueSchema: queueSchemaFor(),
           async query<R>(sql: string, params: readonly unknown[] = []) {
             return (await t.query<R>(sql, params as unknown[])).rows;
           },
@@ -179,6 +182,7 @@ export async function openPostgres(url: string, options: OpenStoreOptions = {}):
       try {
         await client.query('BEGIN');
         const result = await fn({
+          queueSchema: queueSchemaFor(schema),
           async query<R>(sql: string, params: readonly unknown[] = []) {
             return (await client.query(sql, params as unknown[])).rows as R[];
           },
