@@ -61,6 +61,7 @@ function relativeShares(rules: readonly BreakRule[], shiftMinutes: number, phase
   return shares;
 }
 
+/** Per problem, shares by template, length and phase (not by shift: large models have millions of candidates). */
 const cache = new WeakMap<Problem, Map<string, Float64Array>>();
 
 /**
