@@ -33,6 +33,8 @@ export { exportModel, shiftColumnName, EXPORT_FORMATS, type ExportFormat, type M
 export { placeBreaks, placeBreaksWith, underHours } from './solve/phases/breaks.js';
 export { breaksRule, breakProblems, BREAKS } from './rules/breaks.js';
 export { applicableBreaks, unpaidBreakMinutes } from './expand/breaks.js';
+export { withExpectedBreakLoss, breakPositions, expectedLossByMinute, expectedWorkShares } from './expand/break-loss.js';
+export { coverageShares, shiftIntervals } from './rules/coverage.js';
 export type { ShiftSegment } from './expand/problem.js';
 export { placeInsideShifts } from './solve/phases/second-stage.js';
 export { placeActivities } from './solve/phases/activities.js';

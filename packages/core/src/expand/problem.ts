@@ -124,6 +124,11 @@ export interface Problem {
   readonly historyDays: number;
   /** The base roster of a minimal-change solve (`SolveOptions.base`, solve/base.ts); undefined otherwise. */
   readonly stability?: StabilityBase;
+  /**
+   * Set only on a solve's shift stage where a template has break rules (expand/break-loss.ts): a shift without
+   * segments counts in coverage less its breaks' expected loss. The scenario's own evaluation never sets it.
+   */
+  readonly expectBreakLoss?: boolean;
 }
 
 export function weekOfDay(p: Problem, day: number): number {

@@ -6,6 +6,7 @@
 import type { Problem, Shift } from '../expand/problem.js';
 import type { RuleFinding, RuleModule } from './rule.js';
 import { isoInZone } from '../time/zone.js';
+import { expectedWorkShares } from '../expand/break-loss.js';
 
 export const COVERAGE = 'coverage';
 
@@ -16,6 +17,14 @@ const SLACK_COEFFICIENTS = [1, -1];
 /** The intervals a shift overlaps, with the share of each it covers. */
 export function shiftIntervals(p: Problem, s: Shift): { first: number; shares: number[] } {
   return spanIntervals(p, s.start, s.end);
+}
+
+/**
+ * What a shift counts for per interval in the model and the trackers: its shares, or on a shift stage that
+ * expects break loss (`Problem.expectBreakLoss`) a shift without segments less its breaks' expected loss.
+ */
+export function coverageShares(p: Problem, s: Shift): { first: number; shares: number[] } {
+  return (p.expectBreakLoss && !s.segments && expectedWorkShares(p, s)) || shiftIntervals(p, s);
 }
 
 /** The intervals a span of time overlaps, with the share of each it covers. */
@@ -51,31 +60,39 @@ export class CoverageTracker {
     this.defined = p.demandDefined;
   }
 
-  /** Counts (sign 1) or uncounts (sign -1) a shift: only its work segments. */
+  /** Counts (sign 1) or uncounts (sign -1) a shift: only its work segments (less expected breaks, see `coverageShares`). */
   apply(s: Shift, sign: 1 | -1): void {
+    if (this.p.expectBreakLoss && !s.segments) return this.applyShares(s.skill, coverageShares(this.p, s), sign);
     for (const w of workPieces(s)) this.applySpan(w.skill, w.start, w.end, sign);
   }
 
-  applySpan(skill: string, start: number, end: number, sign: 1 | -1): void {
+  private applyShares(skill: string, { first, shares }: { first: number; shares: readonly number[] }, sign: 1 | -1): void {
     const k = this.p.skillIndex.get(skill);
     if (k === undefined) return;
-    const { first, shares } = spanIntervals(this.p, start, end);
     const row = this.scheduled[k]!;
     for (let i = 0; i < shares.length; i++) row[first + i]! += sign * shares[i]!;
   }
 
+  applySpan(skill: string, start: number, end: number, sign: 1 | -1): void {
+    this.applyShares(skill, spanIntervals(this.p, start, end), sign);
+  }
+
+
   /** Change in coverage cost if `s` were added (sign 1) or removed (sign -1). */
   delta(s: Shift, sign: 1 | -1): number {
-    if (!s.segments) return this.deltaSpan(s.skill, s.start, s.end, sign);
+    if (!s.segments) return this.deltaShares(s.skill, coverageShares(this.p, s), sign);
     // Pieces of one shift never overlap, so their deltas add up.
     return workPieces(s).reduce((d, w) => d + this.deltaSpan(w.skill, w.start, w.end, sign), 0);
   }
 
   /** Change in coverage cost if one agent were added to (sign 1) or removed from (sign -1) a span on a skill. */
   deltaSpan(skill: string, start: number, end: number, sign: 1 | -1): number {
+    return this.deltaShares(skill, spanIntervals(this.p, start, end), sign);
+  }
+
+  private deltaShares(skill: string, { first, shares }: { first: number; shares: readonly number[] }, sign: 1 | -1): number {
     const k = this.p.skillIndex.get(skill);
     if (k === undefined) return 0;
-    const { first, shares } = spanIntervals(this.p, start, end);
     const row = this.scheduled[k]!;
     const req = this.p.requirement[k]!;
     const def = this.defined[k]!;
@@ -120,9 +137,9 @@ export const coverageRule: RuleModule = {
         a.candidates.forEach((s, i) => {
           const k = p.skillIndex.get(s.skill);
           if (k === undefined) return;
-          const { first, shares } = shiftIntervals(p, s);
+          const { first, shares } = coverageShares(p, s);
           shares.forEach((share, j) => {
-            if (defined[k]![first + j]) enter(cellOf(k, first + j), m.columns[ai]![i]!, share);
+            if (share > 0 && defined[k]![first + j]) enter(cellOf(k, first + j), m.columns[ai]![i]!, share);
           });
         }),
       );

@@ -21,6 +21,7 @@ import type { StabilityBase } from '../rules/stability.js';
 import { changesBetween } from '../evaluate/changes.js';
 import { diagnoseAgents, withoutUnreachableMinimums } from './diagnose.js';
 import { coverageLowerBound } from './bounds.js';
+import { withExpectedBreakLoss } from '../expand/break-loss.js';
 import { solveByDecomposition } from './scale.js';
 import { SolveOptionsError } from '../schema/errors.js';
 import { resolveTuning, type Tuning, type TuningOverrides } from './tuning.js';
@@ -133,6 +134,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   warnings.push(...diagnosis.warnings);
   // Agents whose contract minimum is out of reach are solved without it: everyone else still gets a roster.
   const q = withoutUnreachableMinimums(p, diagnosis.unreachableMinimum);
+  // The shift stage plans with each shift less its breaks' expected loss where templates have break rules (else
+  // it is q itself). That model is no relaxation, so its LP and MIP bounds are not reported: only `coverageBound`.
+  const stage = withExpectedBreakLoss(q);
+  const stageBoundsValid = stage === q;
   const progress = (phase: SolveProgress['phase'], bestCost?: number, lowerBound?: number) =>
     options.onProgress?.({
       phase,
@@ -153,7 +158,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
 
   const backend = options.backend ?? jslpBackend();
   // The model is built first: whether the backend will take it decides how long the heuristic may run.
-  const built = buildRosterModel(q, deadline, (done, of) =>
+  const built = buildRosterModel(stage, deadline, (done, of) =>
     tooLarge(`too large to build within the time limit: the model's build passed the ${limit} s limit with ${done} of ${of} rule modules built; give at least ${Math.ceil(elapsed() * (of / done) * 2)} s`),
   );
   const variables = built.lp.variables.length;
@@ -176,7 +181,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   if (decompose && !options.signal?.aborted) {
     let lastCost: number | undefined;
     let lastBound: number | undefined;
-    const d = await solveByDecomposition(q, built, backend, {
+    const d = await solveByDecomposition(stage, built, backend, {
       deadline: deadline - reserveMs - tuning.decomposeMarginMs,
       seed: options.seed ?? 1,
       tuning,
@@ -191,13 +196,13 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       onImprove: (phase, cost, bound, shifts) => {
         incumbent?.(cost, shifts);
         if (cost !== undefined) lastCost = cost;
-        if (bound !== undefined) lastBound = Math.max(bound, coverageBound);
+        if (bound !== undefined && stageBoundsValid) lastBound = Math.max(bound, coverageBound);
         progress(phase === 'heuristic' ? 'heuristic' : 'backend', lastCost, lastBound ?? (coverageBound > 0 ? coverageBound : undefined));
       },
     });
-    const ev = evaluateShifts(q, d.shifts);
-    const bound = Math.max(coverageBound, d.bound ?? -Infinity);
-    Object.assign(bounds, d.bounds);
+    const ev = evaluateShifts(stage, d.shifts);
+    const bound = stageBoundsValid ? Math.max(coverageBound, d.bound ?? -Infinity) : coverageBound;
+    if (stageBoundsValid) Object.assign(bounds, d.bounds);
     return finish({
       shifts: d.shifts,
       ev,
@@ -207,10 +212,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       note: `decomposition: ${d.notes.join('; ')}`,
       heuristicCost: d.heuristicCost,
       solveStart: t0 + buildSeconds * 1000,
-      provenBy: d.proof,
+      provenBy: stageBoundsValid ? d.proof : undefined,
     });
   }
-  const heuristic = runHeuristic(q, {
+  const heuristic = runHeuristic(stage, {
     deadline: Math.min(deadline - reserveMs, performance.now() + Math.max(0.05, limit * share) * 1000),
     seed: options.seed ?? 1,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -223,7 +228,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     },
   });
   let best: { shifts: Shift[][]; source: string } = { shifts: heuristic.shifts, source: 'heuristic' };
-  let bestEval = evaluateShifts(q, best.shifts);
+  let bestEval = evaluateShifts(stage, best.shifts);
   let bound = coverageBound;
   let lp: LpSolution | undefined;
   let solveStart = performance.now();
@@ -235,7 +240,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   else {
     solveStart = performance.now();
     const whole = await solveWholeMip({
-      q,
+      q: stage,
       built,
       backend,
       tuning,
@@ -252,8 +257,10 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     lp = whole.lp;
     best = whole.best;
     bestEval = whole.best.ev;
-    Object.assign(bounds, whole.bounds);
-    bound = Math.max(bound, whole.bounds.mip ?? -Infinity, whole.bounds.lp ?? -Infinity);
+    if (stageBoundsValid) {
+      Object.assign(bounds, whole.bounds);
+      bound = Math.max(bound, whole.bounds.mip ?? -Infinity, whole.bounds.lp ?? -Infinity);
+    }
     backendNote = whole.note;
   }
   return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note: backendNote, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
@@ -265,7 +272,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
     const shifts = placeInsideShifts(p, r.shifts);
     const placed = shifts !== r.shifts;
     // The status reads the roster against the problem solved; the answer's evaluation is the scenario's own.
-    const solvedEval = placed ? evaluateShifts(q, shifts) : r.ev;
+    const solvedEval = placed || !stageBoundsValid ? evaluateShifts(q, shifts) : r.ev;
     const bestEval = q === p ? solvedEval : evaluateShifts(p, shifts);
     const best = { shifts, source: r.source };
     const backendNote = r.note;
@@ -297,6 +304,8 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       if (lp) reason += `; ${backend.name}: ${lp.status}${lp.message ? ` (${lp.message})` : ''}`;
       if (backendNote) reason += `; ${backendNote}`;
     }
+    if (!stageBoundsValid && status !== 'infeasible')
+      reason += `; the shift stage counted each shift less its breaks' expected loss (expand/break-loss.ts), which is no relaxation, so the lower bound is ${bound > 0 ? 'the coverage bound alone' : 'unknown'}`;
     if (placed && status === 'optimal') {
       status = 'feasible'; // proven for the shifts; the breaks placed afterwards are not part of the proof
       reason = `feasible: ${reason}, for the shifts before their breaks were placed by the greedy second stage`;
