@@ -77,7 +77,6 @@ export class CoverageTracker {
     this.applyShares(skill, spanIntervals(this.p, start, end), sign);
   }
 
-
   /** Change in coverage cost if `s` were added (sign 1) or removed (sign -1). */
   delta(s: Shift, sign: 1 | -1): number {
     if (!s.segments) return this.deltaShares(s.skill, coverageShares(this.p, s), sign);

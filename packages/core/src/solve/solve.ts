@@ -305,7 +305,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       if (backendNote) reason += `; ${backendNote}`;
     }
     if (!stageBoundsValid && status !== 'infeasible')
-      reason += `; the shift stage counted each shift less its breaks' expected loss (expand/break-loss.ts), which is no relaxation, so the lower bound is ${bound > 0 ? 'the coverage bound alone' : 'unknown'}`;
+      reason += `; the shift stage counted each shift less its breaks' expected loss, which is no relaxation, so the lower bound is ${bound > 0 ? 'the coverage bound alone' : 'unknown'}`;
     if (placed && status === 'optimal') {
       status = 'feasible'; // proven for the shifts; the breaks placed afterwards are not part of the proof
       reason = `feasible: ${reason}, for the shifts before their breaks were placed by the greedy second stage`;
