@@ -1,10 +1,11 @@
 /**
- * A re-plan's exchange move for the local search: one agent's change on a day is undone (that day's base shifts
- * back, those that are still candidates), the best one-day change of any other agent on that day is made, and
- * the first agent then re-plans that day again; kept only when the roster gets better. One-agent moves cannot
- * make this exchange: undoing a change alone reopens the hole it filled, and a second agent's change alone
- * pays a touched agent for cover already there. So a shift added for a new agent stays where moving or
- * extending the shift of an agent who works that day, or of one already touched, would cost less.
+ * A re-plan's exchange move for the local search: one agent's change on a day (or two agents' on one day) is
+ * undone (that day's base shifts back, those that are still candidates), the best one-day change of any other
+ * agent on that day is made, and the first agents then re-plan that day again; kept only when the roster gets
+ * better. One-agent moves cannot make this exchange: undoing a change alone reopens the hole it filled, and a
+ * second agent's change alone pays a touched agent for cover already there. So a shift added for a new agent
+ * stays where moving or extending the shift of an agent who works that day, or of one already touched, would
+ * cost less.
  */
 import type { Shift } from '../expand/problem.js';
 import { shiftKey } from '../rules/stability.js';
@@ -20,47 +21,69 @@ function changedDays(search: RosterSearch, ai: number): number[] {
   return [...days];
 }
 
-/** Tries the exchange for every changed agent-day (in `order`); returns whether the roster got better. */
+/** At most this many exchanges of two changes for one are tried per call (each costs a scan of every agent). */
+const MAX_PAIR_EXCHANGES = 10;
+/** Options per agent in the scan for the other change: the best by coverage first (the price hardly differs among them). */
+const OTHER_OPTIONS = 8;
+
+/**
+ * Tries the exchange for every changed agent-day (in `order`), then, where none helped, of two changed agents'
+ * changes on one day for one change of another agent (two shifts added where one moved or added would do);
+ * returns whether the roster got better.
+ */
 export function exchangeChanges(search: RosterSearch, order: <T>(xs: T[]) => T[], out: () => boolean, limit = 24): boolean {
   const st = search.p.stability;
   if (!st || !Object.values(st.changeCost).some((c) => c > 0)) return false;
   let better = false;
-  const pairs = search.p.agents.flatMap((_, ai) => (st.kept.has(ai) ? [] : changedDays(search, ai).map((d) => [ai, d] as const)));
-  for (const [ai, day] of order(pairs)) {
+  const changed = search.p.agents.flatMap((_, ai) => (st.kept.has(ai) ? [] : changedDays(search, ai).map((d) => [ai, d] as const)));
+  for (const [ai, day] of order(changed)) {
     if (out()) break;
-    if (exchangeOne(search, ai, day, limit, out)) better = true;
+    if (exchange(search, [ai], day, limit, out)) better = true;
   }
-  return better;
+  if (better) return true;
+  const twos = changed.flatMap(([a, d], i) => changed.slice(i + 1).flatMap(([b, e]) => (d === e && a !== b ? [[a, b, d] as const] : [])));
+  for (const [a, b, day] of order(twos).slice(0, MAX_PAIR_EXCHANGES)) {
+    if (out()) break;
+    if (exchange(search, [a, b], day, limit, out)) return true;
+  }
+  return false;
 }
 
-function exchangeOne(search: RosterSearch, ai: number, day: number, limit: number, out: () => boolean): boolean {
-  const st = search.p.stability!;
+/** Agent `ai`'s shifts with `day` as in the base (its base shifts that are still candidates); undefined when that is what it has. */
+function undoDay(search: RosterSearch, ai: number, day: number): Shift[] | undefined {
   const candidates = new Map(search.p.agents[ai]!.candidates.map((c) => [shiftKey(c), c]));
-  const baseDay = st.shifts[ai]!.filter((s) => s.day === day).flatMap((s) => candidates.get(shiftKey(s)) ?? []);
-  const saved = search.state[ai]!.shifts;
-  const undone = [...saved.filter((s) => s.day !== day), ...baseDay];
-  if (undone.length === saved.length && undone.every((s) => saved.includes(s))) return false; // nothing to undo (a forced change)
+  const baseDay = search.p.stability!.shifts[ai]!.filter((s) => s.day === day).flatMap((s) => candidates.get(shiftKey(s)) ?? []);
+  const now = search.state[ai]!.shifts;
+  const undone = [...now.filter((s) => s.day !== day), ...baseDay];
+  return undone.length === now.length && undone.every((s) => now.includes(s)) ? undefined : undone; // a forced change stays
+}
+
+/** Undoes `agents`' changes on `day`, makes the best other change there, re-plans their day; kept when better. */
+function exchange(search: RosterSearch, agents: readonly number[], day: number, limit: number, out: () => boolean): boolean {
+  const undone = agents.map((ai) => undoDay(search, ai, day));
+  if (undone.some((u) => u === undefined)) return false;
+  const saved = agents.map((ai) => search.state[ai]!.shifts);
   const before = { cost: search.totalCost(), inf: search.totalInfeasibility() };
-  search.setShifts(ai, undone);
-  const other = bestOtherChange(search, ai, day, limit, out);
+  agents.forEach((ai, k) => search.setShifts(ai, undone[k]!));
+  const other = bestOtherChange(search, agents, day, limit, out);
   if (other) search.setShifts(other.agent, other.shifts);
-  search.improve(ai, [day], search.dayOptions(ai, day, limit));
+  for (const ai of agents) search.improve(ai, [day], search.dayOptions(ai, day, limit));
   const cost = search.totalCost();
   const inf = search.totalInfeasibility();
   if (inf < before.inf - 1e-9 || (Math.abs(inf - before.inf) <= 1e-9 && cost < before.cost - 1e-9)) return true;
   if (other) search.setShifts(other.agent, other.saved);
-  search.setShifts(ai, saved);
+  agents.forEach((ai, k) => search.setShifts(ai, saved[k]!));
   return false;
 }
 
-/** The one-day change of an agent other than `ai` on `day` that leaves the roster cheapest (not applied; the best so far when `out`). */
-function bestOtherChange(search: RosterSearch, ai: number, day: number, limit: number, out: () => boolean): { agent: number; shifts: Shift[]; saved: Shift[] } | undefined {
+/** The one-day change on `day` of an agent not in `agents` that leaves the roster cheapest (not applied; the best so far when `out`). */
+function bestOtherChange(search: RosterSearch, agents: readonly number[], day: number, limit: number, out: () => boolean): { agent: number; shifts: Shift[]; saved: Shift[] } | undefined {
   const kept = search.p.stability!.kept;
   let best: { agent: number; shifts: Shift[]; saved: Shift[]; inf: number; cost: number } | undefined;
   for (let bi = 0; bi < search.p.agents.length && !out(); bi++) {
-    if (bi === ai || kept.has(bi)) continue;
+    if (agents.includes(bi) || kept.has(bi)) continue;
     const saved = search.state[bi]!.shifts;
-    if (!search.improve(bi, [day], search.dayOptions(bi, day, limit))) continue;
+    if (!search.improve(bi, [day], search.dayOptions(bi, day, Math.min(limit, OTHER_OPTIONS)))) continue;
     const c = { agent: bi, shifts: search.state[bi]!.shifts, saved, inf: search.totalInfeasibility(), cost: search.totalCost() };
     if (!best || c.inf < best.inf - 1e-9 || (Math.abs(c.inf - best.inf) <= 1e-9 && c.cost < best.cost - 1e-9)) best = c;
     search.setShifts(bi, saved);
