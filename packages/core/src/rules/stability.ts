@@ -124,7 +124,7 @@ function fixShifts(m: Model, ai: number, fixed: readonly Shift[]): void {
 /**
  * Per agent-local day with r base shifts removed (nb minus the base-key columns kept) and n new columns:
  * cost = addedOrRemoved·(r + n) + (moved − 2·addedOrRemoved)·min(r, n), min(r, n) in a column z (with a binary
- * chooser when its coefficient is positive); touched is a binary t with (nb + 2)·t ≥ r + n on each day.
+ * chooser when its coefficient is positive); touched is a binary t bounded below on each day (touchedRows).
  */
 function priceChanges(m: Model, ai: number, st: StabilityBase): void {
   const a = m.problem.agents[ai]!;
@@ -160,7 +160,31 @@ function priceChanges(m: Model, ai: number, st: StabilityBase): void {
         m.lp.addRow(`${STABILITY}:moves-added:${name}`, [z, y, ...fresh.indices], [1, -u, ...neg(fresh).coefficients], -u, Infinity);
       }
     }
-    if (touched !== undefined)
-      m.lp.addRow(`${STABILITY}:touched:${name}`, [touched, ...kept.indices, ...fresh.indices], [u, ...kept.coefficients, ...neg(fresh).coefficients], nb, Infinity);
+    if (touched !== undefined) touchedRows(m, ai, st, day, touched);
+  }
+}
+
+/**
+ * The agent's touched binary t on one day, in the strong form: t ≥ each new shift kind's columns (at most one
+ * regular and one micro-shift a day, daily-shifts) and t ≥ 1 − the columns keeping each base shift. The sum
+ * form (nb + 2)·t ≥ r + n is as exact in integers, but its relaxation charges a new shift a third of the
+ * price, so the bound, reduced-cost fixing and every restricted MIP drawn from the LP favour touching many.
+ */
+function touchedRows(m: Model, ai: number, st: StabilityBase, day: number, t: number): void {
+  const a = m.problem.agents[ai]!;
+  const name = `${a.id}#${m.dayName(day)}`;
+  const cands = m.candidatesOnDay(ai, day);
+  const base = st.shifts[ai]!.filter((s) => s.day === day);
+  const baseKeys = new Set(base.map(shiftKey));
+  for (const micro of [false, true]) {
+    const fresh = m.shiftsExpr(ai, cands.filter((i) => a.candidates[i]!.micro === micro && !baseKeys.has(shiftKey(a.candidates[i]!))));
+    if (fresh.indices.length > 0)
+      m.lp.addRow(`${STABILITY}:touched:${name}:${micro ? 'micro' : 'regular'}`, [t, ...fresh.indices], [1, ...fresh.coefficients.map((c) => -c)], 0, Infinity);
+  }
+  const named = new Set<string>();
+  for (const b of base) {
+    if (st.frozenBefore !== undefined && b.start < st.frozenBefore) continue; // fixed in the roster: the row holds
+    const keep = m.shiftsExpr(ai, cands.filter((i) => shiftKey(a.candidates[i]!) === shiftKey(b)));
+    m.lp.addRow(m.uniqueName(`${STABILITY}:touched:${name}:keep-${m.timeName(b.localStart)}`, named), [t, ...keep.indices], [1, ...keep.coefficients], 1, Infinity);
   }
 }

@@ -9,6 +9,7 @@ import { CoverageTracker } from '../rules/coverage.js';
 import { ShiftCoverageTracker } from '../rules/shift-coverage.js';
 import type { RuleFinding } from '../rules/rule.js';
 import { agentStanding } from '../evaluate/evaluate.js';
+import { exchangeChanges, replanEventFirst } from './exchange-changes.js';
 
 /** Hard findings that no move may introduce weigh this much; repairable ones weigh their shortfall. */
 const UNREPAIRABLE = 1e6;
@@ -294,6 +295,7 @@ export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicRe
     passes++;
     report();
   }
+  if (options.initial && replanEventFirst(search, shuffle, out)) report();
   let limit = 24;
   while (!out()) {
     let changed = false;
@@ -301,6 +303,8 @@ export function runHeuristic(p: Problem, options: HeuristicOptions): HeuristicRe
       if (out()) break;
       if (search.improve(ai, [d], search.dayOptions(ai, d, limit))) changed = true;
     }
+    // A re-plan's exchanges (of one agent's change for another's) before the moves across days: they are few and cheap.
+    if (!out() && exchangeChanges(search, shuffle, out)) changed = true;
     for (let ai = 0; ai < p.agents.length && !out(); ai++) if (search.moveShiftToAnotherDay(ai, shuffle, out)) changed = true;
     for (let ai = 0; ai < p.agents.length && !out(); ai++) if (search.replanConsecutiveDays(ai, out)) changed = true;
     passes++;

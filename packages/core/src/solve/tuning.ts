@@ -45,6 +45,7 @@ export const TUNING = {
   // Time shares of the phases.
   heuristicShare: share(0.2, 'share of the limit the heuristic may use before a direct MIP'),
   decomposeHeuristicShare: share(0.15, 'share of total the first heuristic may use in a decomposition'),
+  replanHeuristicShare: share(0.3, "the same for a re-plan that prices change: its exchanges of one agent's change for another's come after a pass over every agent-day"),
   classLpMarginSeconds: positive(0.2, 'seconds the class LP (and the per-agent relaxation) leave free before the deadline'),
   lateClassLpMarginSeconds: positive(0.1, 'the same for the class LP started late beside an unfinished per-agent relaxation'),
   repairShare: share(0.15, 'share of total the local repair of broken agents may use at a time'),

@@ -1,6 +1,7 @@
 /**
  * Phase: the first roster, by the constructive heuristic on this thread while the backend's workers solve the
- * relaxation. Reads: the problem, the budget (`decomposeHeuristicShare` of it). Changes: sets `ctx.main`.
+ * relaxation. Reads: the problem, the budget (`decomposeHeuristicShare` of it, `replanHeuristicShare` for a
+ * re-plan that prices change). Changes: sets `ctx.main`.
  * Stops: at its share of the time, at the deadline, or (class route) when the class LP's plan is in: the
  * heuristic then only gives the plan's chunks a fallback.
  */
@@ -8,14 +9,16 @@ import type { LpSolution } from '../../lp/backend.js';
 import type { Problem } from '../../expand/problem.js';
 import { RosterSearch, runHeuristic, type HeuristicOptions, type HeuristicResult } from '../heuristic.js';
 import { incumbent, type SolveContext } from '../context.js';
+import { pricedReplan } from './replan-window.js';
 
 export async function startRoster(ctx: SolveContext, relaxation: Promise<LpSolution> | undefined): Promise<void> {
   const heuristicStop = new AbortController();
   const stopHeuristic = () => heuristicStop.abort();
   ctx.signal.addEventListener('abort', stopHeuristic, { once: true });
   if (ctx.route.stopHeuristicAtBound) void relaxation?.then(stopHeuristic, stopHeuristic);
+  const share = pricedReplan(ctx) ? ctx.tuning.replanHeuristicShare : ctx.tuning.decomposeHeuristicShare;
   const heuristic = await runHeuristicYielding(ctx.p, {
-    deadline: Math.min(ctx.deadline, ctx.start + Math.max(0.05, ctx.total * ctx.tuning.decomposeHeuristicShare) * 1000),
+    deadline: Math.min(ctx.deadline, ctx.start + Math.max(0.05, ctx.total * share) * 1000),
     seed: ctx.seed,
     signal: heuristicStop.signal,
     ...(ctx.p.stability ? { initial: ctx.p.stability.initial } : {}),

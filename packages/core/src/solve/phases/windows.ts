@@ -3,6 +3,7 @@
  * many agents over one or two days, or (after a followed per-agent plan) many agents over their plan's and
  * roster's shifts; every other shift is fixed to the incumbent and the window's sub-model is solved exactly on
  * the backend, started from the incumbent. Window sizes adapt to how quickly the backend proves them optimal.
+ * In a re-plan that prices change, every other window is over the event's days (replan-window.ts).
  *
  * Reads: the model's column index, the route's window kind, the budget. Changes: the target's roster, only
  * when it gets no worse (`ctx.tryShifts`); `ctx.windows`, `ctx.improving`, `ctx.windowColumns`,
@@ -12,6 +13,7 @@ import type { LpSolution } from '../../lp/backend.js';
 import { windowModel } from '../../lp/window.js';
 import type { Shift } from '../../expand/problem.js';
 import type { Incumbent, SolveContext } from '../context.js';
+import { eventWindow, pricedReplan } from './replan-window.js';
 
 /**
  * Solves the window in which `free` (candidate indices per agent) are open and every other shift is fixed
@@ -57,19 +59,27 @@ export async function lnsUntil(ctx: SolveContext, done: () => boolean, maxWindow
   const small = ctx.route.windows === 'small';
   for (let n = 0; n < maxWindows && !ctx.stopped() && !done() && p.agents.length > 0; n++) {
     const round = ++ctx.windowRound;
-    const { free, count, byDays, alongPlan, firstDay, span } = pickWindow(ctx, round, agentOrder, candidatesPerDay);
+    // A re-plan's windows are over the event's days every other round (phases/replan-window.ts).
+    const event = pricedReplan(ctx) && round % 2 === 1 ? eventWindow(ctx) : undefined;
+    const { free, count, byDays, alongPlan, firstDay, span } = event?.size ? eventPick(event) : pickWindow(ctx, round, agentOrder, candidatesPerDay);
     if (free.size === 0) continue;
     const perWindow = Math.max(0.05, Math.min(ctx.left() - 0.05, small ? tuning.smallBackendWindowSeconds : Math.max(1, ctx.total * tuning.windowShare)));
     const before = ctx.main.cost;
     const t = performance.now();
     const r = await solveWindow(ctx, free, true, perWindow);
     const took = (performance.now() - t) / 1000;
-    ctx.trace?.('window', `window ${byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${ctx.main.cost}`);
+    ctx.trace?.('window', `window ${event?.size ? 'event days' : byDays ? `days ${firstDay}+${span}` : alongPlan ? 'plan' : 'agents'} ${free.size} agents ${count} cols: ${r?.status ?? 'too big'} in ${took.toFixed(2)} s, ${before} → ${ctx.main.cost}`);
     const shrunk = Math.max(tuning.windowColumnsMin, ctx.windowColumns * tuning.windowShrink);
     if (!r) ctx.windowColumns = shrunk;
     else if (r.status === 'optimal' && took < perWindow * tuning.windowFastShare) ctx.windowColumns = Math.min(small ? tuning.smallBackendWindowColumnsMax : tuning.windowColumnsMax, ctx.windowColumns * tuning.windowGrowth);
     else if (r.status !== 'optimal') ctx.windowColumns = shrunk;
   }
+}
+
+/** An event window in pickWindow's shape. */
+function eventPick(free: Map<number, number[]>) {
+  const count = [...free.values()].reduce((n, l) => n + l.length, 0);
+  return { free, count, byDays: true, alongPlan: false, firstDay: -1, span: 0 };
 }
 
 /** The agents and candidates of window number `round`, of about `ctx.windowColumns` columns. */
