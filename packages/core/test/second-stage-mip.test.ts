@@ -67,7 +67,7 @@ t.test('the MIP places the contested breaks apart, below the greedy coverage cos
   const p = expandProblem(parseScenario(scenario));
   const shifts = rosterToShifts(p, roster);
   const greedy = shiftsToRoster(p, placeInsideShifts(p, shifts));
-  const mip = await placeInsideShiftsWithin(p, shifts, { backend: highsBackend(), deadline: performance.now() + 10_000, minMsPerColumn: 0, minSolveSeconds: 0.5, callOverrunSeconds: 0.15, afterFactor: 5 });
+  const mip = await placeInsideShiftsWithin(p, shifts, { backend: highsBackend(), deadline: performance.now() + 10_000, minMsPerColumn: 0, minSolveSeconds: 1.5, callOverrunSeconds: 0.15, afterFactor: 5 });
   const placed = shiftsToRoster(p, mip.shifts);
   t.same(breakStarts(greedy), [`${DAY}T09:15:00Z`, `${DAY}T09:15:00Z`, `${DAY}T11:15:00Z`], 'the greedy gives a the shared slot, and b, short either way, the earlier start');
   t.same(breakStarts(placed), [`${DAY}T09:00:00Z`, `${DAY}T09:15:00Z`, `${DAY}T11:15:00Z`], 'the MIP leaves it to b');
@@ -83,7 +83,7 @@ t.test('a backend that solves no MIP leaves the greedy placement as it was', asy
   const shifts = rosterToShifts(p, roster);
   const none: LpBackend = { name: 'none', solve: async () => ({ status: 'error', seconds: 0, message: 'no MIP here' }) };
   for (const backend of [none, undefined]) {
-    const r = await placeInsideShiftsWithin(p, shifts, { backend, deadline: performance.now() + 10_000, minMsPerColumn: 0, minSolveSeconds: 0.5, callOverrunSeconds: 0.15, afterFactor: 5 });
+    const r = await placeInsideShiftsWithin(p, shifts, { backend, deadline: performance.now() + 10_000, minMsPerColumn: 0, minSolveSeconds: 1.5, callOverrunSeconds: 0.15, afterFactor: 5 });
     t.same(shiftsToRoster(p, r.shifts), shiftsToRoster(p, placeInsideShifts(p, shifts)), `${backend?.name ?? 'no backend'}: the greedy's roster`);
     t.match(r.stats, { method: 'greedy', days: 1, daysByMip: 0, gap: null });
   }
