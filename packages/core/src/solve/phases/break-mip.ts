@@ -5,7 +5,7 @@
  * (every shift starting that day that has break rules, all other shifts fixed as they are) is solved on the
  * backend with the greedy as its start, and its placement is kept only where it costs less. Days run in order,
  * each given an even share of the time left; where that time holds fewer backend calls of `minSolveSeconds`
- * than there are days, consecutive days share one model (and call). A model is left to the greedy when there
+ * than there are days, consecutive days share one model (and call), all of them one when it holds none. A model is left to the greedy when there
  * is no backend, no time, or less time per column than `minMsPerColumn`.
  */
 import type { Problem, Shift } from '../../expand/problem.js';
@@ -54,7 +54,7 @@ export async function placeBreaksByMip(p: Problem, greedy: readonly (readonly Sh
   let daysByMip = 0;
   let gap: number | null = null;
   let overrunMs = o.callOverrunSeconds * 1000;
-  const groups = dayGroups(days, Math.floor((o.deadline - performance.now()) / 1000 / (o.minSolveSeconds + o.callOverrunSeconds)));
+  const groups = dayGroups(days, Math.max(1, Math.floor((o.deadline - performance.now()) / 1000 / (o.minSolveSeconds + o.callOverrunSeconds))));
   for (let g = 0; g < groups.length; g++) {
     const slotMs = (o.deadline - performance.now()) / (groups.length - g) - overrunMs;
     if (!o.backend || o.signal?.aborted || slotMs <= 0) break;
