@@ -80,7 +80,7 @@ export const TUNING = {
   finishReservePerColumnMs: positive(0.002, '…plus this many per model column…'),
   finishReserveColumnsCapPerLimitSecondMs: positive(10, '…at most this many per second of the limit for the columns part'),
   // The second stage (breaks placed per day by MIP).
-  secondStageShare: share(0.15, "share of total kept back from the shift stage, where templates have break rules, for the second stage's per-day break MIPs"),
+  secondStageShare: share(0.12, "share of total kept back from the shift stage, where templates have break rules, for the second stage's per-day break MIPs"),
   secondStageMinSolveSeconds: positive(1.5, "seconds one backend call of the second stage should get (a fresh solver's start and a small model): where the time holds fewer calls than days, consecutive days share one model (all days one, when it holds none)"),
   secondStageCallOverrunSeconds: positive(0.15, "seconds a backend call of the second stage is expected to overrun its limit until one overrun is measured; later calls leave room for the largest seen"),
   secondStageAfterFactor: positive(5, "the steps after the break MIPs (the evaluator's choice, activities, resets) are given this many times the greedy break placement's time"),
