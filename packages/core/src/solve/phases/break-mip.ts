@@ -45,7 +45,9 @@ export async function placeBreaksByMip(p: Problem, greedy: readonly (readonly Sh
   current.forEach((list, ai) =>
     list.forEach((s, j) => {
       if (applicableBreaks(s.template, s.minutes).length === 0) return;
-      byDay.set(s.day, [...(byDay.get(s.day) ?? []), { ai, j }]);
+      const onDay = byDay.get(s.day) ?? [];
+      onDay.push({ ai, j });
+      byDay.set(s.day, onDay);
     }),
   );
   const days = [...byDay.keys()].sort((a, b) => a - b);
