@@ -36,6 +36,13 @@ function row(s: SizeResult, v: Variant): string {
   return `| ${s.size} | ${v.method} | ${f(v.underHours)} | ${f(v.overHours)} | ${pct(v.meanServiceLevel)} | ${pct(v.belowTargetShare)} | ${v.hardViolations}${rules} | ${f(v.cost, 0)} | ${v.solveSeconds ? f(v.solveSeconds) : '–'} | ${f(v.stageSeconds, 3)} |`;
 }
 
+/** How (a)'s breaks were placed, from its solve's stats: "breaks by MIP on 5 of 7 days, largest gap 0.0 %". */
+function stageMethod(s: SizeResult): string {
+  const st = s.secondStage;
+  if (!st) return 'no second-stage stats';
+  return `breaks ${st.method === 'greedy' ? 'by the greedy' : `by MIP on ${st.daysByMip} of ${st.days} days`}, largest MIP gap ${st.gap === null ? '–' : pct(st.gap)}`;
+}
+
 function verdicts(sizes: readonly SizeResult[]): string[] {
   const out: string[] = [];
   for (const s of sizes) {
@@ -46,7 +53,7 @@ function verdicts(sizes: readonly SizeResult[]): string[] {
     const hard = s.variants.map((v) => v.hardViolations).reduce((x, y) => x + y, 0);
     const mark = (ok: boolean) => (targeted ? (ok ? 'met' : '**not met**') : 'not a target size');
     out.push(`- ${s.size}: (a) has ${f(less)} % less under-staffing than (b) (target ≥ ${TARGETS.lessUnderPct} %: ${mark(less >= TARGETS.lessUnderPct)}); ` +
-      `the second stage took ${f(a!.stageSeconds, 3)} s of a ${f(a!.solveSeconds)} s solve, adding ${f(adds)} % (target ≤ ${TARGETS.stageAddsPct} %: ${mark(adds <= TARGETS.stageAddsPct)}); ` +
+      `the second stage took ${f(a!.stageSeconds, 3)} s of a ${f(a!.solveSeconds)} s solve, adding ${f(adds)} % (target ≤ ${TARGETS.stageAddsPct} %: ${mark(adds <= TARGETS.stageAddsPct)}; ${stageMethod(s)}); ` +
       `hard violations ${s.variants.map((v) => v.hardViolations).join(' / ')} for a / b / c / d (${hard === 0 ? 'none' : '**some**'}); ` +
       `on (c)'s shifts the greedy placement has ${f(lessUnderPct(c!, d!))} % less under-staffing than fixed offsets (d).`);
   }

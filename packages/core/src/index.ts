@@ -36,7 +36,7 @@ export { applicableBreaks, unpaidBreakMinutes } from './expand/breaks.js';
 export { withExpectedBreakLoss, breakPositions, expectedLossByMinute, expectedWorkShares } from './expand/break-loss.js';
 export { coverageShares, shiftIntervals } from './rules/coverage.js';
 export type { ShiftSegment } from './expand/problem.js';
-export { placeInsideShifts } from './solve/phases/second-stage.js';
+export { placeInsideShifts, placeInsideShiftsWithin, type SecondStageOptions } from './solve/phases/second-stage.js';
 export { placeActivities } from './solve/phases/activities.js';
 export { placeResets } from './solve/phases/resets.js';
 export { continuousSkillRule, stretches, firstLongStretch, CONTINUOUS_SKILL } from './rules/continuous-skill.js';

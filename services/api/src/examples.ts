@@ -75,6 +75,7 @@ export function examples(): Examples {
       backendMessage: 'HiGHS: Optimal',
       heuristicCost: evaluation.costs.total,
       backendObjective: evaluation.costs.total,
+      secondStage: { seconds: 0.001, method: 'greedy', days: 0, daysByMip: 0, gap: null },
     },
   };
   cached = {

@@ -112,6 +112,17 @@ export const RosterChangeSchema = Type.Object({
 
 export const SolveStatus = Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('infeasible')]);
 
+/** What the second stage (breaks, lunches, activities and resets inside the planned shifts) did. */
+export const SecondStageStats = Type.Object({
+  seconds: Type.Number({ description: 'Wall seconds of the whole second stage' }),
+  method: Type.Union([Type.Literal('mip'), Type.Literal('greedy'), Type.Literal('mixed')], {
+    description: "How breaks and lunches were placed: 'mip' when the backend solved every day's model, 'greedy' when it solved none (no break rules, no backend, no time), 'mixed' otherwise",
+  }),
+  days: Type.Integer({ description: 'Days with shifts that have break rules' }),
+  daysByMip: Type.Integer({ description: "Days whose break model the backend solved (its placement kept where it costs less than the greedy's)" }),
+  gap: Type.Union([Type.Number(), Type.Null()], { description: "Largest relative MIP gap of the days' break models; null when none was solved" }),
+});
+
 export const SolveStats = Type.Object({
   backend: Type.String(),
   variables: Type.Integer(),
@@ -124,6 +135,7 @@ export const SolveStats = Type.Object({
   backendMessage: Type.Optional(Type.String()),
   heuristicCost: Type.Optional(Type.Number({ description: 'Cost of the heuristic roster, when it kept every hard rule' })),
   backendObjective: Type.Optional(Type.Number({ description: 'Objective the backend reported for its roster' })),
+  secondStage: Type.Optional(SecondStageStats),
 });
 
 export const SolveResult = Type.Object({
@@ -185,4 +197,5 @@ export type ShiftCoverageRow = Static<typeof ShiftCoverageRow>;
 export type Evaluation = Static<typeof Evaluation>;
 export type SolveStatus = Static<typeof SolveStatus>;
 export type SolveStats = Static<typeof SolveStats>;
+export type SecondStageStats = Static<typeof SecondStageStats>;
 export type SolveResult = Static<typeof SolveResult>;

@@ -13,7 +13,8 @@ import { solveWholeMip } from './whole-mip.js';
 import { buildRosterModel, type BuiltModel } from '../model/build.js';
 import { evaluateShifts } from '../evaluate/evaluate.js';
 import { shiftsToRoster } from '../evaluate/roster.js';
-import { placeInsideShifts } from './phases/second-stage.js';
+import { placeInsideShiftsWithin } from './phases/second-stage.js';
+import { hasBreakRules } from '../expand/breaks.js';
 import { unplacedMessage, unplacedSessions } from '../rules/activities.js';
 import type { ReplanBase, Roster, SolveResult, SolveStatus } from '../schema/roster.js';
 import { locateBase, withBase } from './base.js';
@@ -172,9 +173,11 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   // Time kept back for decoding and evaluating, so the solve as a whole ends within its limit. Large models
   // get more: their final evaluation takes longer, and a window's worker may overrun its limit (HiGHS checks
   // it coarsely; the watchdog allows 2 s).
-  const reserveMs =
+  const finishReserveMs =
     Math.min(tuning.finishReserveMaxMs, tuning.finishReserveBaseMs + limit * tuning.finishReservePerLimitSecondMs) +
     Math.min(limit * tuning.finishReserveColumnsCapPerLimitSecondMs, variables * tuning.finishReservePerColumnMs);
+  // With break rules, the second stage's break MIPs get their share of the limit too (they end by the finish reserve).
+  const reserveMs = finishReserveMs + (hasBreakRules(p.templates.values()) ? limit * tuning.secondStageShare * 1000 : 0);
   const strategy = options.strategy ?? 'auto';
   const directLimit = p.shiftDemand.length > 0 ? tuning.directMipMaxColumnsShiftLevel : tuning.directMipMaxColumns;
   const decompose = strategy === 'decompose' || (strategy === 'auto' && (!backendTakesIt || variables > directLimit) && p.agents.length > 0);
@@ -265,11 +268,20 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
   }
   return finish({ shifts: best.shifts, ev: bestEval, bound, source: best.source, lp, note: backendNote, heuristicCost: heuristic.infeasibility === 0 ? heuristic.cost : undefined, solveStart });
 
-  function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): SolveResult {
+  async function finish(r: { shifts: Shift[][]; ev: ReturnType<typeof evaluateShifts>; bound: number; source: string; lp: LpSolution | undefined; note: string | undefined; heuristicCost: number | undefined; solveStart: number; provenBy?: string | undefined }): Promise<SolveResult> {
     const { lp, bound } = r;
     // Second stage: breaks and lunches, activities and continuous-work resets placed in the shifts (the same
     // shifts when the scenario has none of them); every status, cost and evaluation below is of the roster with them.
-    const shifts = placeInsideShifts(p, r.shifts);
+    const second = await placeInsideShiftsWithin(p, r.shifts, {
+      backend,
+      deadline: deadline - finishReserveMs,
+      minMsPerColumn: tuning.secondStageMinMsPerColumn,
+      minSolveSeconds: tuning.secondStageMinSolveSeconds,
+      callOverrunSeconds: tuning.secondStageCallOverrunSeconds,
+      afterFactor: tuning.secondStageAfterFactor,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const shifts = second.shifts;
     const placed = shifts !== r.shifts;
     // The status reads the roster against the problem solved; the answer's evaluation is the scenario's own.
     const solvedEval = placed || !stageBoundsValid ? evaluateShifts(q, shifts) : r.ev;
@@ -308,7 +320,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
       reason += `; the shift stage counted each shift less its breaks' expected loss, which is no relaxation, so the lower bound is ${bound > 0 ? 'the coverage bound alone' : 'unknown'}`;
     if (placed && status === 'optimal') {
       status = 'feasible'; // proven for the shifts; the breaks placed afterwards are not part of the proof
-      reason = `feasible: ${reason}, for the shifts before their breaks were placed by the greedy second stage`;
+      reason = `feasible: ${reason}, for the shifts before their breaks were placed by the second stage (${second.stats.method === 'greedy' ? 'greedy' : `MIP on ${second.stats.daysByMip} of ${second.stats.days} days`})`;
     }
     if (q !== p && feasible) {
       // Only the agents diagnosed before solving break a rule: say so, and what the roster is for everyone else.
@@ -344,6 +356,7 @@ export async function solve(input: unknown, options: SolveOptions = {}): Promise
         ...(lp?.message || backendNote ? { backendMessage: [lp?.message, backendNote].filter(Boolean).join('; ') } : {}),
         ...(r.heuristicCost !== undefined ? { heuristicCost: r.heuristicCost } : {}),
         ...(lp?.objective !== undefined ? { backendObjective: lp.objective } : {}),
+        secondStage: second.stats,
       },
     };
   }

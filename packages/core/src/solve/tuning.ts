@@ -80,6 +80,12 @@ export const TUNING = {
   finishReserveMaxMs: positive(1000, '…at most this many in all for those two…'),
   finishReservePerColumnMs: positive(0.002, '…plus this many per model column…'),
   finishReserveColumnsCapPerLimitSecondMs: positive(10, '…at most this many per second of the limit for the columns part'),
+  // The second stage (breaks placed per day by MIP).
+  secondStageShare: share(0.12, "share of total kept back from the shift stage, where templates have break rules, for the second stage's per-day break MIPs"),
+  secondStageMinSolveSeconds: positive(1.5, "seconds one backend call of the second stage should get (a fresh solver's start and a small model): where the time holds fewer calls than days, consecutive days share one model (all days one, when it holds none)"),
+  secondStageCallOverrunSeconds: positive(0.15, "seconds a backend call of the second stage is expected to overrun its limit until one overrun is measured; later calls leave room for the largest seen"),
+  secondStageAfterFactor: positive(5, "the steps after the break MIPs (the evaluator's choice, activities, resets) are given this many times the greedy break placement's time"),
+  secondStageMinMsPerColumn: positive(0.02, "a day's break MIP is left to the greedy when the time it may take, per column of its model, is below this many milliseconds"),
   decomposeMarginMs: positive(300, 'milliseconds a decomposition leaves free before its deadline'),
   backendMarginSeconds: positive(0.3, 'seconds a direct MIP leaves free before the deadline'),
 } as const satisfies Record<string, Entry>;

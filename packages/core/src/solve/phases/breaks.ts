@@ -18,7 +18,7 @@ import { tightness } from '../../rules/breaks.js';
 import { CoverageTracker } from '../../rules/coverage.js';
 import { MINUTE_MS } from '../../time/zone.js';
 
-type Span = { start: number; end: number; kind: 'break' | 'lunch' };
+export type Span = { start: number; end: number; kind: 'break' | 'lunch' };
 
 /** The better of the greedy and the earliest-offset placement (by under-staffed agent-hours). */
 export function placeBreaks(p: Problem, byAgent: readonly (readonly Shift[])[]): Shift[][] {
@@ -62,16 +62,12 @@ export function placeBreaksWith(p: Problem, given: readonly (readonly Shift[])[]
 
 /** The start of one break: feasible (inside its window and the shift, apart from the shift's other breaks), then cheapest. */
 function chooseStart(p: Problem, tracker: CoverageTracker, s: Shift, rule: BreakRule, placed: readonly Span[], mode: 'greedy' | 'earliest'): number {
-  const len = rule.minutes * MINUTE_MS;
+  const { from, to, len } = breakWindow(s, rule);
   const gap = (s.template?.minGapMinutes ?? 0) * MINUTE_MS;
-  const from = s.start + rule.earliestAfterStartMinutes * MINUTE_MS;
-  const to = Math.min(s.start + rule.latestAfterStartMinutes * MINUTE_MS, s.end - len);
   const free = (t: number) => placed.every((o) => t + len + gap <= o.start || o.end + gap <= t);
-  const starts: number[] = [];
   // Interval boundaries inside the window first; any minute of it when none of those is free.
-  const firstBoundary = p.gridStart + Math.ceil((from - p.gridStart) / p.intervalMs) * p.intervalMs;
-  for (let t = firstBoundary; t <= to; t += p.intervalMs) if (free(t)) starts.push(t);
-  if (starts.length === 0) for (let t = from; t <= to; t += MINUTE_MS) if (free(t)) starts.push(t);
+  let starts = boundaryStarts(p, from, to).filter(free);
+  if (starts.length === 0) starts = minuteStarts(from, to).filter(free);
   if (starts.length === 0) return from; // no room: the breaks rule reports it
   if (mode === 'earliest') return Math.min(...starts);
   let best = starts[0]!;
@@ -86,13 +82,33 @@ function chooseStart(p: Problem, tracker: CoverageTracker, s: Shift, rule: Break
   return best;
 }
 
+/** Where a break of `rule` may start in shift `s` (instants, both ends included) and its length in ms. */
+export function breakWindow(s: Shift, rule: BreakRule): { from: number; to: number; len: number } {
+  const len = rule.minutes * MINUTE_MS;
+  return { from: s.start + rule.earliestAfterStartMinutes * MINUTE_MS, to: Math.min(s.start + rule.latestAfterStartMinutes * MINUTE_MS, s.end - len), len };
+}
+
+/** The grid's interval boundaries from `from` to `to`: where the placement prefers a break to start. */
+export function boundaryStarts(p: Problem, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let t = p.gridStart + Math.ceil((from - p.gridStart) / p.intervalMs) * p.intervalMs; t <= to; t += p.intervalMs) out.push(t);
+  return out;
+}
+
+/** Every minute from `from` to `to`: the starts left when no boundary is free. */
+export function minuteStarts(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let t = from; t <= to; t += MINUTE_MS) out.push(t);
+  return out;
+}
+
 function bare(s: Shift): Shift {
   const { segments: _, ...rest } = s;
   return rest;
 }
 
 /** The shift with segments tiling it: its breaks in time order, work on its skill between them. */
-function withSegments(s: Shift, breaks: readonly Span[]): Shift {
+export function withSegments(s: Shift, breaks: readonly Span[]): Shift {
   if (breaks.length === 0) return s;
   const segments: ShiftSegment[] = [];
   let at = s.start;
